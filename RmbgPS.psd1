@@ -1,0 +1,29 @@
+@{
+    RootModule           = 'RmbgPS.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5f8a3c2e-6b1d-4e7a-9c0f-2d4b8e1a7c35'
+    Author               = 'RmbgPS contributors'
+    CompanyName          = 'RmbgPS'
+    Copyright            = '(c) RmbgPS contributors. MIT licence.'
+    Description          = 'Removes image backgrounds from the command line with the RMBG family of segmentation models (RMBG-2.0/BiRefNet, RMBG-1.4/ISNet) through ONNX Runtime: one shared engine per process, soft alpha masks at full resolution, pipeline-friendly cmdlets.'
+    CompatiblePSEditions = @('Core')
+    PowerShellVersion    = '7.4'
+    FormatsToProcess     = @('RmbgPS.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Remove-ImageBackground'
+        'Get-ImageMask'
+        'Set-RmbgDevice'
+        'Get-RmbgDevice'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('background-removal', 'rmbg', 'birefnet', 'onnx', 'image', 'segmentation', 'matting', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ProjectUri   = 'https://github.com/rmbgps/RmbgPS'
+            ReleaseNotes = 'First version: Remove-ImageBackground, Get-ImageMask, Set-RmbgDevice, Get-RmbgDevice on ONNX Runtime (CPU; GPU build with ./build.ps1 -Gpu).'
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using System.Numerics.Tensors;
+using RmbgPS.Engine.Imaging;
+using RmbgPS.Engine.Inference;
+
+namespace RmbgPS.Engine.Compositing;
+
+/// <summary>An 8-bit alpha mask at an image's own size, with the figures a caller asserts on.</summary>
+public sealed class AlphaMask
+{
+    public AlphaMask(int width, int height, byte[] values)
+    {
+        if (values.Length < (long)width * height)
+            throw new ArgumentException("The mask buffer is smaller than width * height.", nameof(values));
+        Width = width;
+        Height = height;
+        Values = values;
+        (ForegroundRatio, Bounds) = Measure(values, width, height);
+    }
+
+    public int Width { get; }
+    public int Height { get; }
+    /// <summary>Row-major alpha, 0 (background) to 255 (subject).</summary>
+    public byte[] Values { get; }
+    /// <summary>Mean alpha over the image, 0..1: the share of the picture that is subject.</summary>
+    public double ForegroundRatio { get; }
+    /// <summary>The subject's bounding box (alpha at least 128), or null when there is no subject.</summary>
+    public MaskBounds? Bounds { get; }
+
+    public byte this[int x, int y]
+    {
+        get
+        {
+            if ((uint)x >= (uint)Width || (uint)y >= (uint)Height)
+                throw new ArgumentOutOfRangeException(x < 0 || x >= Width ? nameof(x) : nameof(y), $"({x},{y}) is outside the {Width}x{Height} mask.");
+            return Values[(long)y * Width + x];
+        }
+    }
+
+    /// <summary>Builds the mask at the given size from a model-resolution probability plane.</summary>
+    public static AlphaMask FromProbabilities(ProbabilityPlane plane, int width, int height, MaskOptions options)
+    {
+        var values = plane.Values;
+        var count = plane.Width * plane.Height;
+        if (options.Normalize)
+            Stretch(values.AsSpan(0, count));
+        var alpha = new byte[(long)width * height];
+        Resampler.PlaneToBytes(values, plane.Width, plane.Height, width, height, alpha);
+        if (options.Threshold is { } threshold)
+            ApplyThreshold(alpha, threshold);
+        return new AlphaMask(width, height, alpha);
+    }
+
+    public void WritePng(Stream destination) => ImageEncoder.WriteGrayPng(destination, Values, Width, Height);
+
+    private static void Stretch(Span<float> values)
+    {
+        var min = TensorPrimitives.Min(values);
+        var range = TensorPrimitives.Max(values) - min;
+        if (range < 1e-6f)
+            return;
+        TensorPrimitives.Subtract(values, min, values);
+        TensorPrimitives.Multiply(values, 1f / range, values);
+    }
+
+    private static void ApplyThreshold(byte[] alpha, float threshold)
+    {
+        // The cut sits where the soft alpha reaches the threshold; 0 keeps everything, 1 only full certainty.
+        var cut = (byte)Math.Clamp(MathF.Round(threshold * 255f), 0, 255);
+        foreach (ref var a in alpha.AsSpan())
+            a = a >= cut ? (byte)255 : (byte)0;
+    }
+
+    private static (double Ratio, MaskBounds? Bounds) Measure(byte[] values, int width, int height)
+    {
+        long sum = 0;
+        int left = width, right = -1, top = -1, bottom = -1;
+        for (var y = 0; y < height; y++)
+        {
+            var row = values.AsSpan(y * width, width);
+            foreach (var a in row)
+                sum += a;
+            var first = row.IndexOfAnyInRange((byte)128, (byte)255);
+            if (first < 0)
+                continue;
+            var last = row.LastIndexOfAnyInRange((byte)128, (byte)255);
+            if (top < 0)
+                top = y;
+            bottom = y;
+            left = Math.Min(left, first);
+            right = Math.Max(right, last);
+        }
+        var ratio = sum / (255.0 * width * height);
+        return (ratio, top < 0 ? null : new MaskBounds(left, top, right - left + 1, bottom - top + 1));
+    }
+}

@@ -1,0 +1,16 @@
+namespace RmbgPS.Engine.Compositing;
+
+/// <summary>How a model's probabilities become the final alpha mask.</summary>
+public sealed record MaskOptions
+{
+    /// <summary>When set (0..1), a hard mask: alpha is 255 where the probability reaches it, else 0.</summary>
+    public float? Threshold { get; init; }
+
+    /// <summary>
+    /// Stretch the probabilities to span 0..1 before resizing (per image). Off by default: a calibrated
+    /// model's output already is the alpha, and stretching turns a faint background into a grey one.
+    /// </summary>
+    public bool Normalize { get; init; }
+
+    public static MaskOptions Default { get; } = new();
+}

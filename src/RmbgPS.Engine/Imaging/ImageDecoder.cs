@@ -1,0 +1,92 @@
+using System.Runtime.InteropServices;
+using SkiaSharp;
+
+namespace RmbgPS.Engine.Imaging;
+
+/// <summary>Decodes any format Skia knows (PNG, JPEG, WebP, GIF, BMP, ICO, WBMP, HEIF where the OS has it) to straight RGBA.</summary>
+public static class ImageDecoder
+{
+    /// <summary>
+    /// 100 megapixels: a 400 MB RGBA buffer plus the mask, beyond which a batch on an ordinary machine
+    /// would risk running out of memory. Callers can raise it.
+    /// </summary>
+    public const long DefaultMaxPixels = 100_000_000;
+
+    public static RgbaImage Decode(string path, long maxPixels = DefaultMaxPixels)
+    {
+        NativeLibraries.EnsureRegistered();
+        using var file = OpenForRead(path);
+        if (file.Length == 0)
+            throw new ImageException(ImageErrorKind.NotAnImage, path, $"'{path}' is empty (0 bytes): it is not an image. Check that the file was copied completely.");
+
+        using var skStream = new SKManagedStream(file);
+        using var codec = SKCodec.Create(skStream, out var createResult);
+        if (codec is null)
+        {
+            throw createResult == SKCodecResult.IncompleteInput
+                ? new ImageException(ImageErrorKind.TruncatedImage, path, $"'{path}' ends before its image header does: the file is truncated. Copy or download it again.")
+                : new ImageException(ImageErrorKind.NotAnImage, path, $"'{path}' is not an image in a format RmbgPS can read (PNG, JPEG, WebP, GIF, BMP). Check the file or convert it.");
+        }
+
+        var width = codec.Info.Width;
+        var height = codec.Info.Height;
+        if (width <= 0 || height <= 0)
+            throw new ImageException(ImageErrorKind.CorruptImage, path, $"'{path}' declares an empty size ({width}x{height}): the file is corrupt.");
+        if ((long)width * height > maxPixels)
+            throw new ImageException(ImageErrorKind.ImageTooLarge, path,
+                $"'{path}' is {width}x{height} ({(long)width * height / 1e6:0.#} MP), more than the {maxPixels / 1e6:0.#} MP limit. Downscale it first or raise the limit (-MaxMegapixels).");
+
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        var pixels = new byte[(long)width * height * 4];
+        var result = DecodeInto(codec, info, pixels);
+        switch (result)
+        {
+            case SKCodecResult.Success:
+                break;
+            case SKCodecResult.IncompleteInput:
+                throw new ImageException(ImageErrorKind.TruncatedImage, path, $"'{path}' is truncated: its image data ends early. Copy or download it again.");
+            default:
+                throw new ImageException(ImageErrorKind.CorruptImage, path, $"'{path}' could not be decoded ({result}): the image data is corrupt. Re-export or re-download it.");
+        }
+
+        var hasTransparency = codec.Info.AlphaType != SKAlphaType.Opaque && AnyTransparent(pixels);
+        return new RgbaImage(width, height, pixels, hasTransparency);
+    }
+
+    private static FileStream OpenForRead(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ImageException(ImageErrorKind.FileNotFound, path, $"Cannot find '{path}'. Check the path; use -LiteralPath if it contains wildcard characters such as [ ].", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new ImageException(ImageErrorKind.AccessDenied, path, $"Access to '{path}' is denied. Check its permissions or run with an account that can read it.", e);
+        }
+        catch (IOException e)
+        {
+            throw new ImageException(ImageErrorKind.ReadFailed, path, $"Cannot read '{path}': {e.Message}", e);
+        }
+    }
+
+    private static unsafe SKCodecResult DecodeInto(SKCodec codec, SKImageInfo info, byte[] pixels)
+    {
+        fixed (byte* p = pixels)
+            return codec.GetPixels(info, (IntPtr)p);
+    }
+
+    private static bool AnyTransparent(byte[] pixels)
+    {
+        // Alpha is the top byte of each little-endian RGBA word; OR-reduce the complement.
+        var words = MemoryMarshal.Cast<byte, uint>(pixels.AsSpan());
+        const uint opaque = 0xFF000000u;
+        foreach (var w in words)
+            if ((w & opaque) != opaque)
+                return true;
+        return false;
+    }
+}

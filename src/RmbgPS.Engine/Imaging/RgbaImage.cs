@@ -1,0 +1,29 @@
+namespace RmbgPS.Engine.Imaging;
+
+/// <summary>
+/// A decoded picture as straight (unpremultiplied) RGBA, 8 bits a channel, rows packed.
+/// Straight alpha so that colour channels stay exact where the source was opaque.
+/// </summary>
+public sealed class RgbaImage
+{
+    public RgbaImage(int width, int height, byte[] pixels, bool hasTransparency)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        if (pixels.Length < (long)width * height * 4)
+            throw new ArgumentException("The pixel buffer is smaller than width * height * 4.", nameof(pixels));
+        Width = width;
+        Height = height;
+        Pixels = pixels;
+        HasTransparency = hasTransparency;
+    }
+
+    public int Width { get; }
+    public int Height { get; }
+    public byte[] Pixels { get; }
+
+    /// <summary>True when the source had an alpha channel with any pixel below 255.</summary>
+    public bool HasTransparency { get; }
+
+    public long PixelCount => (long)Width * Height;
+}

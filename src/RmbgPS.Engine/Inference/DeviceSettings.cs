@@ -1,0 +1,16 @@
+namespace RmbgPS.Engine.Inference;
+
+/// <summary>How the shared engine runs models. Immutable: a change is a new instance, swapped in whole.</summary>
+public sealed record DeviceSettings
+{
+    public ExecutionDevice Device { get; init; } = ExecutionDevice.Auto;
+    public int DeviceId { get; init; }
+    /// <summary>Intra-op threads; 0 lets the engine pick (the machine's cores).</summary>
+    public int ThreadCount { get; init; }
+    /// <summary>The model chosen for the session (a path or store name), or null to look it up.</summary>
+    public string? Model { get; init; }
+    /// <summary>A profile name that overrides detection, or null.</summary>
+    public string? Profile { get; init; }
+
+    public int EffectiveThreads => ThreadCount > 0 ? ThreadCount : Math.Max(1, Environment.ProcessorCount);
+}

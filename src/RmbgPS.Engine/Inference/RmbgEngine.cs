@@ -1,0 +1,127 @@
+using RmbgPS.Engine.Models;
+
+namespace RmbgPS.Engine.Inference;
+
+/// <summary>What the engine is set to and what it has loaded, for Get-RmbgDevice.</summary>
+public sealed record EngineStatus(
+    DeviceSettings Settings,
+    ExecutionDevice EffectiveDevice,
+    IReadOnlyList<string> AvailableProviders,
+    IReadOnlyList<ModelSession> LoadedSessions,
+    int LoadCount);
+
+/// <summary>
+/// The one inference engine of the process. Sessions load lazily on first use and are shared by every
+/// caller and thread (all PowerShell runspaces of the process see the same <see cref="Shared"/>).
+/// <see cref="Configure"/> swaps settings atomically; sessions loaded under the old settings are
+/// retired and disposed only when the calls still using them have finished.
+/// </summary>
+public sealed class RmbgEngine
+{
+    private static readonly Lazy<RmbgEngine> shared = new(() => new RmbgEngine(), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private readonly object gate = new();
+    private readonly Dictionary<string, Lazy<ModelSession>> sessions = new(StringComparer.Ordinal);
+    private DeviceSettings settings = new();
+    private int loadCount;
+
+    public static RmbgEngine Shared => shared.Value;
+
+    public DeviceSettings Settings
+    {
+        get { lock (gate) return settings; }
+    }
+
+    /// <summary>How many model sessions this engine has loaded in its lifetime.</summary>
+    public int LoadCount => Volatile.Read(ref loadCount);
+
+    /// <summary>
+    /// Applies new settings: checks the device is available first (so a bad request changes nothing),
+    /// then retires every loaded session; the next call loads under the new settings.
+    /// </summary>
+    public ExecutionDevice Configure(DeviceSettings newSettings)
+    {
+        var device = ExecutionProviders.Resolve(newSettings.Device);
+        List<Lazy<ModelSession>> old;
+        lock (gate)
+        {
+            settings = newSettings;
+            old = sessions.Values.ToList();
+            sessions.Clear();
+        }
+        foreach (var lazy in old)
+            if (lazy.IsValueCreated)
+                lazy.Value.Retire();
+        return device;
+    }
+
+    /// <summary>Finds the model for this call (explicit, configured, environment, store).</summary>
+    public ModelLocation LocateModel(string? explicitModel) => ModelLocator.Locate(explicitModel, Settings.Model);
+
+    /// <summary>A lease on the session for a model, loading it on first use.</summary>
+    public SessionLease Acquire(ModelLocation location)
+    {
+        while (true)
+        {
+            Lazy<ModelSession> lazy;
+            bool created;
+            lock (gate)
+            {
+                created = !sessions.TryGetValue(location.Path, out lazy!);
+                if (created)
+                {
+                    var current = settings;
+                    lazy = new Lazy<ModelSession>(() => Load(location, current), LazyThreadSafetyMode.ExecutionAndPublication);
+                    sessions[location.Path] = lazy;
+                }
+            }
+
+            ModelSession session;
+            try
+            {
+                session = lazy.Value;
+            }
+            catch
+            {
+                // A failed load must not stick: the next call tries again (the file may be fixed by then).
+                lock (gate)
+                    if (sessions.TryGetValue(location.Path, out var same) && ReferenceEquals(same, lazy))
+                        sessions.Remove(location.Path);
+                throw;
+            }
+
+            if (session.TryAcquire())
+                return new SessionLease(session, created);
+            // Retired between lookup and acquire by a concurrent Configure: look again.
+        }
+    }
+
+    public EngineStatus GetStatus()
+    {
+        DeviceSettings current;
+        List<ModelSession> loaded;
+        lock (gate)
+        {
+            current = settings;
+            loaded = sessions.Values.Where(l => l.IsValueCreated).Select(l => l.Value).ToList();
+        }
+        ExecutionDevice effective;
+        try
+        {
+            effective = loaded.FirstOrDefault()?.Device ?? ExecutionProviders.Resolve(current.Device);
+        }
+        catch (DeviceNotAvailableException)
+        {
+            effective = ExecutionDevice.Cpu;
+        }
+        return new EngineStatus(current, effective, ExecutionProviders.Available, loaded, LoadCount);
+    }
+
+    private ModelSession Load(ModelLocation location, DeviceSettings current)
+    {
+        var device = ExecutionProviders.Resolve(current.Device);
+        var session = new ModelSession(location, current, device);
+        Interlocked.Increment(ref loadCount);
+        return session;
+    }
+}

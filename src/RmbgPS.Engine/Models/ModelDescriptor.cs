@@ -1,0 +1,47 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace RmbgPS.Engine.Models;
+
+/// <summary>
+/// The small JSON file that may sit beside a model (<c>name.json</c> next to <c>name.onnx</c>): it names
+/// the profile when neither the model's metadata nor its tensor names tell, and records where it came from.
+/// </summary>
+public sealed class ModelDescriptor
+{
+    [JsonPropertyName("profile")] public string? Profile { get; set; }
+    [JsonPropertyName("input")] public string? Input { get; set; }
+    [JsonPropertyName("output")] public string? Output { get; set; }
+    [JsonPropertyName("source")] public string? Source { get; set; }
+    [JsonPropertyName("sha256")] public string? Sha256 { get; set; }
+    [JsonPropertyName("license")] public string? License { get; set; }
+
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNameCaseInsensitive = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static string PathFor(string modelPath) => Path.ChangeExtension(modelPath, ".json");
+
+    /// <summary>Reads the descriptor beside a model, or null when there is none.</summary>
+    public static ModelDescriptor? TryReadFor(string modelPath)
+    {
+        var path = PathFor(modelPath);
+        if (!File.Exists(path))
+            return null;
+        try
+        {
+            return JsonSerializer.Deserialize<ModelDescriptor>(File.ReadAllText(path), Options);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"The model descriptor '{path}' is not valid JSON ({e.Message}). Fix it or delete it.", e);
+        }
+    }
+
+    public void WriteFor(string modelPath) => File.WriteAllText(PathFor(modelPath), JsonSerializer.Serialize(this, Options));
+}

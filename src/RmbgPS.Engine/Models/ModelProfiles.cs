@@ -1,0 +1,46 @@
+namespace RmbgPS.Engine.Models;
+
+/// <summary>The model families RmbgPS knows, with the processing their model cards and reference code use.</summary>
+public static class ModelProfiles
+{
+    private static readonly float[] ImageNetMean = [0.485f, 0.456f, 0.406f];
+    private static readonly float[] ImageNetStd = [0.229f, 0.224f, 0.225f];
+    private static readonly float[] Half = [0.5f, 0.5f, 0.5f];
+    private static readonly float[] One = [1f, 1f, 1f];
+
+    /// <summary>BRIA RMBG-2.0 (a BiRefNet): ImageNet mean/std; output `alphas`, sigmoid inside or not depending on the export.</summary>
+    public static readonly ModelProfile Rmbg2 = new("RMBG2", "RMBG-2.0 (BiRefNet): /255, ImageNet mean/std, probability or logits (detected)",
+        1024, 1f / 255f, ImageNetMean, ImageNetStd, OutputActivation.Detect);
+
+    /// <summary>The BiRefNet project's own ONNX exports: ImageNet mean/std, logits out.</summary>
+    public static readonly ModelProfile BiRefNet = new("BiRefNet", "BiRefNet ONNX: /255, ImageNet mean/std, logits (sigmoid applied)",
+        1024, 1f / 255f, ImageNetMean, ImageNetStd, OutputActivation.Sigmoid);
+
+    /// <summary>BRIA RMBG-1.4 (an ISNet): /255, mean 0.5, std 1; probability out.</summary>
+    public static readonly ModelProfile Rmbg14 = new("RMBG14", "RMBG-1.4 (ISNet): /255, mean 0.5, std 1, probability",
+        1024, 1f / 255f, Half, One, OutputActivation.None);
+
+    /// <summary>IMG.LY's ISNet exports: (x - 128) / 256; probability out.</summary>
+    public static readonly ModelProfile Isnet = new("ISNet", "ISNet (IMG.LY): (x-128)/256, probability",
+        1024, 1f / 256f, Half, One, OutputActivation.None);
+
+    public static IReadOnlyList<ModelProfile> All { get; } = [Rmbg2, BiRefNet, Rmbg14, Isnet];
+
+    /// <summary>Looks a profile up by name, forgiving case, dashes, dots and the usual aliases.</summary>
+    public static ModelProfile? Find(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+            return null;
+        var key = new string(name.Where(char.IsLetterOrDigit).ToArray()).ToUpperInvariant();
+        return key switch
+        {
+            "RMBG2" or "RMBG20" or "BRIARMBG2" or "BRIARMBG20" => Rmbg2,
+            "BIREFNET" or "BIREFNETLITE" or "BIREFNETGENERAL" => BiRefNet,
+            "RMBG14" or "RMBG1" or "BRIARMBG14" => Rmbg14,
+            "ISNET" or "ISNETIMGLY" or "IMGLY" or "ISNETGENERALUSE" => Isnet,
+            _ => null,
+        };
+    }
+
+    public static string KnownNames => string.Join(", ", All.Select(p => p.Name));
+}

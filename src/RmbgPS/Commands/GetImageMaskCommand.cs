@@ -1,0 +1,57 @@
+using System.Management.Automation;
+using RmbgPS.Engine;
+using RmbgPS.Engine.Imaging;
+
+namespace RmbgPS.Commands;
+
+/// <summary>
+/// <para type="synopsis">Computes the subject mask of images and returns it as an object; with -OutputPath also writes it as a grey PNG.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "ImageMask", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
+[OutputType(typeof(ImageMask))]
+public sealed class GetImageMaskCommand : ImageCommandBase
+{
+    public const string OutputSuffix = ".mask.png";
+
+    private string? outputFolder;
+
+    /// <summary>A folder to write each mask to as &lt;name&gt;.mask.png (8-bit grayscale); created when missing.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? OutputPath { get; set; }
+
+    /// <summary>Overwrite existing mask files.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override string Activity => "Computing image masks";
+
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        outputFolder = ResolveOutputFolder(OutputPath);
+    }
+
+    protected override void ProcessFile(string path)
+    {
+        string? maskPath = null;
+        if (outputFolder is not null)
+        {
+            maskPath = System.IO.Path.Combine(outputFolder, System.IO.Path.GetFileNameWithoutExtension(path) + OutputSuffix);
+            if (!ShouldProcess(path, $"Compute mask, write '{maskPath}'"))
+                return;
+            if (!Force && File.Exists(maskPath))
+                throw new ImageException(ImageErrorKind.OutputExists, maskPath, $"'{maskPath}' already exists. Use -Force to overwrite it, or choose another -OutputPath.");
+        }
+
+        var session = Session;
+        var alpha = BackgroundRemoval.ComputeMask(session, path, MaskOptions, MaxPixels, Cancellation);
+        if (maskPath is not null)
+        {
+            EnsureFolder(outputFolder!);
+            AtomicFile.Write(maskPath, Force.IsPresent, alpha.WritePng, Cancellation);
+        }
+        WriteVerbose($"{System.IO.Path.GetFileName(path)}: {alpha.Width}x{alpha.Height}, foreground {alpha.ForegroundRatio:P1}{(maskPath is null ? "" : $" -> '{maskPath}'")}.");
+        WriteObject(new ImageMask(path, alpha, session.ModelName, maskPath));
+    }
+}

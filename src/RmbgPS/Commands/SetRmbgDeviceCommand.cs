@@ -1,0 +1,90 @@
+using System.Management.Automation;
+using RmbgPS.Engine.Inference;
+using RmbgPS.Engine.Models;
+
+namespace RmbgPS.Commands;
+
+/// <summary>
+/// <para type="synopsis">Chooses the device, threads and model of the shared inference engine; the next inference uses them.</para>
+/// <para type="description">Parameters left out keep their current value. Loaded models are released once the commands still
+/// using them finish, so a running batch is never cut short.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Set, "RmbgDevice", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(DeviceInfo))]
+public sealed class SetRmbgDeviceCommand : PSCmdlet
+{
+    [Parameter(Position = 0)]
+    public ExecutionDevice Device { get; set; }
+
+    [Parameter]
+    [ValidateRange(0, 64)]
+    public int DeviceId { get; set; }
+
+    /// <summary>Intra-op threads for the CPU provider; 0 means the machine's core count.</summary>
+    [Parameter]
+    [ValidateRange(0, 1024)]
+    public int ThreadCount { get; set; }
+
+    /// <summary>The model to use by default in this session: a path or a name in the model store. An empty string clears it.</summary>
+    [Parameter]
+    [AllowEmptyString]
+    public string? Model { get; set; }
+
+    /// <summary>Forces a processing profile (RMBG2, BiRefNet, RMBG14, ISNet) instead of detecting it. An empty string clears it.</summary>
+    [Parameter]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(ProfileNameCompleter))]
+    public string? Profile { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var engine = RmbgEngine.Shared;
+        var current = engine.Settings;
+        var next = current with
+        {
+            Device = Has(nameof(Device)) ? Device : current.Device,
+            DeviceId = Has(nameof(DeviceId)) ? DeviceId : current.DeviceId,
+            ThreadCount = Has(nameof(ThreadCount)) ? ThreadCount : current.ThreadCount,
+            Model = Has(nameof(Model)) ? NullIfEmpty(ResolveModelArgument(Model)) : current.Model,
+            Profile = Has(nameof(Profile)) ? NullIfEmpty(Profile) : current.Profile,
+        };
+        if (next.Profile is { } profile && ModelProfiles.Find(profile) is null)
+            ThrowTerminatingError(ErrorRecords.Create(new ArgumentException($"Unknown profile '{profile}'. Known profiles: {ModelProfiles.KnownNames}."),
+                "UnknownProfile", ErrorCategory.InvalidArgument, profile));
+
+        if (!ShouldProcess("RmbgPS shared engine", $"Use device {next.Device} (id {next.DeviceId}), {next.EffectiveThreads} threads, model {next.Model ?? "(default lookup)"}"))
+            return;
+
+        ExecutionDevice effective;
+        try
+        {
+            effective = engine.Configure(next);
+        }
+        catch (DeviceNotAvailableException e)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(e, "DeviceNotAvailable", ErrorCategory.NotEnabled, next.Device));
+            return;
+        }
+        WriteVerbose(next.Device == ExecutionDevice.Auto
+            ? $"Device Auto resolved to {effective} (providers in this build: {string.Join(", ", ExecutionProviders.Available)})."
+            : $"Device set to {effective}.");
+        WriteVerbose("Loaded models were released; the next inference loads the model with the new settings.");
+        if (PassThru)
+            WriteObject(new DeviceInfo(engine.GetStatus()));
+    }
+
+    private bool Has(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    /// <summary>A relative model path is taken relative to PowerShell's current location, not the process's.</summary>
+    private string? ResolveModelArgument(string? model)
+    {
+        if (string.IsNullOrWhiteSpace(model) || model.IndexOfAny(['/', '\\']) < 0 && !File.Exists(model))
+            return model;
+        return SessionState.Path.GetUnresolvedProviderPathFromPSPath(model);
+    }
+}

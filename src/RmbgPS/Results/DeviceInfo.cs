@@ -1,0 +1,47 @@
+using RmbgPS.Engine.Inference;
+
+namespace RmbgPS;
+
+/// <summary>The shared engine's configuration and what it has loaded.</summary>
+public sealed class DeviceInfo
+{
+    internal DeviceInfo(EngineStatus status)
+    {
+        var settings = status.Settings;
+        var session = status.LoadedSessions.FirstOrDefault();
+        Device = settings.Device.ToString();
+        EffectiveDevice = status.EffectiveDevice.ToString();
+        DeviceId = settings.DeviceId;
+        ThreadCount = settings.EffectiveThreads;
+        AvailableProviders = status.AvailableProviders.ToArray();
+        ConfiguredModel = settings.Model;
+        Model = session?.ModelPath;
+        ModelChosenBy = session?.Location.ChosenBy;
+        Profile = session?.Profile.Name ?? settings.Profile;
+        IsLoaded = session is not null;
+        SessionId = session?.Id;
+        LoadedModels = status.LoadedSessions.Select(s => s.ModelPath).ToArray();
+        LoadCount = status.LoadCount;
+    }
+
+    /// <summary>The device asked for (Auto, Cpu, Cuda, DirectML, CoreML).</summary>
+    public string Device { get; }
+    /// <summary>The device inference runs on: what Auto resolved to.</summary>
+    public string EffectiveDevice { get; }
+    public int DeviceId { get; }
+    public int ThreadCount { get; }
+    /// <summary>The execution providers this ONNX Runtime build has.</summary>
+    public string[] AvailableProviders { get; }
+    /// <summary>The model set with Set-RmbgDevice -Model, if any.</summary>
+    public string? ConfiguredModel { get; }
+    /// <summary>The loaded model's path, when one is loaded.</summary>
+    public string? Model { get; }
+    public string? ModelChosenBy { get; }
+    public string? Profile { get; }
+    public bool IsLoaded { get; }
+    /// <summary>Identifies the loaded session: unchanged while the model stays loaded.</summary>
+    public Guid? SessionId { get; }
+    public string[] LoadedModels { get; }
+    /// <summary>How many times this process has loaded a model.</summary>
+    public int LoadCount { get; }
+}

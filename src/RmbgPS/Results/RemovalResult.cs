@@ -1,0 +1,43 @@
+using RmbgPS.Engine;
+using RmbgPS.Engine.Inference;
+
+namespace RmbgPS;
+
+/// <summary>
+/// One image whose background was removed. PSPath and FullName name the written cut-out, so the object
+/// pipes straight into Get-Item, Copy-Item, Remove-Item and friends.
+/// </summary>
+public sealed class RemovalResult
+{
+    internal RemovalResult(RemovalOutcome outcome, ModelSession session)
+    {
+        InputPath = outcome.InputPath;
+        OutputPath = outcome.OutputPath;
+        Width = outcome.Width;
+        Height = outcome.Height;
+        ForegroundRatio = Math.Round(outcome.ForegroundRatio, 4);
+        BoundingBox = BoundingBox.From(outcome.Bounds);
+        Model = session.ModelName;
+        Profile = session.Profile.Name;
+        Device = session.Device.ToString();
+        Milliseconds = (long)outcome.Elapsed.TotalMilliseconds;
+    }
+
+    public string InputPath { get; }
+    public string OutputPath { get; }
+    public int Width { get; }
+    public int Height { get; }
+    /// <summary>Mean alpha, 0..1: the share of the picture kept as subject.</summary>
+    public double ForegroundRatio { get; }
+    public BoundingBox? BoundingBox { get; }
+    public string Model { get; }
+    public string Profile { get; }
+    public string Device { get; }
+    public long Milliseconds { get; }
+
+    public string FullName => OutputPath;
+    public string Name => System.IO.Path.GetFileName(OutputPath);
+    public string PSPath => ProviderPaths.FileSystem(OutputPath);
+
+    public override string ToString() => OutputPath;
+}

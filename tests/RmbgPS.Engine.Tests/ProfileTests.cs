@@ -1,0 +1,64 @@
+using RmbgPS.Engine.Models;
+
+namespace RmbgPS.Tests;
+
+public class ProfileTests
+{
+    private static ModelFacts Facts(string path = "/models/model.onnx", string input = "input", Dictionary<string, string>? metadata = null, ModelDescriptor? descriptor = null) =>
+        new(path, [input], ["output"], metadata ?? new Dictionary<string, string>(), descriptor);
+
+    [Fact]
+    public void Rmbg2_uses_imagenet_mean_and_std_not_minus_one_to_one()
+    {
+        var p = ModelProfiles.Rmbg2;
+        // v=255 in the red channel: (1 - 0.485) / 0.229
+        Assert.Equal((1 - 0.485f) / 0.229f, 255 * p.Scale[0] + p.Bias[0], 4);
+        Assert.Equal((0 - 0.406f) / 0.225f, 0 * p.Scale[2] + p.Bias[2], 4);
+    }
+
+    [Fact]
+    public void Isnet_and_rmbg14_centre_on_half()
+    {
+        Assert.Equal((200 - 128) / 256f, 200 * ModelProfiles.Isnet.Scale[1] + ModelProfiles.Isnet.Bias[1], 5);
+        Assert.Equal(200 / 255f - 0.5f, 200 * ModelProfiles.Rmbg14.Scale[1] + ModelProfiles.Rmbg14.Bias[1], 5);
+    }
+
+    [Theory]
+    [InlineData("pixel_values", "RMBG2")]
+    [InlineData("input_image", "BiRefNet")]
+    [InlineData("input", "RMBG14")]
+    public void Tensor_names_pick_the_profile(string input, string expected) =>
+        Assert.Equal(expected, ProfileDetector.Detect(Facts(input: input)).Profile.Name);
+
+    [Fact]
+    public void The_descriptor_beats_metadata_which_beats_names()
+    {
+        var metadata = new Dictionary<string, string> { ["rmbg.profile"] = "BiRefNet" };
+        Assert.Equal("BiRefNet", ProfileDetector.Detect(Facts(input: "pixel_values", metadata: metadata)).Profile.Name);
+        Assert.Equal("ISNet", ProfileDetector.Detect(Facts(input: "pixel_values", metadata: metadata, descriptor: new ModelDescriptor { Profile = "isnet" })).Profile.Name);
+        Assert.Equal("RMBG14", ProfileDetector.Detect(Facts(input: "pixel_values", metadata: metadata), explicitProfile: "RMBG-1.4").Profile.Name);
+    }
+
+    [Fact]
+    public void The_file_name_decides_between_isnet_and_rmbg14()
+    {
+        Assert.Equal("ISNet", ProfileDetector.Detect(Facts(path: "/m/isnet-general-use.onnx")).Profile.Name);
+        Assert.Equal("BiRefNet", ProfileDetector.Detect(Facts(path: "/m/BiRefNet-general-epoch_244.onnx")).Profile.Name);
+    }
+
+    [Fact]
+    public void An_unknown_model_says_how_to_name_its_profile()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => ProfileDetector.Detect(Facts(path: "/m/mystery.onnx", input: "x")));
+        Assert.Contains("/m/mystery.json", e.Message);
+        Assert.Contains("RMBG2", e.Message);
+    }
+
+    [Fact]
+    public void An_unknown_profile_name_lists_the_known_ones()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => ProfileDetector.Detect(Facts(descriptor: new ModelDescriptor { Profile = "u2net" })));
+        Assert.Contains("u2net", e.Message);
+        Assert.Contains("BiRefNet", e.Message);
+    }
+}
