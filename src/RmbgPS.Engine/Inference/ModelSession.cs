@@ -40,6 +40,9 @@ public sealed class ModelSession
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
+        // Idle intra-op threads would otherwise spin between runs and steal the cores that decode,
+        // resize and encode the neighbouring images.
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         ExecutionProviders.Append(options, device, settings.DeviceId);
         try
         {

@@ -25,6 +25,11 @@ public sealed class RmbgEngine
     private DeviceSettings settings = new();
     private int loadCount;
 
+    /// <summary>Separate engines exist only for tests; everything else uses <see cref="Shared"/>.</summary>
+    internal RmbgEngine()
+    {
+    }
+
     public static RmbgEngine Shared => shared.Value;
 
     public DeviceSettings Settings
@@ -90,9 +95,20 @@ public sealed class RmbgEngine
                 throw;
             }
 
-            if (session.TryAcquire())
-                return new SessionLease(session, created);
-            // Retired between lookup and acquire by a concurrent Configure: look again.
+            lock (gate)
+            {
+                // Configure may have swapped while this session loaded outside the lock: it then
+                // belongs to the old settings, so retire it (nobody else can reach it) and look again.
+                if (sessions.TryGetValue(location.Path, out var current) && ReferenceEquals(current, lazy))
+                {
+                    if (session.TryAcquire())
+                        return new SessionLease(session, created);
+                }
+                else
+                {
+                    session.Retire();
+                }
+            }
         }
     }
 

@@ -1,0 +1,159 @@
+using RmbgPS.Engine;
+using RmbgPS.Engine.Compositing;
+using RmbgPS.Engine.Imaging;
+using RmbgPS.Engine.Inference;
+using RmbgPS.Engine.Models;
+
+namespace RmbgPS.Tests;
+
+/// <summary>File in, file out: the cut-out, and every way a file can be bad.</summary>
+public sealed class BackgroundRemovalTests : IDisposable
+{
+    private readonly TempFolder folder = new();
+    private readonly ModelSession session;
+
+    public BackgroundRemovalTests()
+    {
+        var model = SyntheticModels.Write(folder, "isnet", SyntheticModels.IsnetRed());
+        session = new ModelSession(new ModelLocation(model, "test"), new DeviceSettings(), ExecutionDevice.Cpu);
+    }
+
+    public void Dispose() => folder.Dispose();
+
+    private RemovalOutcome Remove(string input, string output, bool overwrite = false, long maxPixels = ImageDecoder.DefaultMaxPixels) =>
+        BackgroundRemoval.RemoveBackground(session, input, output, overwrite, MaskOptions.Default, maxPixels, CancellationToken.None);
+
+    [Fact]
+    public void The_cutout_keeps_colours_and_takes_the_mask_as_alpha()
+    {
+        var source = TestImages.RedSquare(300, 200, 100, 50, 100, 100);
+        for (var i = 0; i < source.Pixels.Length; i += 4)
+            source.Pixels[i + 2] = 77; // blue everywhere, which the model ignores
+        var input = TestImages.SavePng(source, folder.File("square.png"));
+        var output = folder.File("square.nobg.png");
+
+        var outcome = Remove(input, output);
+        var cut = ImageDecoder.Decode(output);
+
+        Assert.Equal((300, 200), (cut.Width, cut.Height));
+        Assert.Equal((300, 200), (outcome.Width, outcome.Height));
+        var centre = (120 * 300 + 150) * 4;
+        Assert.Equal(new byte[] { 255, 0, 77, 255 }, cut.Pixels[centre..(centre + 4)]);
+        var corner = (5 * 300 + 5) * 4;
+        Assert.Equal(0, cut.Pixels[corner + 3]);
+        Assert.Equal(77, cut.Pixels[corner + 2]); // straight alpha: colour kept under transparency
+        Assert.Equal(new MaskBounds(100, 50, 100, 100), outcome.Bounds);
+        Assert.Empty(folder.TempFiles());
+    }
+
+    [Fact]
+    public void Transparent_input_pixels_stay_transparent()
+    {
+        var source = TestImages.RedSquare(64, 64, 0, 0, 64, 64); // all subject for the model
+        for (var x = 0; x < 64; x++)
+            source.Pixels[(10 * 64 + x) * 4 + 3] = 0; // row 10 fully transparent
+        var image = new RgbaImage(64, 64, source.Pixels, hasTransparency: true);
+        var input = TestImages.SavePng(image, folder.File("holes.png"));
+
+        Remove(input, folder.File("holes.nobg.png"));
+        var cut = ImageDecoder.Decode(folder.File("holes.nobg.png"));
+        Assert.Equal(0, cut.Pixels[(10 * 64 + 30) * 4 + 3]);
+        Assert.Equal(255, cut.Pixels[(30 * 64 + 30) * 4 + 3]);
+    }
+
+    [Fact]
+    public void Jpeg_input_works()
+    {
+        var input = TestImages.SaveJpeg(TestImages.RedSquare(320, 240, 80, 60, 160, 120), folder.File("photo.jpg"));
+        var outcome = Remove(input, folder.File("photo.nobg.png"));
+        Assert.InRange(outcome.ForegroundRatio, 0.2, 0.3);
+    }
+
+    [Fact]
+    public void An_existing_output_is_kept_unless_overwrite_is_asked()
+    {
+        var input = TestImages.SavePng(TestImages.RedSquare(40, 40, 0, 0, 20, 20), folder.File("a.png"));
+        var output = folder.File("a.nobg.png");
+        File.WriteAllText(output, "precious");
+
+        var e = Assert.Throws<ImageException>(() => Remove(input, output));
+        Assert.Equal(ImageErrorKind.OutputExists, e.Kind);
+        Assert.Contains("-Force", e.Message);
+        Assert.Equal("precious", File.ReadAllText(output));
+
+        Remove(input, output, overwrite: true);
+        Assert.Equal(40, ImageDecoder.Decode(output).Width);
+        Assert.Empty(folder.TempFiles());
+    }
+
+    [Fact]
+    public void The_input_is_never_overwritten()
+    {
+        var input = TestImages.SavePng(TestImages.RedSquare(40, 40, 0, 0, 20, 20), folder.File("b.png"));
+        var before = File.ReadAllBytes(input);
+        var e = Assert.Throws<ImageException>(() => Remove(input, input, overwrite: true));
+        Assert.Equal(ImageErrorKind.OutputIsInput, e.Kind);
+        Assert.Equal(before, File.ReadAllBytes(input));
+    }
+
+    public static TheoryData<string, ImageErrorKind> BadFiles => new()
+    {
+        { "missing", ImageErrorKind.FileNotFound },
+        { "empty", ImageErrorKind.NotAnImage },
+        { "text", ImageErrorKind.NotAnImage },
+        { "truncated", ImageErrorKind.TruncatedImage },
+        { "corrupt", ImageErrorKind.CorruptImage },
+        { "huge", ImageErrorKind.ImageTooLarge },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadFiles))]
+    public void A_bad_file_is_a_clear_error_naming_it_and_leaves_nothing_behind(string kind, ImageErrorKind expected)
+    {
+        var path = MakeBadFile(kind);
+        var output = folder.File(kind + ".nobg.png");
+        var e = Assert.Throws<ImageException>(() => Remove(path, output, maxPixels: kind == "huge" ? 10_000 : ImageDecoder.DefaultMaxPixels));
+        Assert.Equal(expected, e.Kind);
+        Assert.Contains(path, e.Message);
+        Assert.False(File.Exists(output));
+        Assert.Empty(folder.TempFiles());
+    }
+
+    private string MakeBadFile(string kind)
+    {
+        var path = folder.File(kind + ".png");
+        var good = () =>
+        {
+            using var stream = new MemoryStream();
+            ImageEncoder.WritePng(stream, TestImages.RedGradient(400, 300));
+            return stream.ToArray();
+        };
+        switch (kind)
+        {
+            case "missing":
+                break;
+            case "empty":
+                File.WriteAllBytes(path, []);
+                break;
+            case "text":
+                File.WriteAllText(path, "Dear diary, today I renamed a text file to .png.");
+                break;
+            case "truncated":
+                var bytes = good();
+                File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+                break;
+            case "corrupt":
+                // Garbage in the middle of the compressed pixel data: the header reads, the data does not.
+                var png = good();
+                var random = new Random(3);
+                for (var i = png.Length / 3; i < png.Length / 3 + 200; i++)
+                    png[i] = (byte)random.Next(256);
+                File.WriteAllBytes(path, png);
+                break;
+            case "huge":
+                File.WriteAllBytes(path, good());
+                break;
+        }
+        return path;
+    }
+}
