@@ -23,7 +23,7 @@ public static class ImageDecoder
         using var codec = SKCodec.Create(skStream, out var createResult);
         if (codec is null)
         {
-            throw createResult == SKCodecResult.IncompleteInput
+            throw createResult == SKCodecResult.IncompleteInput && StartsLikeAnImage(path)
                 ? new ImageException(ImageErrorKind.TruncatedImage, path, $"'{path}' ends before its image header does: the file is truncated. Copy or download it again.")
                 : new ImageException(ImageErrorKind.NotAnImage, path, $"'{path}' is not an image in a format RmbgPS can read (PNG, JPEG, WebP, GIF, BMP). Check the file or convert it.");
         }
@@ -51,6 +51,21 @@ public static class ImageDecoder
 
         var hasTransparency = codec.Info.AlphaType != SKAlphaType.Opaque && AnyTransparent(pixels);
         return new RgbaImage(width, height, pixels, hasTransparency);
+    }
+
+    /// <summary>
+    /// Skia reports a short text file as "incomplete input" too; only a known image signature makes a
+    /// file a truncated image rather than not an image at all.
+    /// </summary>
+    private static bool StartsLikeAnImage(string path)
+    {
+        Span<byte> head = stackalloc byte[12];
+        int read;
+        using (var file = File.OpenRead(path))
+            read = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        head = head[..read];
+        return head.StartsWith(new byte[] { 0x89, 0x50, 0x4E, 0x47 }) || head.StartsWith(new byte[] { 0xFF, 0xD8 }) || head.StartsWith("GIF8"u8) || head.StartsWith("BM"u8)
+            || (head.Length >= 12 && head.StartsWith("RIFF"u8) && head[8..12].SequenceEqual("WEBP"u8));
     }
 
     private static FileStream OpenForRead(string path)

@@ -1,0 +1,2 @@
+// One shared engine per process: tests that configure it must not overlap.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
