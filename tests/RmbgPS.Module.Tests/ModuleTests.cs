@@ -198,6 +198,39 @@ public sealed class ModuleTests : IDisposable
         Assert.Equal(0, png[25]);  // IHDR colour type 0: greyscale
     }
 
+    [Fact]
+    public void Stopping_a_batch_ends_it_early_and_leaves_no_partial_files()
+    {
+        var many = Dir("many");
+        Directory.CreateDirectory(many);
+        for (var i = 0; i < 20; i++)
+            File.Copy(TestAssets.Photo("astronaut.png"), Path.Combine(many, $"p{i:00}.png"));
+        var outFolder = Dir("out");
+        int Outputs() => Directory.Exists(outFolder) ? Directory.GetFiles(outFolder, "*.nobg.png").Length : 0;
+
+        // The real model: about a second an image, time enough to stop mid-batch as Ctrl+C would.
+        using var ps = pwsh.Prepare("$ExecutionContext.InvokeProvider.ChildItem.Get($args[0], $false) | Remove-ImageBackground -OutputPath $args[1] -Model $args[2]",
+            many, outFolder, TestAssets.IsnetModelPath);
+        Exception? failure = null;
+        var runner = new Thread(() =>
+        {
+            try { ps.Invoke(); }
+            catch (Exception e) { failure = e; }
+        });
+        runner.Start();
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (Outputs() == 0 && runner.IsAlive && DateTime.UtcNow < deadline)
+            Thread.Sleep(10);
+        Assert.True(runner.IsAlive, $"the batch ended before it could be stopped ({Outputs()} outputs, {failure?.Message})");
+        ps.Stop();
+        Assert.True(runner.Join(TimeSpan.FromSeconds(30)), "the stop was not honoured");
+
+        Assert.True(failure is null or PipelineStoppedException, failure?.ToString());
+        Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
+        Assert.InRange(Outputs(), 1, 5);
+        Assert.Empty(TempFiles(outFolder));
+    }
+
     [Theory]
     [InlineData("tests/RmbgPS.Tests.ps1")]
     [InlineData("build.ps1")]
