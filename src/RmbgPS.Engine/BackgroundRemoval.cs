@@ -39,7 +39,7 @@ public static class BackgroundRemoval
         if (string.Equals(input, output, OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase))
             throw new ImageException(ImageErrorKind.OutputIsInput, input, $"The output for '{input}' would overwrite the input itself. Choose another -OutputPath.");
         if (!overwrite && File.Exists(output))
-            throw new ImageException(ImageErrorKind.OutputExists, output, $"'{output}' already exists. Use -Force to overwrite it, or choose another -OutputPath.");
+            throw ImageException.OutputExists(output); // before decoding: no work wasted on a refused file
 
         var image = ImageDecoder.Decode(input, maxPixels);
         cancellationToken.ThrowIfCancellationRequested();

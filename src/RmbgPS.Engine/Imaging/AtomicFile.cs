@@ -12,7 +12,7 @@ public static class AtomicFile
         var fullPath = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(fullPath)!;
         if (!overwrite && File.Exists(fullPath))
-            throw new ImageException(ImageErrorKind.OutputExists, fullPath, $"'{fullPath}' already exists. Use -Force to overwrite it, or choose another -OutputPath.");
+            throw ImageException.OutputExists(fullPath);
 
         var temp = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
         try
@@ -30,7 +30,7 @@ public static class AtomicFile
         {
             TryDelete(temp);
             if (e is IOException io && !overwrite && File.Exists(fullPath))
-                throw new ImageException(ImageErrorKind.OutputExists, fullPath, $"'{fullPath}' already exists. Use -Force to overwrite it, or choose another -OutputPath.", io);
+                throw ImageException.OutputExists(fullPath, io);
             if (e is UnauthorizedAccessException or IOException)
                 throw new ImageException(ImageErrorKind.WriteFailed, fullPath, $"Cannot write '{fullPath}': {e.Message} Check that the folder is writable and the disk has space.", e);
             throw;

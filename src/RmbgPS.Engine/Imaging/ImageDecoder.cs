@@ -96,7 +96,7 @@ public static class ImageDecoder
 
     private static bool AnyTransparent(byte[] pixels)
     {
-        // Alpha is the top byte of each little-endian RGBA word; OR-reduce the complement.
+        // Alpha is the top byte of each little-endian RGBA word.
         var words = MemoryMarshal.Cast<byte, uint>(pixels.AsSpan());
         const uint opaque = 0xFF000000u;
         foreach (var w in words)

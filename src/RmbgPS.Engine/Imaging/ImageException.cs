@@ -25,6 +25,10 @@ public sealed class ImageException : Exception
         Path = path;
     }
 
+    /// <summary>The one wording for an output that is already there, wherever it is found.</summary>
+    public static ImageException OutputExists(string path, Exception? inner = null) =>
+        new(ImageErrorKind.OutputExists, path, $"'{path}' already exists. Use -Force to overwrite it, or choose another -OutputPath.", inner);
+
     public ImageErrorKind Kind { get; }
     public string Path { get; }
 }

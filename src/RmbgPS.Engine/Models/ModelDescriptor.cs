@@ -42,6 +42,4 @@ public sealed class ModelDescriptor
             throw new InvalidDataException($"The model descriptor '{path}' is not valid JSON ({e.Message}). Fix it or delete it.", e);
         }
     }
-
-    public void WriteFor(string modelPath) => File.WriteAllText(PathFor(modelPath), JsonSerializer.Serialize(this, Options));
 }

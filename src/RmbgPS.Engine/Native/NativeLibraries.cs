@@ -20,10 +20,6 @@ public static class NativeLibraries
     /// <summary>The folder the engine assembly was loaded from: the module folder once installed.</summary>
     public static string BaseDirectory { get; } = Path.GetDirectoryName(typeof(NativeLibraries).Assembly.Location) ?? AppContext.BaseDirectory;
 
-    /// <summary>Full paths of the native libraries loaded so far, by library name.</summary>
-    public static IReadOnlyDictionary<string, string> LoadedPaths => loadedPaths;
-    private static readonly Dictionary<string, string> loadedPaths = new(StringComparer.Ordinal);
-
     public static void EnsureRegistered()
     {
         if (Volatile.Read(ref registered))
@@ -63,7 +59,6 @@ public static class NativeLibraries
                 return handle;
             handle = NativeLibrary.Load(path);
             Loaded[path] = handle;
-            loadedPaths[libraryName] = path;
             return handle;
         }
     }

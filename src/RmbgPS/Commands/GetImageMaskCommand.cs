@@ -41,7 +41,7 @@ public sealed class GetImageMaskCommand : ImageCommandBase
             if (!ShouldProcess(path, $"Compute mask, write '{maskPath}'"))
                 return;
             if (!Force && File.Exists(maskPath))
-                throw new ImageException(ImageErrorKind.OutputExists, maskPath, $"'{maskPath}' already exists. Use -Force to overwrite it, or choose another -OutputPath.");
+                throw ImageException.OutputExists(maskPath);
         }
 
         var session = Session;

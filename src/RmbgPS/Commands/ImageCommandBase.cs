@@ -82,7 +82,7 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
             {
                 throw new PipelineStoppedException();
             }
-            catch (Exception e) when (e is not RuntimeException and not ModelNotFoundException and not DeviceNotAvailableException)
+            catch (Exception e) when (e is not RuntimeException) // terminating errors (no model, no device) are RuntimeExceptions
             {
                 // Anything else that fails on one file (the runtime on an odd image, memory) stays that file's error.
                 WriteError(ErrorRecords.Create(new IOException($"Processing '{file}' failed: {e.Message}", e), "ProcessingFailed", ErrorCategory.NotSpecified, file));
