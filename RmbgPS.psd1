@@ -14,13 +14,17 @@
         'Get-ImageMask'
         'Set-RmbgDevice'
         'Get-RmbgDevice'
+        'Install-RmbgModel'
+        'Get-RmbgModel'
+        'Uninstall-RmbgModel'
+        'Set-RmbgDefaultModel'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('background-removal', 'rmbg', 'birefnet', 'onnx', 'image', 'segmentation', 'matting', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            Tags         = @('background-removal', 'model-download', 'rmbg', 'birefnet', 'onnx', 'image', 'segmentation', 'matting', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
             ProjectUri   = 'https://github.com/rmbgps/RmbgPS'
             ReleaseNotes = 'First version: Remove-ImageBackground, Get-ImageMask, Set-RmbgDevice, Get-RmbgDevice on ONNX Runtime (CPU; GPU build with ./build.ps1 -Gpu).'

@@ -1,5 +1,7 @@
 using System.Management.Automation;
+using RmbgPS.Engine.Downloads;
 using RmbgPS.Engine.Imaging;
+using RmbgPS.Engine.Models.Store;
 
 namespace RmbgPS;
 
@@ -7,6 +9,50 @@ namespace RmbgPS;
 internal static class ErrorRecords
 {
     public static ErrorRecord ForImage(ImageException e) => new(e, IdFor(e.Kind), CategoryFor(e.Kind), e.Path);
+
+    public static ErrorRecord ForDownload(DownloadException e) => new(e, e.Kind switch
+    {
+        DownloadErrorKind.NetworkUnavailable => "NetworkUnavailable",
+        DownloadErrorKind.AccessDenied => "ModelAccessDenied",
+        DownloadErrorKind.NotFound => "ModelSourceNotFound",
+        DownloadErrorKind.ChecksumMismatch => "ChecksumMismatch",
+        DownloadErrorKind.SizeMismatch => "SizeMismatch",
+        DownloadErrorKind.DiskFull => "DiskFull",
+        DownloadErrorKind.TimedOut => "DownloadTimedOut",
+        DownloadErrorKind.InsecureSource => "InsecureSource",
+        DownloadErrorKind.WriteFailed => "FileWriteError",
+        _ => "DownloadFailed",
+    }, e.Kind switch
+    {
+        DownloadErrorKind.NetworkUnavailable => ErrorCategory.ConnectionError,
+        DownloadErrorKind.AccessDenied => ErrorCategory.PermissionDenied,
+        DownloadErrorKind.NotFound => ErrorCategory.ObjectNotFound,
+        DownloadErrorKind.ChecksumMismatch or DownloadErrorKind.SizeMismatch => ErrorCategory.InvalidData,
+        DownloadErrorKind.DiskFull => ErrorCategory.LimitsExceeded,
+        DownloadErrorKind.TimedOut => ErrorCategory.OperationTimeout,
+        DownloadErrorKind.InsecureSource => ErrorCategory.SecurityError,
+        DownloadErrorKind.WriteFailed => ErrorCategory.WriteError,
+        _ => ErrorCategory.ConnectionError,
+    }, e.Url);
+
+    public static ErrorRecord ForInstall(ModelInstallException e) => new(e, e.Kind switch
+    {
+        InstallErrorKind.UnknownModel => "UnknownModel",
+        InstallErrorKind.UnknownVariant => "UnknownVariant",
+        InstallErrorKind.InvalidName => "InvalidModelName",
+        InstallErrorKind.SourceFileNotFound => "FileNotFound",
+        InstallErrorKind.NotAModel => "NotAModel",
+        InstallErrorKind.ChecksumMismatch => "ChecksumMismatch",
+        InstallErrorKind.UnknownProfile => "UnknownProfile",
+        InstallErrorKind.AlreadyInstalled => "ModelAlreadyInstalled",
+        _ => e.Kind.ToString(),
+    }, e.Kind switch
+    {
+        InstallErrorKind.UnknownModel or InstallErrorKind.UnknownVariant or InstallErrorKind.SourceFileNotFound => ErrorCategory.ObjectNotFound,
+        InstallErrorKind.NotAModel or InstallErrorKind.ChecksumMismatch => ErrorCategory.InvalidData,
+        InstallErrorKind.AlreadyInstalled => ErrorCategory.ResourceExists,
+        _ => ErrorCategory.InvalidArgument,
+    }, e.Target);
 
     public static ErrorRecord Create(Exception e, string errorId, ErrorCategory category, object? target) => new(e, errorId, category, target);
 

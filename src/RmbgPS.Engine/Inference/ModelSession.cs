@@ -44,14 +44,7 @@ public sealed class ModelSession
         // resize and encode the neighbouring images.
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         ExecutionProviders.Append(options, device, settings.DeviceId);
-        try
-        {
-            session = new InferenceSession(location.Path, options);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new InvalidDataException($"ONNX Runtime cannot load the model '{location.Path}': {e.Message} Check that the file is a complete .onnx model (re-download it if in doubt).", e);
-        }
+        session = ModelProbe.Open(location.Path, options);
 
         var input = session.InputMetadata.First();
         InputName = input.Key;
@@ -62,9 +55,9 @@ public sealed class ModelSession
         if (inputType is not (TensorElementType.Float or TensorElementType.Float16))
             throw new InvalidDataException($"The model '{location.Path}' takes {inputType} input; RmbgPS supports float32 and float16.");
 
-        var metadata = session.ModelMetadata.CustomMetadataMap ?? new Dictionary<string, string>();
-        var descriptor = ModelDescriptor.TryReadFor(location.Path);
-        var facts = new ModelFacts(location.Path, session.InputMetadata.Keys.ToArray(), session.OutputMetadata.Keys.ToArray(), metadata, descriptor);
+        var facts = ModelProbe.FactsOf(session, location.Path);
+        var descriptor = facts.Descriptor;
+        ModelName = descriptor?.Name is { } installedName ? $"{installedName}:{descriptor.Variant}" : Path.GetFileNameWithoutExtension(location.Path);
         (Profile, ProfileReason) = ProfileDetector.Detect(facts, settings.Profile);
 
         InputHeight = dims[2] > 0 ? dims[2] : Profile.InputSize;
@@ -79,7 +72,8 @@ public sealed class ModelSession
     public Guid Id { get; } = Guid.NewGuid();
     public ModelLocation Location { get; }
     public string ModelPath => Location.Path;
-    public string ModelName => Path.GetFileNameWithoutExtension(Location.Path);
+    /// <summary>The store reference (RMBG-2.0:fp16) of an installed model, else the file's base name.</summary>
+    public string ModelName { get; }
     public ExecutionDevice Device { get; }
     public ModelProfile Profile { get; }
     public string ProfileReason { get; }

@@ -60,6 +60,16 @@ public sealed class RmbgEngine
         return device;
     }
 
+    /// <summary>Retires the session of a model file (before it is uninstalled); calls still using it finish first.</summary>
+    public void Unload(string modelPath)
+    {
+        Lazy<ModelSession>? lazy;
+        lock (gate)
+            if (sessions.Remove(modelPath, out lazy) && !lazy.IsValueCreated)
+                lazy = null;
+        lazy?.Value.Retire();
+    }
+
     /// <summary>Finds the model for this call (explicit, configured, environment, store).</summary>
     public ModelLocation LocateModel(string? explicitModel) => ModelLocator.Locate(explicitModel, Settings.Model);
 

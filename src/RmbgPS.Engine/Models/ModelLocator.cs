@@ -1,3 +1,6 @@
+using RmbgPS.Engine.Models.Catalog;
+using RmbgPS.Engine.Models.Store;
+
 namespace RmbgPS.Engine.Models;
 
 /// <summary>Which model file to use, and which setting chose it (for -Verbose and error messages).</summary>
@@ -7,9 +10,10 @@ public sealed record ModelLocation(string Path, string ChosenBy);
 public sealed class ModelNotFoundException(string message) : FileNotFoundException(message);
 
 /// <summary>
-/// Finds the model: an explicit -Model, else the session's configured model (Set-RmbgDevice -Model),
-/// else $env:RMBG_MODEL, else the newest .onnx in the model store. A model can be given as a path to a
-/// file, a folder holding .onnx files, or a name in the store (name.onnx or name/*.onnx).
+/// Finds the model: an explicit -Model, else the session's model (Set-RmbgDevice -Model or
+/// Set-RmbgDefaultModel -Scope Process), else $env:RMBG_MODEL, else the store's default model, else the
+/// most recently installed one. A model can be given as a path to a file, a folder holding .onnx files,
+/// or a name in the store (<c>RMBG-2.0</c>, <c>RMBG-2.0:fp16</c>).
 /// </summary>
 public static class ModelLocator
 {
@@ -32,28 +36,34 @@ public static class ModelLocator
         }
     }
 
-    public static ModelLocation Locate(string? explicitModel, string? configuredModel)
+    public static ModelLocation Locate(string? explicitModel, string? configuredModel, ModelStore? store = null)
     {
+        store ??= ModelStore.Default;
         var looked = new List<string>();
         if (!string.IsNullOrWhiteSpace(explicitModel))
-            return Resolve(explicitModel, "-Model", looked) ?? throw NotFound(looked, $"The model '{explicitModel}' given with -Model was not found.");
+            return Resolve(explicitModel, "-Model", store, looked) ?? throw NotFound(store, looked, $"The model '{explicitModel}' given with -Model was not found.");
         if (!string.IsNullOrWhiteSpace(configuredModel))
-            return Resolve(configuredModel, "Set-RmbgDevice -Model", looked) ?? throw NotFound(looked, $"The model '{configuredModel}' set with Set-RmbgDevice -Model was not found.");
+            return Resolve(configuredModel, "the session's model (Set-RmbgDevice -Model)", store, looked) ?? throw NotFound(store, looked, $"The model '{configuredModel}' set for this session was not found.");
 
         var fromEnv = Environment.GetEnvironmentVariable(ModelVariable);
         if (!string.IsNullOrWhiteSpace(fromEnv))
-            return Resolve(fromEnv, $"$env:{ModelVariable}", looked) ?? throw NotFound(looked, $"The model '{fromEnv}' named by $env:{ModelVariable} was not found.");
+            return Resolve(fromEnv, $"$env:{ModelVariable}", store, looked) ?? throw NotFound(store, looked, $"The model '{fromEnv}' named by $env:{ModelVariable} was not found.");
         looked.Add($"$env:{ModelVariable} (not set)");
 
-        var store = StoreFolder;
-        var newest = NewestOnnx(store);
-        looked.Add($"the model store '{store}' ({(Directory.Exists(store) ? "no .onnx file in it" : "folder does not exist")})");
-        if (newest is not null)
-            return new ModelLocation(newest, $"newest model in the store '{store}'");
-        throw NotFound(looked, "No background-removal model was found.");
+        if (store.DefaultModel is { } userDefault)
+        {
+            if (Resolve(userDefault, "the default model (Set-RmbgDefaultModel)", store, looked) is { } location)
+                return location;
+            looked.Add($"the default model '{userDefault}' (no longer installed)");
+        }
+
+        if (store.Newest() is { } newest)
+            return new ModelLocation(newest.Path, $"the most recently installed model in the store '{store.Root}' ({newest})");
+        looked.Add($"the model store '{store.Root}' ({(Directory.Exists(store.Root) ? "no model installed" : "folder does not exist")})");
+        throw NotFound(store, looked, "No background-removal model was found.");
     }
 
-    private static ModelLocation? Resolve(string value, string chosenBy, List<string> looked)
+    private static ModelLocation? Resolve(string value, string chosenBy, ModelStore store, List<string> looked)
     {
         var asPath = System.IO.Path.GetFullPath(Environment.ExpandEnvironmentVariables(value));
         if (File.Exists(asPath))
@@ -61,38 +71,24 @@ public static class ModelLocator
         looked.Add($"the file '{asPath}'");
         if (Directory.Exists(asPath))
         {
-            var inFolder = NewestOnnx(asPath);
+            var inFolder = new DirectoryInfo(asPath).EnumerateFiles("*.onnx").OrderByDescending(f => f.LastWriteTimeUtc).FirstOrDefault();
             looked.Add($"the folder '{asPath}' (for .onnx files)");
             if (inFolder is not null)
-                return new ModelLocation(inFolder, chosenBy);
+                return new ModelLocation(inFolder.FullName, chosenBy);
         }
 
-        if (value.IndexOfAny(['/', '\\']) >= 0)
+        if (!ModelReference.TryParse(value, out var reference))
             return null;
-        var store = StoreFolder;
-        var name = value.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? value[..^5] : value;
-        foreach (var candidate in new[] { System.IO.Path.Combine(store, name + ".onnx"), System.IO.Path.Combine(store, name, name + ".onnx") })
-        {
-            if (File.Exists(candidate))
-                return new ModelLocation(candidate, chosenBy);
-            looked.Add($"'{candidate}'");
-        }
-        var folder = System.IO.Path.Combine(store, name);
-        var newest = NewestOnnx(folder);
-        return newest is null ? null : new ModelLocation(newest, chosenBy);
+        var preferred = reference.Variant is null ? ModelCatalog.ForStore(store.Root).Find(reference.Name)?.DefaultVariant : null;
+        if (store.Find(reference, preferred) is { } installed)
+            return new ModelLocation(installed.Path, $"{chosenBy}: '{installed}' in the model store");
+        looked.Add($"the model store '{store.Root}' for '{reference}'");
+        return null;
     }
 
-    private static string? NewestOnnx(string folder)
-    {
-        if (!Directory.Exists(folder))
-            return null;
-        return new DirectoryInfo(folder).EnumerateFiles("*.onnx", SearchOption.TopDirectoryOnly)
-            .OrderByDescending(f => f.LastWriteTimeUtc)
-            .Select(f => f.FullName)
-            .FirstOrDefault();
-    }
-
-    private static ModelNotFoundException NotFound(List<string> looked, string headline) =>
+    private static ModelNotFoundException NotFound(ModelStore store, List<string> looked, string headline) =>
         new($"{headline} Looked in: {string.Join("; ", looked)}. " +
-            $"Put an RMBG .onnx model in '{StoreFolder}', set $env:{ModelVariable} to its path, or pass -Model <path>.");
+            $"Install one with Install-RmbgModel (Get-RmbgModel lists the catalog), register a file you have with " +
+            $"Install-RmbgModel -Path <file.onnx> -Name <name>, set $env:{ModelVariable} to a model's path, or pass -Model <path>. " +
+            $"The model store is '{store.Root}'.");
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Management.Automation;
+using RmbgPS.Completers;
 using RmbgPS.Engine;
 using RmbgPS.Engine.Compositing;
 using RmbgPS.Engine.Imaging;
@@ -32,9 +33,10 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = [];
 
-    /// <summary>A model path, a folder with one, or a model name in the store; overrides Set-RmbgDevice and $env:RMBG_MODEL.</summary>
+    /// <summary>A model path, a folder with one, or an installed model (RMBG-2.0, RMBG-2.0:fp16); overrides Set-RmbgDevice and $env:RMBG_MODEL.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(InstalledModelCompleter))]
     public string? Model { get; set; }
 
     /// <summary>Gives a hard mask: alpha 1 where the subject probability reaches this value, else 0.</summary>

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using RmbgPS.Engine.Inference;
+using RmbgPS.Completers;
 using RmbgPS.Engine.Models;
 
 namespace RmbgPS.Commands;
@@ -28,6 +29,7 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
     /// <summary>The model to use by default in this session: a path or a name in the model store. An empty string clears it.</summary>
     [Parameter]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(InstalledModelCompleter))]
     public string? Model { get; set; }
 
     /// <summary>Forces a processing profile (RMBG2, BiRefNet, RMBG14, ISNet) instead of detecting it. An empty string clears it.</summary>

@@ -3,7 +3,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using RmbgPS.Engine.Models;
 
-namespace RmbgPS.Commands;
+namespace RmbgPS.Completers;
 
 /// <summary>Tab completion for -Profile.</summary>
 public sealed class ProfileNameCompleter : IArgumentCompleter

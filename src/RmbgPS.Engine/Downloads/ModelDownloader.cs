@@ -1,0 +1,326 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace RmbgPS.Engine.Downloads;
+
+/// <summary>
+/// Streams a file to <c>&lt;destination&gt;.partial</c>, resumes it with an HTTP Range request after an
+/// interruption (in the same call, with retries and back-off, or in a later one), and verifies its size
+/// and SHA-256. It never creates the destination itself: the caller moves the verified file into place,
+/// so nothing that looks installed exists before the check passed.
+/// </summary>
+public static class ModelDownloader
+{
+    public const string PartialSuffix = ".partial";
+    private const int MaxRedirects = 10;
+    private const int BufferSize = 1 << 20;
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+
+    // One client per process: the system proxy and its credentials (the .NET defaults) apply; redirects
+    // are followed by hand so every hop is checked and a token never travels to another host.
+    private static readonly HttpClient Http = new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        UseProxy = true,
+        DefaultProxyCredentials = CredentialCache.DefaultCredentials,
+        AutomaticDecompression = DecompressionMethods.None,
+        ConnectTimeout = TimeSpan.FromSeconds(30),
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+    })
+    {
+        Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+        DefaultRequestHeaders = { UserAgent = { new ProductInfoHeaderValue("RmbgPS", typeof(ModelDownloader).Assembly.GetName().Version?.ToString(3)) } },
+    };
+
+    /// <summary>What the .partial file belongs to, so a later call resumes only the same file.</summary>
+    private sealed record ResumeState(string Url, string? ETag, string? LastModified, long? Total);
+
+    public static async Task<DownloadResult> DownloadAsync(DownloadRequest request, DownloadOptions options, DownloadObserver observer, CancellationToken cancellationToken)
+    {
+        SourcePolicy.EnsureAllowed(request.Url);
+        var url = SourcePolicy.Describe(request.Url);
+        var partial = request.Destination + PartialSuffix;
+        var statePath = partial + ".json";
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(partial))!);
+
+        var state = ReadState(statePath);
+        if (state is null || state.Url != url)
+            DeleteQuietly(partial);
+        else if (File.Exists(partial))
+            observer.Message($"Found {new FileInfo(partial).Length:N0} bytes of an earlier download of '{url}'; resuming.");
+
+        var resumed = false;
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                resumed |= await FetchAsync(request, url, partial, statePath, options, observer, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (DownloadException e) when (e.Transient && attempt < options.MaxRetries)
+            {
+                var delay = options.RetryDelay * Math.Pow(2, attempt);
+                observer.Message($"{e.Message} Retrying in {delay.TotalSeconds:0.#} s (attempt {attempt + 2} of {options.MaxRetries + 1}).");
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var size = new FileInfo(partial).Length;
+        if (request.ExpectedSize is { } expected && size != expected)
+            throw Discard(partial, statePath, new DownloadException(DownloadErrorKind.SizeMismatch, url,
+                $"The file from '{url}' has {size:N0} bytes, but {expected:N0} were expected. It was deleted; check the source, or whether the catalog entry is out of date."));
+        observer.Message($"Verifying {size:N0} bytes.");
+        var sha = await HashAsync(partial, cancellationToken).ConfigureAwait(false);
+        if (request.Sha256 is { } pinned && !pinned.Equals(sha, StringComparison.OrdinalIgnoreCase))
+            throw Discard(partial, statePath, new DownloadException(DownloadErrorKind.ChecksumMismatch, url,
+                $"The file from '{url}' is damaged or not the expected one: its SHA-256 is {sha}, expected {pinned.ToLowerInvariant()}. It was deleted. Try again; if it keeps failing, the source (or a proxy) serves another file."));
+        DeleteQuietly(statePath);
+        return new DownloadResult(partial, size, sha, resumed);
+    }
+
+    /// <summary>One attempt: appends to the partial file until the server's length is reached. True when it resumed.</summary>
+    private static async Task<bool> FetchAsync(DownloadRequest request, string url, string partial, string statePath,
+        DownloadOptions options, DownloadObserver observer, CancellationToken cancellationToken)
+    {
+        var existing = File.Exists(partial) ? new FileInfo(partial).Length : 0;
+        var state = existing > 0 ? ReadState(statePath) : null;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Timeout);
+        using var response = await SendAsync(request, url, existing, state, options, timeout.Token, cancellationToken).ConfigureAwait(false);
+
+        long? total;
+        var append = false;
+        switch (response.StatusCode)
+        {
+            case HttpStatusCode.PartialContent when response.Content.Headers.ContentRange is { From: var from, Length: var length } && from == existing:
+                append = true;
+                total = length;
+                observer.Message($"Resuming '{url}' at byte {existing:N0}.");
+                break;
+            case HttpStatusCode.RequestedRangeNotSatisfiable when existing > 0:
+                if (response.Content.Headers.ContentRange?.Length == existing)
+                    return true; // the earlier attempt had already received everything
+                DeleteQuietly(partial);
+                throw new DownloadException(DownloadErrorKind.ServerError, url, $"The server refused to resume '{url}'; starting over.", transient: true);
+            case HttpStatusCode.OK:
+                if (existing > 0)
+                    observer.Message($"The server sent '{url}' from the start (it cannot resume, or the file changed); starting over.");
+                total = response.Content.Headers.ContentLength;
+                break;
+            default:
+                throw StatusError(response, request, url);
+        }
+
+        if (request.ExpectedSize is { } expected && total is { } offered && offered != expected)
+            throw Discard(partial, statePath, new DownloadException(DownloadErrorKind.SizeMismatch, url,
+                $"'{url}' offers {offered:N0} bytes, but the model has {expected:N0}. Nothing was kept; check the -Source, or whether the catalog entry is out of date."));
+        EnsureSpace(partial, url, (total ?? request.ExpectedSize ?? 0) - (append ? existing : 0));
+        WriteState(statePath, new ResumeState(url, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"), total));
+
+        var received = append ? existing : 0;
+        await using var body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+        await using var file = OpenPartial(partial, append, url);
+        var buffer = new byte[BufferSize];
+        var clock = Stopwatch.StartNew();
+        var lastReport = TimeSpan.Zero;
+        var startedAt = received;
+        while (true)
+        {
+            timeout.CancelAfter(options.Timeout); // a time-out between bytes, not for the whole file
+            int read;
+            try
+            {
+                read = await body.ReadAsync(buffer, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw TimedOut(url, options);
+            }
+            catch (Exception e) when (e is IOException or HttpRequestException)
+            {
+                throw new DownloadException(DownloadErrorKind.ServerError, url, $"The connection to '{url}' was cut after {received:N0} bytes ({e.Message}).", e, transient: true);
+            }
+            if (read == 0)
+                break;
+            try
+            {
+                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                throw WriteError(e, partial, url);
+            }
+            received += read;
+            if (clock.Elapsed - lastReport >= ProgressInterval)
+            {
+                lastReport = clock.Elapsed;
+                observer.Progress(new DownloadProgress(received, total, (received - startedAt) / clock.Elapsed.TotalSeconds));
+            }
+        }
+        observer.Progress(new DownloadProgress(received, total, (received - startedAt) / Math.Max(clock.Elapsed.TotalSeconds, 1e-3)));
+        if (total is { } expectedTotal && received != expectedTotal)
+            throw new DownloadException(DownloadErrorKind.ServerError, url, $"The connection to '{url}' ended after {received:N0} of {expectedTotal:N0} bytes.", transient: true);
+        return append;
+    }
+
+    /// <summary>Sends the GET (with a Range when resuming) and follows redirects, checking each hop.</summary>
+    private static async Task<HttpResponseMessage> SendAsync(DownloadRequest request, string url, long existing, ResumeState? state,
+        DownloadOptions options, CancellationToken timeoutToken, CancellationToken cancellationToken)
+    {
+        var target = request.Url;
+        for (var hop = 0; ; hop++)
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Get, target);
+            if (request.Token is { Length: > 0 } token && string.Equals(target.Host, request.Url.Host, StringComparison.OrdinalIgnoreCase))
+                message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            if (existing > 0)
+            {
+                message.Headers.Range = new RangeHeaderValue(existing, null);
+                // Resume only the same file: if it changed on the server, the server sends all of it.
+                if (state?.ETag is { } etag && !etag.StartsWith("W/", StringComparison.Ordinal))
+                    message.Headers.IfRange = new RangeConditionHeaderValue(EntityTagHeaderValue.Parse(etag));
+                else if (state?.LastModified is { } modified && DateTimeOffset.TryParse(modified, out var date))
+                    message.Headers.IfRange = new RangeConditionHeaderValue(date);
+            }
+
+            HttpResponseMessage response;
+            try
+            {
+                response = await Http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeoutToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw TimedOut(url, options);
+            }
+            catch (HttpRequestException e)
+            {
+                throw NetworkError(e, url);
+            }
+
+            if ((int)response.StatusCode is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location)
+            {
+                response.Dispose();
+                if (hop >= MaxRedirects)
+                    throw new DownloadException(DownloadErrorKind.ServerError, url, $"'{url}' redirected more than {MaxRedirects} times.");
+                target = location.IsAbsoluteUri ? location : new Uri(target, location);
+                if (!SourcePolicy.IsAllowed(target))
+                    throw new DownloadException(DownloadErrorKind.InsecureSource, url,
+                        $"'{url}' redirected to '{SourcePolicy.Describe(target)}', which is not HTTPS; refusing to follow.");
+                continue;
+            }
+            return response;
+        }
+    }
+
+    private static DownloadException StatusError(HttpResponseMessage response, DownloadRequest request, string url)
+    {
+        var code = (int)response.StatusCode;
+        var reason = $"{code} {response.ReasonPhrase}";
+        if (response.Headers.TryGetValues("X-Error-Message", out var serverSays))
+            reason += $": {string.Join(" ", serverSays)}";
+        return code switch
+        {
+            401 or 403 => new DownloadException(DownloadErrorKind.AccessDenied, url,
+                $"Access to '{url}' was denied ({reason}). {request.AccessHint ?? "The source needs credentials this download did not have."}"),
+            404 => new DownloadException(DownloadErrorKind.NotFound, url,
+                $"'{url}' was not found ({reason}). Check the -Source URL or mirror; the file may have moved."),
+            408 or 429 or >= 500 => new DownloadException(DownloadErrorKind.ServerError, url, $"'{url}' answered {reason}.", transient: true),
+            _ => new DownloadException(DownloadErrorKind.ServerError, url, $"'{url}' answered {reason}."),
+        };
+    }
+
+    private static DownloadException NetworkError(HttpRequestException e, string url)
+    {
+        var offline = e.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError
+            || e.InnerException is SocketException;
+        return offline
+            ? new DownloadException(DownloadErrorKind.NetworkUnavailable, url,
+                $"Cannot reach '{url}' ({e.Message}). Check the network or proxy ($env:HTTPS_PROXY), or download the model on another machine and register the file here with Install-RmbgModel -Path <file.onnx> -Name <name>.",
+                e, transient: true)
+            : new DownloadException(DownloadErrorKind.ServerError, url, $"Downloading '{url}' failed: {e.Message}", e, transient: true);
+    }
+
+    private static DownloadException TimedOut(string url, DownloadOptions options) =>
+        new(DownloadErrorKind.TimedOut, url,
+            $"'{url}' sent nothing for {options.Timeout.TotalSeconds:0.#} s. Try again (the download resumes), raise -TimeoutSec, or download the file elsewhere and register it with Install-RmbgModel -Path.",
+            transient: true);
+
+    private static void EnsureSpace(string partial, string url, long needed)
+    {
+        if (needed <= 0)
+            return;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(partial))!;
+        long available;
+        try
+        {
+            available = new DriveInfo(folder).AvailableFreeSpace;
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            return; // unknown: the write itself will tell
+        }
+        if (available < needed)
+            throw new DownloadException(DownloadErrorKind.DiskFull, url,
+                $"Not enough disk space for '{url}': it needs {needed / 1048576.0:N0} MB in '{folder}', which has {available / 1048576.0:N0} MB free. Free some space, or set $env:RMBG_MODEL_HOME to a folder on a larger disk.");
+    }
+
+    private static FileStream OpenPartial(string partial, bool append, string url)
+    {
+        try
+        {
+            return new FileStream(partial, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw WriteError(e, partial, url);
+        }
+    }
+
+    internal static DownloadException WriteError(Exception e, string partial, string url)
+    {
+        // ENOSPC on Unix; ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows.
+        if (e is IOException && (e.HResult is 28 || (e.HResult & 0xFFFF) is 0x70 or 0x27))
+        {
+            DeleteQuietly(partial);
+            return new DownloadException(DownloadErrorKind.DiskFull, url,
+                $"The disk filled up while downloading '{url}' to '{partial}' (deleted). Free some space, or set $env:RMBG_MODEL_HOME to a folder on a larger disk.", e);
+        }
+        return new DownloadException(DownloadErrorKind.WriteFailed, url, $"Cannot write '{partial}': {e.Message} Check that the model store is writable.", e);
+    }
+
+    private static async Task<string> HashAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, useAsync: true);
+        return Convert.ToHexString(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false)).ToLowerInvariant();
+    }
+
+    private static ResumeState? ReadState(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? JsonSerializer.Deserialize<ResumeState>(File.ReadAllText(path)) : null;
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            return null; // unreadable: start over rather than resume a file we cannot vouch for
+        }
+    }
+
+    private static void WriteState(string path, ResumeState state) => File.WriteAllText(path, JsonSerializer.Serialize(state));
+
+    private static DownloadException Discard(string partial, string statePath, DownloadException error)
+    {
+        DeleteQuietly(partial);
+        DeleteQuietly(statePath);
+        return error;
+    }
+
+    internal static void DeleteQuietly(string path)
+    {
+        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}

@@ -1,0 +1,252 @@
+using System.Security.Cryptography;
+using RmbgPS.Engine.Downloads;
+using RmbgPS.Engine.Inference;
+using RmbgPS.Engine.Models.Catalog;
+
+namespace RmbgPS.Engine.Models.Store;
+
+/// <summary>Why an install or registration cannot go ahead (download failures are <see cref="DownloadException"/>s).</summary>
+public enum InstallErrorKind
+{
+    UnknownModel,
+    UnknownVariant,
+    InvalidName,
+    SourceFileNotFound,
+    NotAModel,
+    ChecksumMismatch,
+    UnknownProfile,
+    AlreadyInstalled,
+}
+
+public sealed class ModelInstallException(InstallErrorKind kind, string target, string message, Exception? inner = null) : Exception(message, inner)
+{
+    public InstallErrorKind Kind { get; } = kind;
+    public string Target { get; } = target;
+}
+
+/// <summary>What an install will do, worked out before anything is fetched (for -WhatIf and the licence prompt).</summary>
+public sealed record InstallPlan(CatalogEntry Entry, CatalogVariant Variant, Uri Url, string Destination, bool FromHuggingFace)
+{
+    public string Reference => $"{Entry.Name}:{Variant.Name}";
+}
+
+/// <summary>
+/// Puts models into a <see cref="ModelStore"/>: downloads catalog models, or copies in a file the user
+/// already has. Either way the file is written under a <c>.partial</c> name, checked, given its descriptor
+/// and only then renamed into place, so a failure never leaves something that looks installed.
+/// </summary>
+public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
+{
+    public const string CustomVariant = "custom";
+    private const string TokenPage = "https://huggingface.co/settings/tokens";
+
+    public ModelStore Store => store;
+
+    /// <summary>
+    /// Resolves a catalog name and variant to a URL: <paramref name="source"/> when given (a file URL, or a
+    /// folder URL ending in '/' that the catalog's file name is appended to), else the catalog's URL, with
+    /// Hugging Face paths under <paramref name="huggingFaceEndpoint"/>.
+    /// </summary>
+    public InstallPlan Plan(string name, string? variant, string? source, string huggingFaceEndpoint)
+    {
+        var entry = catalog.Find(name) ?? throw new ModelInstallException(InstallErrorKind.UnknownModel, name,
+            $"'{name}' is not in the model catalog (it has: {string.Join(", ", catalog.Entries.Select(e => e.Name))}). " +
+            $"To use a model file you already have: Install-RmbgModel -Path <file.onnx> -Name {name}.");
+        var chosen = entry.FindVariant(variant) ?? throw new ModelInstallException(InstallErrorKind.UnknownVariant, name,
+            $"{entry.Name} has no variant '{variant}'; its variants are: {string.Join(", ", entry.Variants.Select(v => v.Name))}.");
+
+        Uri url;
+        if (string.IsNullOrWhiteSpace(source))
+            url = entry.ResolveUrl(chosen, huggingFaceEndpoint);
+        else if (!Uri.TryCreate(source, UriKind.Absolute, out var given))
+            throw new DownloadException(DownloadErrorKind.InsecureSource, source, $"-Source '{source}' is not an absolute URL; give the https:// URL of the file or of a folder ending in '/'.");
+        else
+            url = given.AbsolutePath.EndsWith('/') ? new Uri(given, chosen.FileName) : given;
+        SourcePolicy.EnsureAllowed(url);
+        var fromHub = string.IsNullOrWhiteSpace(source) && CatalogEntry.IsHuggingFaceHosted(chosen);
+        return new InstallPlan(entry, chosen, url, store.PathFor(entry.Name, chosen.Name), fromHub);
+    }
+
+    /// <summary>Downloads a planned model, verifies it and moves it into the store with its descriptor.</summary>
+    public async Task<InstalledModel> InstallAsync(InstallPlan plan, string? token, bool licenseAccepted, DownloadOptions options,
+        DownloadObserver observer, CancellationToken cancellationToken)
+    {
+        var request = new DownloadRequest(plan.Url, plan.Destination)
+        {
+            ExpectedSize = plan.Variant.Size,
+            Sha256 = plan.Variant.Sha256,
+            Token = token,
+            AccessHint = AccessHint(plan.Entry, token is { Length: > 0 }),
+        };
+        var result = await ModelDownloader.DownloadAsync(request, options, observer, cancellationToken).ConfigureAwait(false);
+        if (plan.Variant.Sha256 is null)
+        {
+            // Nothing pinned to compare with: at least make sure ONNX Runtime can load what arrived.
+            observer.Message("No SHA-256 is pinned for this file; checking that ONNX Runtime can load it.");
+            ProbeOrDiscard(result.PartialPath, plan.Reference);
+        }
+        var descriptor = new ModelDescriptor
+        {
+            Name = plan.Entry.Name,
+            Variant = plan.Variant.Name,
+            Profile = plan.Entry.Profile,
+            Source = SourcePolicy.Describe(plan.Url),
+            Sha256 = result.Sha256,
+            Size = result.Size,
+            License = plan.Entry.License.Name,
+            LicenseUrl = plan.Entry.License.Url,
+            LicenseAccepted = licenseAccepted ? DateTimeOffset.UtcNow : null,
+            Installed = DateTimeOffset.UtcNow,
+        };
+        return Commit(result.PartialPath, plan.Destination, descriptor);
+    }
+
+    /// <summary>
+    /// Copies a model file the user has into the store. A catalog name checks the file against the
+    /// catalog's pinned hash and takes its profile; any other name needs the profile given or detectable.
+    /// </summary>
+    public InstalledModel Register(string file, string name, string? variant, string? profile, bool overwrite, DownloadObserver observer, CancellationToken cancellationToken)
+    {
+        if (!ModelReference.TryParse(name, out var reference) || reference.Variant is not null)
+            throw new ModelInstallException(InstallErrorKind.InvalidName, name, $"'{name}' cannot be a model name: use letters, digits, '-', '_' and '.', without '/', '\\' or ':'.");
+        name = reference.Name;
+        if (!File.Exists(file))
+            throw new ModelInstallException(InstallErrorKind.SourceFileNotFound, file, $"The model file '{file}' does not exist.");
+
+        var entry = catalog.Find(name);
+        var pinned = entry?.FindVariant(variant);
+        if (entry is not null && variant is not null && pinned is null)
+            throw new ModelInstallException(InstallErrorKind.UnknownVariant, name,
+                $"{entry.Name} has no variant '{variant}'; its variants are: {string.Join(", ", entry.Variants.Select(v => v.Name))}. Register your own file under another -Name.");
+        var variantName = pinned?.Name ?? variant ?? CustomVariant;
+        if (!ModelReference.TryParse($"{name}:{variantName}", out _) || variantName.Contains('.'))
+            throw new ModelInstallException(InstallErrorKind.InvalidName, variantName, $"'{variantName}' cannot be a variant name: use a simple word such as fp32, fp16 or int8.");
+
+        if (!overwrite && store.Find(new ModelReference(entry?.Name ?? name, variantName)) is { } existing)
+            throw new ModelInstallException(InstallErrorKind.AlreadyInstalled, existing.ToString(),
+                $"{existing} is already installed at '{existing.Path}'. Use -Force to replace it, or choose another -Name or -Variant.");
+
+        var (resolvedProfile, reason) = ChooseProfile(file, profile, entry, pinned);
+        observer.Message($"Profile {resolvedProfile.Name} ({reason}).");
+
+        var destination = store.PathFor(entry?.Name ?? name, variantName);
+        var partial = destination + ModelDownloader.PartialSuffix;
+        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+        var (size, sha) = CopyHashing(file, partial, observer, cancellationToken);
+        if (pinned?.Sha256 is { } expected && !expected.Equals(sha, StringComparison.OrdinalIgnoreCase))
+        {
+            ModelDownloader.DeleteQuietly(partial);
+            throw new ModelInstallException(InstallErrorKind.ChecksumMismatch, file,
+                $"'{file}' is not the {entry!.Name} {pinned.Name} file the catalog knows: its SHA-256 is {sha}, expected {expected.ToLowerInvariant()}. " +
+                $"If it is another variant, pass -Variant ({string.Join(", ", entry.Variants.Select(v => v.Name))}); if it is a model of your own, register it under another -Name.");
+        }
+
+        var descriptor = new ModelDescriptor
+        {
+            Name = entry?.Name ?? name,
+            Variant = variantName,
+            Profile = resolvedProfile.Name,
+            Source = Path.GetFullPath(file),
+            Sha256 = sha,
+            Size = size,
+            License = entry?.License.Name,
+            LicenseUrl = entry?.License.Url,
+            Installed = DateTimeOffset.UtcNow,
+        };
+        return Commit(partial, destination, descriptor);
+    }
+
+    /// <summary>What to tell a user whose download was refused with 401/403.</summary>
+    public static string AccessHint(CatalogEntry entry, bool hadToken)
+    {
+        var page = entry.Homepage ?? (entry.HuggingFaceRepo is { } repo ? $"https://huggingface.co/{repo}" : null);
+        if (!entry.Gated && entry.HuggingFaceRepo is null)
+            return "The source asked for credentials; if your mirror needs a token, pass it with -Token.";
+        return hadToken
+            ? $"The token was refused: check that it is a valid read token ({TokenPage}) and that its account accepted the terms of {entry.Name} at {page}."
+            : $"{entry.Name} {(entry.Gated ? "is gated" : "needs a Hugging Face account")}: sign in at {page}, accept its terms, create a read token at {TokenPage}, then pass it with " +
+              "-Token (Read-Host -AsSecureString) or set $env:HF_TOKEN. Or download the file elsewhere and register it with Install-RmbgModel -Path.";
+    }
+
+    private static (ModelProfile Profile, string Reason) ChooseProfile(string file, string? profile, CatalogEntry? entry, CatalogVariant? pinned)
+    {
+        // A pinned hash proves the file later; anything else must at least load in ONNX Runtime.
+        var facts = pinned?.Sha256 is null ? ProbeOrDiscard(file, file, deleteOnFailure: false) : null;
+        if (profile is not null)
+            return (ModelProfiles.Find(profile) ?? throw new ModelInstallException(InstallErrorKind.UnknownProfile, profile,
+                $"Unknown profile '{profile}'. Known profiles: {ModelProfiles.KnownNames}."), "given with -Profile");
+        if (entry is not null)
+            return (ModelProfiles.Find(entry.Profile)!, $"from the catalog entry {entry.Name}");
+        try
+        {
+            return ProfileDetector.Detect(facts!);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ModelInstallException(InstallErrorKind.UnknownProfile, file,
+                $"Cannot tell which pre-processing '{file}' needs; pass -Profile ({ModelProfiles.KnownNames}).", e);
+        }
+    }
+
+    private static ModelFacts ProbeOrDiscard(string path, string what, bool deleteOnFailure = true)
+    {
+        try
+        {
+            return ModelProbe.Read(path);
+        }
+        catch (InvalidDataException e)
+        {
+            if (deleteOnFailure)
+                ModelDownloader.DeleteQuietly(path);
+            throw new ModelInstallException(InstallErrorKind.NotAModel, what,
+                $"'{what}' is not a model ONNX Runtime can load ({e.InnerException?.Message ?? e.Message}).{(deleteOnFailure ? " The download was deleted." : "")}", e);
+        }
+    }
+
+    private static (long Size, string Sha256) CopyHashing(string source, string partial, DownloadObserver observer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+            using var output = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buffer = new byte[1 << 20];
+            var total = input.Length;
+            long copied = 0;
+            int read;
+            while ((read = input.Read(buffer)) > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                hash.AppendData(buffer, 0, read);
+                output.Write(buffer, 0, read);
+                copied += read;
+                if (copied % (32 << 20) < read || copied == total)
+                    observer.Progress(new DownloadProgress(copied, total, 0));
+            }
+            return (copied, Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant());
+        }
+        catch
+        {
+            ModelDownloader.DeleteQuietly(partial);
+            throw;
+        }
+    }
+
+    /// <summary>The descriptor first, then the rename: the .onnx (what makes a model installed) appears last and whole.</summary>
+    private InstalledModel Commit(string partial, string destination, ModelDescriptor descriptor)
+    {
+        try
+        {
+            descriptor.WriteFor(destination);
+            File.Move(partial, destination, overwrite: true);
+        }
+        catch
+        {
+            ModelDownloader.DeleteQuietly(partial);
+            if (!File.Exists(destination))
+                ModelDownloader.DeleteQuietly(ModelDescriptor.PathFor(destination));
+            throw;
+        }
+        return store.Find(new ModelReference(descriptor.Name!, descriptor.Variant))!;
+    }
+}

@@ -1,0 +1,46 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using RmbgPS.Engine.Downloads;
+
+namespace RmbgPS;
+
+/// <summary>
+/// Runs long engine work (a download, a copy) off the pipeline thread while the pipeline thread writes
+/// its progress and verbose messages: PowerShell only accepts Write* calls from the pipeline thread.
+/// </summary>
+internal static class BackgroundWork
+{
+    public static T Run<T>(Cmdlet cmdlet, string activity, Func<DownloadObserver, Task<T>> work)
+    {
+        using var pending = new BlockingCollection<Action>();
+        var observer = new DownloadObserver(
+            progress => TryAdd(pending, () => cmdlet.WriteProgress(ProgressFor(activity, progress))),
+            message => TryAdd(pending, () => cmdlet.WriteVerbose(message)));
+        var task = Task.Run(() => work(observer));
+        _ = task.ContinueWith(_ => pending.CompleteAdding(), TaskScheduler.Default);
+        foreach (var write in pending.GetConsumingEnumerable())
+            write();
+        cmdlet.WriteProgress(new ProgressRecord(2, activity, "Done") { RecordType = ProgressRecordType.Completed });
+        return task.GetAwaiter().GetResult();
+    }
+
+    private static void TryAdd(BlockingCollection<Action> pending, Action write)
+    {
+        try { pending.Add(write); } catch (InvalidOperationException) { } // completed: the work has ended
+    }
+
+    private static ProgressRecord ProgressFor(string activity, DownloadProgress p)
+    {
+        var status = p.Total is { } total
+            ? $"{p.Received / 1048576.0:N1} of {total / 1048576.0:N1} MB"
+            : $"{p.Received / 1048576.0:N1} MB";
+        if (p.BytesPerSecond > 0)
+            status += $" at {p.BytesPerSecond / 1048576.0:N1} MB/s";
+        var record = new ProgressRecord(2, activity, status);
+        if (p.Percent is { } percent)
+            record.PercentComplete = percent;
+        if (p.Remaining is { } remaining)
+            record.SecondsRemaining = (int)Math.Min(int.MaxValue, remaining.TotalSeconds);
+        return record;
+    }
+}

@@ -1,0 +1,198 @@
+using System.Management.Automation;
+using System.Management.Automation.Host;
+using System.Net;
+using System.Security;
+using RmbgPS.Completers;
+using RmbgPS.Engine.Downloads;
+using RmbgPS.Engine.Models.Catalog;
+using RmbgPS.Engine.Models.Store;
+
+namespace RmbgPS.Commands;
+
+/// <summary>
+/// <para type="synopsis">Downloads a model from the catalog into the model store, or registers a model file you already have.</para>
+/// <para type="description">Downloads resume after an interruption and are verified (size, and SHA-256 where the catalog pins
+/// it) before they appear in the store. Non-commercial or copyleft licences must be accepted with -AcceptLicense or at the
+/// prompt. Gated Hugging Face models need a token: -Token, or $env:HF_TOKEN. $env:HF_ENDPOINT and -Source select a mirror.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Install, "RmbgModel", SupportsShouldProcess = true, DefaultParameterSetName = CatalogSet)]
+[OutputType(typeof(RmbgModelInfo))]
+public sealed class InstallRmbgModelCommand : PSCmdlet, IDisposable
+{
+    private const string CatalogSet = "Catalog";
+    private const string FileSet = "File";
+    public const string TokenVariable = "HF_TOKEN";
+
+    private readonly CancellationTokenSource cancellation = new();
+    private ModelStore store = null!;
+    private ModelInstaller installer = null!;
+
+    /// <summary>A catalog model (Get-RmbgModel lists them), or with -Path the name to register the file under.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = CatalogSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = FileSet)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(CatalogModelCompleter))]
+    public string Name { get; set; } = "";
+
+    /// <summary>fp32, fp16, int8, ...: the catalog's default variant when left out ("custom" for a registered file of your own).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ModelVariantCompleter))]
+    public string? Variant { get; set; }
+
+    /// <summary>A model file to copy into the store instead of downloading one.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = FileSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LiteralPath", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = "";
+
+    /// <summary>The processing profile of a registered file (RMBG2, BiRefNet, RMBG14, ISNet); detected when left out.</summary>
+    [Parameter(ParameterSetName = FileSet)]
+    [ArgumentCompleter(typeof(ProfileNameCompleter))]
+    public string? Profile { get; set; }
+
+    /// <summary>A Hugging Face read token for gated models; else $env:HF_TOKEN is used for Hugging Face downloads. Never stored.</summary>
+    [Parameter(ParameterSetName = CatalogSet)]
+    public SecureString? Token { get; set; }
+
+    /// <summary>Accepts the model's non-commercial or copyleft licence without a prompt.</summary>
+    [Parameter(ParameterSetName = CatalogSet)]
+    public SwitchParameter AcceptLicense { get; set; }
+
+    /// <summary>The URL to download from instead of the catalog's: the file's own URL, or a mirror folder ending in '/'.</summary>
+    [Parameter(ParameterSetName = CatalogSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Source { get; set; }
+
+    /// <summary>Seconds without receiving data before a try is abandoned (and retried).</summary>
+    [Parameter(ParameterSetName = CatalogSet)]
+    [ValidateRange(1, 3600)]
+    public int TimeoutSec { get; set; } = 30;
+
+    [Parameter(ParameterSetName = CatalogSet)]
+    [ValidateRange(0, 20)]
+    public int MaximumRetryCount { get; set; } = 3;
+
+    /// <summary>The first wait before a retry; it doubles with each further retry.</summary>
+    [Parameter(ParameterSetName = CatalogSet)]
+    [ValidateRange(0, 600)]
+    public double RetryIntervalSec { get; set; } = 2;
+
+    /// <summary>Download (or copy) again even when the model is installed.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        store = ModelStore.Default;
+        try
+        {
+            installer = new ModelInstaller(store, ModelCatalog.ForStore(store.Root));
+        }
+        catch (InvalidDataException e)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(e, "InvalidCatalog", ErrorCategory.InvalidData, store.Root));
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var installed = ParameterSetName == FileSet ? Register() : Download();
+            if (installed is not null && PassThru)
+                WriteObject(ModelListing.For(installed, store, ModelCatalog.ForStore(store.Root)));
+        }
+        catch (DownloadException e)
+        {
+            WriteError(ErrorRecords.ForDownload(e));
+        }
+        catch (ModelInstallException e)
+        {
+            WriteError(ErrorRecords.ForInstall(e));
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    private InstalledModel? Download()
+    {
+        var plan = installer.Plan(Name, Variant, Source, ModelCatalog.HuggingFaceEndpoint);
+        var url = SourcePolicy.Describe(plan.Url);
+        if (!Force && store.Find(new ModelReference(plan.Entry.Name, plan.Variant.Name)) is { } existing)
+        {
+            WriteVerbose($"{plan.Reference} is already installed at '{existing.Path}'; use -Force to download it again.");
+            return existing;
+        }
+        var size = plan.Variant.Size is { } bytes ? $"{bytes / 1048576.0:N0} MB" : "size unknown";
+        if (!ShouldProcess(plan.Reference, $"Download {url} ({size}) into '{plan.Destination}'"))
+            return null;
+        if (!LicenseAccepted(plan.Entry))
+            return null;
+
+        var token = Token is not null ? new NetworkCredential("", Token).Password
+            : plan.FromHuggingFace ? Environment.GetEnvironmentVariable(TokenVariable) : null;
+        var tokenSource = Token is not null ? "with the -Token" : !string.IsNullOrEmpty(token) ? $"with the token in $env:{TokenVariable}" : "without a token";
+        WriteVerbose($"Downloading {plan.Reference} from {url} ({size}) {tokenSource} into '{plan.Destination}'.");
+
+        var options = new DownloadOptions
+        {
+            Timeout = TimeSpan.FromSeconds(TimeoutSec),
+            MaxRetries = MaximumRetryCount,
+            RetryDelay = TimeSpan.FromSeconds(RetryIntervalSec),
+        };
+        var accepted = plan.Entry.License.RequiresAcceptance;
+        var model = BackgroundWork.Run(this, $"Installing {plan.Reference}",
+            observer => installer.InstallAsync(plan, token, accepted, options, observer, cancellation.Token));
+        WriteVerbose($"Installed {model} at '{model.Path}' ({model.Size:N0} bytes, SHA-256 {model.Descriptor?.Sha256}).");
+        return model;
+    }
+
+    private InstalledModel? Register()
+    {
+        var file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        var reference = Variant is null ? Name : $"{Name}:{Variant}";
+        if (!ShouldProcess(file, $"Register as model '{reference}' in '{store.Root}'"))
+            return null;
+        var model = BackgroundWork.Run(this, $"Registering {reference}",
+            observer => Task.FromResult(installer.Register(file, Name, Variant, Profile, Force, observer, cancellation.Token)));
+        WriteVerbose($"Registered '{file}' as {model} at '{model.Path}' (profile {model.Descriptor?.Profile}, SHA-256 {model.Descriptor?.Sha256}).");
+        return model;
+    }
+
+    /// <summary>Non-commercial and copyleft terms are shown and must be accepted: -AcceptLicense or the prompt.</summary>
+    private bool LicenseAccepted(CatalogEntry entry)
+    {
+        var license = entry.License;
+        if (!license.RequiresAcceptance || AcceptLicense)
+            return true;
+        var terms = $"{entry.Name} is licensed under {license.Name}{(license.CommercialUse ? "" : ", which does not allow commercial use")}" +
+                    $"{(license.Copyleft ? " and binds what you build with it (copyleft)" : "")}. Terms: {license.Url ?? entry.Homepage}.";
+        bool accepted;
+        try
+        {
+            accepted = ShouldContinue($"{terms} Do you accept these terms?", $"Licence of {entry.Name}");
+        }
+        catch (Exception e) when (e is PSInvalidOperationException or HostException or NotImplementedException or PSNotImplementedException)
+        {
+            accepted = false; // no one to ask (a script or a job)
+        }
+        if (!accepted)
+            WriteError(ErrorRecords.Create(new InvalidOperationException($"{terms} It was not installed: accept the licence with -AcceptLicense (or at the prompt)."),
+                "LicenseNotAccepted", ErrorCategory.PermissionDenied, entry.Name));
+        return accepted;
+    }
+
+    protected override void StopProcessing() => cancellation.Cancel();
+
+    public void Dispose()
+    {
+        cancellation.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,59 @@
+using RmbgPS.Engine.Models.Catalog;
+using RmbgPS.Engine.Models.Store;
+
+namespace RmbgPS;
+
+/// <summary>
+/// One model variant: what the catalog says of it, and whether and where it is installed. Name and
+/// Variant bind by property name, so Get-RmbgModel pipes into Install-, Uninstall- and Set-RmbgDefaultModel.
+/// </summary>
+public sealed class RmbgModelInfo
+{
+    internal RmbgModelInfo(CatalogEntry? entry, CatalogVariant? variant, InstalledModel? installed, bool isDefault)
+    {
+        var descriptor = installed?.Descriptor;
+        Name = installed?.Name ?? entry!.Name;
+        Variant = installed?.Variant ?? variant!.Name;
+        Installed = installed is not null;
+        IsDefault = isDefault;
+        Size = installed?.Size ?? variant?.Size;
+        Path = installed?.Path;
+        Profile = descriptor?.Profile ?? entry?.Profile;
+        License = descriptor?.License ?? entry?.License.Name;
+        LicenseUrl = descriptor?.LicenseUrl ?? entry?.License.Url;
+        CommercialUse = entry?.License.CommercialUse;
+        Gated = entry?.Gated ?? false;
+        InCatalog = variant is not null;
+        Sha256 = descriptor?.Sha256 ?? variant?.Sha256;
+        Source = descriptor?.Source;
+        InstalledOn = installed is null ? null : installed.InstalledUtc.ToLocalTime();
+        Description = variant?.Description is { } note ? $"{entry!.Description} {char.ToUpperInvariant(note[0])}{note[1..]}." : entry?.Description;
+    }
+
+    public string Name { get; }
+    public string Variant { get; }
+    public bool Installed { get; }
+    /// <summary>True for the model the image cmdlets use when no -Model is given.</summary>
+    public bool IsDefault { get; }
+    /// <summary>Bytes on disk when installed, else the catalog's download size.</summary>
+    public long? Size { get; }
+    public string? Path { get; }
+    public string? Profile { get; }
+    public string? License { get; }
+    public string? LicenseUrl { get; }
+    /// <summary>False for non-commercial terms; null when the model is not in the catalog.</summary>
+    public bool? CommercialUse { get; }
+    /// <summary>Needs a Hugging Face token of an account that accepted the model's terms.</summary>
+    public bool Gated { get; }
+    public bool InCatalog { get; }
+    public string? Sha256 { get; }
+    /// <summary>Where an installed model came from: the URL (never with a token) or the registered file.</summary>
+    public string? Source { get; }
+    public DateTime? InstalledOn { get; }
+    public string? Description { get; }
+
+    /// <summary>The name to give -Model: Name:Variant (a bare file in the store has no variant).</summary>
+    public string Reference => Variant.Length == 0 ? Name : $"{Name}:{Variant}";
+
+    public override string ToString() => Reference;
+}

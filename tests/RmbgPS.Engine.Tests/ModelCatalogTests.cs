@@ -1,0 +1,104 @@
+using RmbgPS.Engine.Models;
+using RmbgPS.Engine.Models.Catalog;
+
+namespace RmbgPS.Tests;
+
+public sealed class ModelCatalogTests : IDisposable
+{
+    private readonly TempFolder store = new();
+
+    public void Dispose() => store.Dispose();
+
+    [Fact]
+    public void The_built_in_catalog_has_the_models_the_issue_names_with_licences_profiles_and_pins()
+    {
+        var catalog = ModelCatalog.BuiltIn;
+        foreach (var name in new[] { "RMBG-2.0", "RMBG-1.4", "BiRefNet", "BiRefNet-lite" })
+            Assert.NotNull(catalog.Find(name));
+
+        foreach (var entry in catalog.Entries)
+        {
+            Assert.NotNull(ModelProfiles.Find(entry.Profile));
+            Assert.False(string.IsNullOrWhiteSpace(entry.License.Name), entry.Name);
+            Assert.NotNull(entry.FindVariant(null));
+            foreach (var variant in entry.Variants)
+            {
+                var url = entry.ResolveUrl(variant, ModelCatalog.DefaultHuggingFaceEndpoint);
+                Assert.Equal("https", url.Scheme);
+                Assert.True(variant.Size > 0, $"{entry.Name}:{variant.Name} has no size");
+                Assert.Matches("^[0-9a-f]{64}$", variant.Sha256);
+            }
+        }
+
+        var rmbg2 = catalog.Find("rmbg-2.0")!;
+        Assert.True(rmbg2.Gated);
+        Assert.False(rmbg2.License.CommercialUse);
+        Assert.True(rmbg2.License.RequiresAcceptance);
+        Assert.Equal("RMBG2", rmbg2.Profile);
+        Assert.Equal(["fp32", "fp16", "int8"], rmbg2.Variants.Select(v => v.Name).Take(3));
+        Assert.Equal("https://huggingface.co/briaai/RMBG-2.0/resolve/main/onnx/model_fp16.onnx",
+            rmbg2.ResolveUrl(rmbg2.FindVariant("FP16")!, ModelCatalog.DefaultHuggingFaceEndpoint).ToString());
+        Assert.True(catalog.Find("RMBG-1.4")!.License.RequiresAcceptance);
+
+        var lite = catalog.Find("BiRefNet-lite")!;
+        Assert.False(lite.License.RequiresAcceptance);
+        Assert.False(lite.Gated);
+        Assert.Equal("BiRefNet", lite.Profile);
+        Assert.StartsWith("https://github.com/ZhengPeng7/BiRefNet/releases/download/", lite.ResolveUrl(lite.FindVariant(null)!, "https://ignored").ToString());
+    }
+
+    [Fact]
+    public void Hugging_Face_paths_follow_the_endpoint_so_mirrors_work()
+    {
+        var rmbg14 = ModelCatalog.BuiltIn.Find("RMBG-1.4")!;
+        Assert.Equal("http://127.0.0.1:9/briaai/RMBG-1.4/resolve/main/onnx/model_quantized.onnx",
+            rmbg14.ResolveUrl(rmbg14.FindVariant("int8")!, "http://127.0.0.1:9/").ToString());
+    }
+
+    [Fact]
+    public void A_catalog_in_the_store_adds_entries_and_replaces_built_in_ones_by_name()
+    {
+        File.WriteAllText(Path.Combine(store.Path, ModelCatalog.FileName), """
+            { "models": [
+              { "name": "in-house", "profile": "ISNet", "license": { "name": "internal" },
+                "variants": [ { "name": "fp32", "url": "https://models.corp.example/in-house.onnx" } ] },
+              { "name": "rmbg-1.4", "profile": "RMBG14", "license": { "name": "BRIA commercial agreement" },
+                "variants": [ { "name": "fp32", "url": "https://models.corp.example/rmbg14.onnx" } ] }
+            ] }
+            """);
+        var catalog = ModelCatalog.ForStore(store.Path);
+        Assert.Equal("internal", catalog.Find("in-house")!.License.Name);
+        var replaced = catalog.Find("RMBG-1.4")!;
+        Assert.Equal("BRIA commercial agreement", replaced.License.Name);
+        Assert.Single(catalog.Entries, e => e.Name.Equals("RMBG-1.4", StringComparison.OrdinalIgnoreCase));
+        Assert.NotNull(catalog.Find("RMBG-2.0"));
+        Assert.Equal(Path.Combine(store.Path, ModelCatalog.FileName), replaced.Origin);
+    }
+
+    [Theory]
+    [InlineData("""{ "models": [ { "name": "x", "profile": "Nope", "variants": [ { "name": "fp32", "url": "https://a/x.onnx" } ] } ] }""", "unknown profile 'Nope'")]
+    [InlineData("""{ "models": [ { "name": "x", "profile": "ISNet", "variants": [ { "name": "fp32" } ] } ] }""", "give either")]
+    [InlineData("""{ "models": [ { "name": "x", "profile": "ISNet", "variants": [ { "name": "fp32", "url": "https://a/x.onnx", "sha256": "abc" } ] } ] }""", "64 hexadecimal")]
+    [InlineData("""{ "models": [ { "name": "a/b", "profile": "ISNet", "variants": [ { "name": "fp32", "url": "https://a/x.onnx" } ] } ] }""", "folder name")]
+    [InlineData("""{ "models": [ """, "not valid JSON")]
+    public void A_broken_catalog_file_is_reported_with_where_the_mistake_is(string json, string expected)
+    {
+        File.WriteAllText(Path.Combine(store.Path, ModelCatalog.FileName), json);
+        var e = Assert.Throws<InvalidDataException>(() => ModelCatalog.ForStore(store.Path));
+        Assert.Contains(expected, e.Message);
+        Assert.Contains(Path.Combine(store.Path, ModelCatalog.FileName), e.Message);
+    }
+
+    [Fact]
+    public void Gated_models_explain_how_to_get_a_token_and_a_refused_token_is_told_apart()
+    {
+        var rmbg2 = ModelCatalog.BuiltIn.Find("RMBG-2.0")!;
+        var without = Engine.Models.Store.ModelInstaller.AccessHint(rmbg2, hadToken: false);
+        Assert.Contains("HF_TOKEN", without);
+        Assert.Contains("-Token", without);
+        Assert.Contains("https://huggingface.co/briaai/RMBG-2.0", without);
+        var with = Engine.Models.Store.ModelInstaller.AccessHint(rmbg2, hadToken: true);
+        Assert.Contains("token was refused", with);
+        Assert.Contains("accepted the terms", with);
+    }
+}
