@@ -181,7 +181,8 @@ Describe 'RmbgPS module' {
             $module = Get-Module RmbgPS | Select-Object -First 1
         }
 
-        It 'exports the cmdlet <_>' -ForEach 'Remove-ImageBackground', 'Get-ImageMask', 'Set-RmbgDevice', 'Get-RmbgDevice' {
+        It 'exports the cmdlet <_>' -ForEach 'Remove-ImageBackground', 'Get-ImageMask', 'Set-RmbgDevice', 'Get-RmbgDevice',
+            'Install-RmbgModel', 'Get-RmbgModel', 'Uninstall-RmbgModel', 'Set-RmbgDefaultModel' {
             $module.ExportedCmdlets.Keys | Should -Contain $_
         }
 
@@ -816,6 +817,101 @@ Describe 'Get-RmbgDevice and Set-RmbgDevice' {
             $afterSet.LoadCount | Should -Be ($first.LoadCount + 1)
             $afterSet.Device | Should -Be 'Cpu'
             $afterSet.EffectiveDevice | Should -Be 'Cpu'
+        }
+    }
+}
+
+Describe 'The model store: Install-, Get-, Uninstall-RmbgModel and Set-RmbgDefaultModel' {
+    BeforeAll {
+        # A store of this run's own; nothing here touches the user's models.
+        $SavedStore = $env:RMBG_MODEL_HOME
+        $env:RMBG_MODEL_HOME = New-TestFolder 'store'
+    }
+
+    AfterAll {
+        $env:RMBG_MODEL_HOME = $SavedStore
+        Set-RmbgDevice -Model ''
+    }
+
+    Context 'the catalog' {
+        It 'lists <_> with its licence and profile' -ForEach 'RMBG-2.0', 'RMBG-1.4', 'BiRefNet', 'BiRefNet-lite' {
+            $models = @(Get-RmbgModel -Name $_)
+            $models.Count | Should -BeGreaterThan 0
+            $models | ForEach-Object {
+                $_.License | Should -Not -BeNullOrEmpty
+                $_.Profile | Should -Not -BeNullOrEmpty
+                $_.Installed | Should -BeFalse
+                $_.Size | Should -BeGreaterThan 0
+                $_.Sha256 | Should -Match '^[0-9a-f]{64}$'
+            }
+        }
+
+        It 'marks RMBG-2.0 as gated and non-commercial' {
+            $fp32 = Get-RmbgModel RMBG-2.0 | Where-Object Variant -EQ 'fp32'
+            $fp32.Gated | Should -BeTrue
+            $fp32.CommercialUse | Should -BeFalse
+        }
+
+        It 'reports an unknown name as ModelNotFound' {
+            Get-RmbgModel -Name 'no-such-model' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ModelNotFound*'
+        }
+    }
+
+    Context 'downloads that cannot happen' {
+        It 'says NetworkUnavailable, and how to register a file instead, when the source cannot be reached' {
+            $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+            $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+            Install-RmbgModel BiRefNet-lite -Source "http://127.0.0.1:$port/" -MaximumRetryCount 0 -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'NetworkUnavailable*'
+            $err[0].Exception.Message | Should -BeLike '*Install-RmbgModel -Path*'
+            Get-RmbgModel -Installed | Should -BeNullOrEmpty
+        }
+
+        It 'refuses a plain-http mirror that is not on this machine' {
+            Install-RmbgModel BiRefNet-lite -Source 'http://mirror.example.com/models/' -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'InsecureSource*'
+        }
+    }
+
+    Context "a model file registered with -Path$script:ModelSkipNote" -Skip:$script:SkipModelTests {
+        BeforeAll {
+            Initialize-TestAsset
+            $registered = Install-RmbgModel -Path $ModelPath -Name 'isnet-test' -PassThru
+            $dir = New-TestFolder 'by-name'
+            $in = Copy-Photo 'chelsea.png' $dir
+        }
+
+        It 'is copied into the store with its profile recorded' {
+            $registered.Installed | Should -BeTrue
+            $registered.Profile | Should -Be 'ISNet'
+            $registered.Path | Should -BeLike "$env:RMBG_MODEL_HOME*"
+            Test-Path -LiteralPath ([IO.Path]::ChangeExtension($registered.Path, '.json')) | Should -BeTrue
+        }
+
+        It 'is used by name from Remove-ImageBackground' {
+            $result = Remove-ImageBackground -LiteralPath $in -Model isnet-test -Force
+            $result.Model | Should -Be 'isnet-test:custom'
+            $result.Profile | Should -Be 'ISNet'
+        }
+
+        It 'completes on tab in -Model' {
+            $line = 'Remove-ImageBackground x.png -Model isnet'
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'isnet-test'
+        }
+
+        It 'becomes the user''s default with Set-RmbgDefaultModel and is uninstalled with Uninstall-RmbgModel' {
+            $env:RMBG_MODEL = $null # it would come before the user's default
+            try {
+                Set-RmbgDefaultModel isnet-test
+                (Get-RmbgModel -Installed | Where-Object IsDefault).Name | Should -Be 'isnet-test'
+            }
+            finally {
+                $env:RMBG_MODEL = $ModelPath
+            }
+            Uninstall-RmbgModel isnet-test -Confirm:$false -WarningAction SilentlyContinue
+            Get-RmbgModel -Installed | Should -BeNullOrEmpty
+            Test-Path -LiteralPath $registered.Path | Should -BeFalse
         }
     }
 }

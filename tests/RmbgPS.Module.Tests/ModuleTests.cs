@@ -47,6 +47,8 @@ public sealed class ModuleTests : IDisposable
         Assert.Contains("Get-ImageMask", values);
         Assert.Contains("Set-RmbgDevice", values);
         Assert.Contains("Get-RmbgDevice", values);
+        foreach (var modelCmdlet in new[] { "Install-RmbgModel", "Get-RmbgModel", "Uninstall-RmbgModel", "Set-RmbgDefaultModel" })
+            Assert.Contains(modelCmdlet, values);
         Assert.Contains("7.4", values);
         Assert.Contains("Core", values);
 

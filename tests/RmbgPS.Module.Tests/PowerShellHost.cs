@@ -20,7 +20,20 @@ public sealed class PowerShellHost : IDisposable
             throw new InvalidOperationException($"Import-Module failed: {result.Terminating?.Message} {string.Join("; ", result.Errors)}");
     }
 
-    public sealed record Result(Collection<PSObject> Output, IReadOnlyList<ErrorRecord> Errors, RuntimeException? Terminating);
+    public sealed record Result(Collection<PSObject> Output, IReadOnlyList<ErrorRecord> Errors, RuntimeException? Terminating)
+    {
+        public IReadOnlyList<string> Verbose { get; init; } = [];
+        public IReadOnlyList<string> Warnings { get; init; } = [];
+        public IReadOnlyList<ProgressRecord> Progress { get; init; } = [];
+        public IReadOnlyList<string> Information { get; init; } = [];
+
+        /// <summary>Everything a user could see: output, every stream, error messages and exception details.</summary>
+        public string AllText => string.Join("\n", Output.Select(o => o?.ToString())
+            .Concat(Errors.Select(e => $"{e} {e.Exception} {e.ErrorDetails?.Message} {e.TargetObject}"))
+            .Concat([Terminating?.ToString()])
+            .Concat(Verbose).Concat(Warnings).Concat(Information)
+            .Concat(Progress.Select(p => $"{p.Activity} {p.StatusDescription} {p.CurrentOperation}")));
+    }
 
     /// <summary>A pipeline on this host's runspace, for tests that drive it asynchronously.</summary>
     public PowerShell Prepare(string script, params object[] args)
@@ -41,15 +54,23 @@ public sealed class PowerShellHost : IDisposable
         ps.AddScript(script);
         foreach (var a in args)
             ps.AddArgument(a);
+        Collection<PSObject> output = [];
+        RuntimeException? terminating = null;
         try
         {
-            var output = ps.Invoke();
-            return new Result(output, ps.Streams.Error.ToList(), null);
+            output = ps.Invoke();
         }
         catch (RuntimeException e)
         {
-            return new Result([], ps.Streams.Error.ToList(), e);
+            terminating = e;
         }
+        return new Result(output, ps.Streams.Error.ToList(), terminating)
+        {
+            Verbose = ps.Streams.Verbose.Select(v => v.Message).ToList(),
+            Warnings = ps.Streams.Warning.Select(w => w.Message).ToList(),
+            Progress = ps.Streams.Progress.ToList(),
+            Information = ps.Streams.Information.Select(i => i.MessageData?.ToString() ?? "").ToList(),
+        };
     }
 
     public void Dispose() => runspace.Dispose();
