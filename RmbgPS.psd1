@@ -27,7 +27,7 @@
             Tags         = @('background-removal', 'model-download', 'rmbg', 'birefnet', 'onnx', 'image', 'segmentation', 'matting', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
             ProjectUri   = 'https://github.com/rmbgps/RmbgPS'
-            ReleaseNotes = 'First version: Remove-ImageBackground, Get-ImageMask, Set-RmbgDevice, Get-RmbgDevice on ONNX Runtime (CPU; GPU build with ./build.ps1 -Gpu).'
+            ReleaseNotes = 'Remove-ImageBackground, Get-ImageMask, Set-RmbgDevice, Get-RmbgDevice on ONNX Runtime (CPU; GPU build with ./build.ps1 -Gpu). Model store: Install-RmbgModel (resumable, verified downloads; registration of local files), Get-RmbgModel, Uninstall-RmbgModel, Set-RmbgDefaultModel.'
         }
     }
 }

@@ -226,6 +226,9 @@ public sealed class ModelCmdletTests : IDisposable
         Assert.Contains(all, m => (string)m.Properties["Name"].Value == "RMBG-2.0" && (string)m.Properties["Variant"].Value == "fp16"
                                   && !(bool)m.Properties["Installed"].Value && (bool)m.Properties["Gated"].Value && (long?)m.Properties["Size"].Value == 513576499);
         Assert.Contains(all, m => (string)m.Properties["Name"].Value == "BiRefNet-lite" && (string)m.Properties["License"].Value == "MIT");
+        var fp16 = all.Single(m => (string)m.Properties["Reference"].Value == "RMBG-2.0:fp16");
+        Assert.Equal(server.Url("briaai/RMBG-2.0/resolve/main/onnx/model_fp16.onnx").ToString(), fp16.Properties["Url"].Value);
+        Assert.Equal("9dc47db40d113090ba5d7a13d8fcfd9ee4eda510ce92613219b2fe19da4746f6", fp16.Properties["Sha256"].Value);
 
         var installed = pwsh.Run("Get-RmbgModel -Installed").Output;
         var red = Assert.Single(installed);

@@ -26,6 +26,7 @@ public sealed class RmbgModelInfo
         InCatalog = variant is not null;
         Sha256 = descriptor?.Sha256 ?? variant?.Sha256;
         Source = descriptor?.Source;
+        Url = variant is null ? null : entry!.ResolveUrl(variant, ModelCatalog.HuggingFaceEndpoint).ToString();
         InstalledOn = installed is null ? null : installed.InstalledUtc.ToLocalTime();
         Description = variant?.Description is { } note ? $"{entry!.Description} {char.ToUpperInvariant(note[0])}{note[1..]}." : entry?.Description;
     }
@@ -49,6 +50,8 @@ public sealed class RmbgModelInfo
     public string? Sha256 { get; }
     /// <summary>Where an installed model came from: the URL (never with a token) or the registered file.</summary>
     public string? Source { get; }
+    /// <summary>Where Install-RmbgModel downloads this variant from (with $env:HF_ENDPOINT applied): for installing elsewhere.</summary>
+    public string? Url { get; }
     public DateTime? InstalledOn { get; }
     public string? Description { get; }
 
