@@ -88,7 +88,8 @@ public sealed class ModelCmdletTests : IDisposable
         Assert.Equal(model, File.ReadAllBytes(Path.Combine(store, "red", "fp32.onnx")));
         Assert.Equal("/org/red/resolve/main/onnx/model.onnx", Assert.Single(server.Requests).Path);
         Assert.Contains(r.Verbose, v => v.Contains(server.Url("org/red/resolve/main/onnx/model.onnx").ToString()) && v.Contains("without a token"));
-        Assert.Contains(r.Progress, p => p.Activity == "Installing red:fp32" && p.StatusDescription.Contains("MB"));
+        Assert.Contains(r.Progress, p => p.Activity == "Installing red:fp32" && p.StatusDescription.Contains(" of ") && p.StatusDescription.Contains("MB/s")
+                                         && p.PercentComplete == 100 && p.SecondsRemaining == 0);
 
         var again = pwsh.Run("Install-RmbgModel red -Verbose");
         Assert.Contains(again.Verbose, v => v.Contains("already installed") && v.Contains("-Force"));
@@ -297,6 +298,30 @@ public sealed class ModelCmdletTests : IDisposable
         Assert.Equal(["RMBG-1.4", "RMBG-2.0"], Complete("Install-RmbgModel RMBG"));
         Assert.Equal(["fp16", "fp32", "int8", "q4f16"], Complete("Install-RmbgModel RMBG-2.0 -Variant "));
         Assert.Equal(["red", "red:fp32"], Complete("Uninstall-RmbgModel "));
+    }
+
+    [Fact]
+    public void Stopping_a_download_ends_it_promptly_and_installs_nothing()
+    {
+        using var ps = pwsh.Prepare("Install-RmbgModel red -Source $args[0] -TimeoutSec 600", server.Url("slow/red.onnx").ToString());
+        Exception? failure = null;
+        var runner = new Thread(() =>
+        {
+            try { ps.Invoke(); }
+            catch (Exception e) { failure = e; }
+        });
+        runner.Start();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (server.Requests.Count == 0 && DateTime.UtcNow < deadline)
+            Thread.Sleep(10);
+        Thread.Sleep(200); // the server has sent its first bytes and gone silent
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        ps.Stop();
+        Assert.True(runner.Join(TimeSpan.FromSeconds(10)), "the stop was not honoured");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"stopping took {clock.Elapsed}");
+        Assert.True(failure is null or PipelineStoppedException, failure?.ToString());
+        Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
+        Assert.Empty(InstalledFiles());
     }
 
     [Fact]

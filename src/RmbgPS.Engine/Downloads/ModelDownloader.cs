@@ -289,7 +289,8 @@ public static class ModelDownloader
             return new DownloadException(DownloadErrorKind.DiskFull, url,
                 $"The disk filled up while downloading '{url}' to '{partial}' (deleted). Free some space, or set $env:RMBG_MODEL_HOME to a folder on a larger disk.", e);
         }
-        return new DownloadException(DownloadErrorKind.WriteFailed, url, $"Cannot write '{partial}': {e.Message} Check that the model store is writable.", e);
+        return new DownloadException(DownloadErrorKind.WriteFailed, url,
+            $"Cannot write '{partial}': {e.Message} Check that the model store is writable and that no other Install-RmbgModel is downloading the same model.", e);
     }
 
     private static async Task<string> HashAsync(string path, CancellationToken cancellationToken)

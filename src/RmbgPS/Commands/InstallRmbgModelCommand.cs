@@ -4,6 +4,7 @@ using System.Net;
 using System.Security;
 using RmbgPS.Completers;
 using RmbgPS.Engine.Downloads;
+using RmbgPS.Engine.Inference;
 using RmbgPS.Engine.Models.Catalog;
 using RmbgPS.Engine.Models.Store;
 
@@ -103,6 +104,8 @@ public sealed class InstallRmbgModelCommand : PSCmdlet, IDisposable
         try
         {
             var installed = ParameterSetName == FileSet ? Register() : Download();
+            if (installed is not null && Force)
+                RmbgEngine.Shared.Unload(installed.Path); // a session of the replaced file must not serve the new one
             if (installed is not null && PassThru)
                 WriteObject(ModelListing.For(installed, store, ModelCatalog.ForStore(store.Root)));
         }
