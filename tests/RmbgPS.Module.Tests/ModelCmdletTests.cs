@@ -304,13 +304,7 @@ public sealed class ModelCmdletTests : IDisposable
     public void Stopping_a_download_ends_it_promptly_and_installs_nothing()
     {
         using var ps = pwsh.Prepare("Install-RmbgModel red -Source $args[0] -TimeoutSec 600", server.Url("slow/red.onnx").ToString());
-        Exception? failure = null;
-        var runner = new Thread(() =>
-        {
-            try { ps.Invoke(); }
-            catch (Exception e) { failure = e; }
-        });
-        runner.Start();
+        var runner = new PowerShellHost.BackgroundInvocation(ps);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (server.Requests.Count == 0 && DateTime.UtcNow < deadline)
             Thread.Sleep(10);
@@ -319,7 +313,7 @@ public sealed class ModelCmdletTests : IDisposable
         ps.Stop();
         Assert.True(runner.Join(TimeSpan.FromSeconds(10)), "the stop was not honoured");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"stopping took {clock.Elapsed}");
-        Assert.True(failure is null or PipelineStoppedException, failure?.ToString());
+        Assert.True(runner.Failure is null or PipelineStoppedException, runner.Failure?.ToString());
         Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
         Assert.Empty(InstalledFiles());
     }

@@ -213,21 +213,15 @@ public sealed class ModuleTests : IDisposable
         // The real model: about a second an image, time enough to stop mid-batch as Ctrl+C would.
         using var ps = pwsh.Prepare("$ExecutionContext.InvokeProvider.ChildItem.Get($args[0], $false) | Remove-ImageBackground -OutputPath $args[1] -Model $args[2]",
             many, outFolder, TestAssets.IsnetModelPath);
-        Exception? failure = null;
-        var runner = new Thread(() =>
-        {
-            try { ps.Invoke(); }
-            catch (Exception e) { failure = e; }
-        });
-        runner.Start();
+        var runner = new PowerShellHost.BackgroundInvocation(ps);
         var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (Outputs() == 0 && runner.IsAlive && DateTime.UtcNow < deadline)
+        while (Outputs() == 0 && runner.IsRunning && DateTime.UtcNow < deadline)
             Thread.Sleep(10);
-        Assert.True(runner.IsAlive, $"the batch ended before it could be stopped ({Outputs()} outputs, {failure?.Message})");
+        Assert.True(runner.IsRunning, $"the batch ended before it could be stopped ({Outputs()} outputs, {runner.Failure?.Message})");
         ps.Stop();
         Assert.True(runner.Join(TimeSpan.FromSeconds(30)), "the stop was not honoured");
 
-        Assert.True(failure is null or PipelineStoppedException, failure?.ToString());
+        Assert.True(runner.Failure is null or PipelineStoppedException, runner.Failure?.ToString());
         Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
         Assert.InRange(Outputs(), 1, 5);
         Assert.Empty(TempFiles(outFolder));

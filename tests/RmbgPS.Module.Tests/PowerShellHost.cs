@@ -46,6 +46,29 @@ public sealed class PowerShellHost : IDisposable
         return ps;
     }
 
+    /// <summary>
+    /// Invokes a prepared pipeline on a thread of its own, so the test can stop it as Ctrl+C would
+    /// (BeginInvoke on this runspace tends to finish before Stop can act).
+    /// </summary>
+    public sealed class BackgroundInvocation
+    {
+        private readonly Thread thread;
+
+        public BackgroundInvocation(PowerShell ps)
+        {
+            thread = new Thread(() =>
+            {
+                try { ps.Invoke(); }
+                catch (Exception e) { Failure = e; }
+            });
+            thread.Start();
+        }
+
+        public Exception? Failure { get; private set; }
+        public bool IsRunning => thread.IsAlive;
+        public bool Join(TimeSpan timeout) => thread.Join(timeout);
+    }
+
     /// <summary>Runs a script; $args carries the arguments. Terminating errors are captured, not thrown.</summary>
     public Result Run(string script, params object[] args)
     {
