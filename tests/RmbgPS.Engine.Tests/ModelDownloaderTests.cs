@@ -185,6 +185,17 @@ public sealed class ModelDownloaderTests : IDisposable
     }
 
     [Fact]
+    public void A_name_that_does_not_resolve_fails_at_once_without_retries()
+    {
+        // .invalid never resolves (RFC 2606), online or not.
+        var e = Assert.Throws<DownloadException>(() => ModelDownloader.DownloadAsync(
+            new DownloadRequest(new Uri("https://models.rmbgps.invalid/file.onnx"), Destination), Quick, Observer, CancellationToken.None).GetAwaiter().GetResult());
+        Assert.Equal(DownloadErrorKind.NetworkUnavailable, e.Kind);
+        Assert.DoesNotContain(messages, m => m.Contains("Retrying"));
+        AssertNothingInstalled();
+    }
+
+    [Fact]
     public void Not_enough_disk_space_is_found_before_writing()
     {
         // The server claims a petabyte: more than any test machine has free.

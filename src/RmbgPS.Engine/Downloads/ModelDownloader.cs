@@ -101,6 +101,9 @@ public static class ModelDownloader
                 total = length;
                 observer.Message($"Resuming '{url}' at byte {existing:N0}.");
                 break;
+            case HttpStatusCode.PartialContent:
+                DeleteQuietly(partial); // a range we did not ask for: trust nothing of it
+                throw new DownloadException(DownloadErrorKind.ServerError, url, $"'{url}' answered with another byte range than asked for; starting over.", transient: true);
             case HttpStatusCode.RequestedRangeNotSatisfiable when existing > 0:
                 if (response.Content.Headers.ContentRange?.Length == existing)
                     return true; // the earlier attempt had already received everything
@@ -237,10 +240,12 @@ public static class ModelDownloader
     {
         var offline = e.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError
             || e.InnerException is SocketException;
+        // A name that does not resolve means offline or a wrong mirror: retrying only makes the user wait.
+        var transient = e.HttpRequestError != HttpRequestError.NameResolutionError;
         return offline
             ? new DownloadException(DownloadErrorKind.NetworkUnavailable, url,
                 $"Cannot reach '{url}' ({e.Message}). Check the network or proxy ($env:HTTPS_PROXY), or download the model on another machine and register the file here with Install-RmbgModel -Path <file.onnx> -Name <name>.",
-                e, transient: true)
+                e, transient)
             : new DownloadException(DownloadErrorKind.ServerError, url, $"Downloading '{url}' failed: {e.Message}", e, transient: true);
     }
 
