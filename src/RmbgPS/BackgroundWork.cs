@@ -17,9 +17,22 @@ internal static class BackgroundWork
             progress => TryAdd(pending, () => cmdlet.WriteProgress(ProgressFor(activity, progress))),
             message => TryAdd(pending, () => cmdlet.WriteVerbose(message)));
         var task = Task.Run(() => work(observer));
-        _ = task.ContinueWith(_ => pending.CompleteAdding(), TaskScheduler.Default);
-        foreach (var write in pending.GetConsumingEnumerable())
-            write();
+        _ = task.ContinueWith(_ =>
+        {
+            try { pending.CompleteAdding(); } catch (ObjectDisposedException) { }
+        }, TaskScheduler.Default);
+        try
+        {
+            foreach (var write in pending.GetConsumingEnumerable())
+                write();
+        }
+        catch
+        {
+            // A Write* call throws when the pipeline is stopping: the work has been cancelled and must end
+            // (and let go of its files) before the command does.
+            try { task.Wait(); } catch (AggregateException) { }
+            throw;
+        }
         cmdlet.WriteProgress(new ProgressRecord(2, activity, "Done") { RecordType = ProgressRecordType.Completed });
         return task.GetAwaiter().GetResult();
     }

@@ -20,6 +20,7 @@ internal static class ErrorRecords
         DownloadErrorKind.DiskFull => "DiskFull",
         DownloadErrorKind.TimedOut => "DownloadTimedOut",
         DownloadErrorKind.InsecureSource => "InsecureSource",
+        DownloadErrorKind.InvalidSource => "InvalidSource",
         DownloadErrorKind.WriteFailed => "FileWriteError",
         _ => "DownloadFailed",
     }, e.Kind switch
@@ -31,6 +32,7 @@ internal static class ErrorRecords
         DownloadErrorKind.DiskFull => ErrorCategory.LimitsExceeded,
         DownloadErrorKind.TimedOut => ErrorCategory.OperationTimeout,
         DownloadErrorKind.InsecureSource => ErrorCategory.SecurityError,
+        DownloadErrorKind.InvalidSource => ErrorCategory.InvalidArgument,
         DownloadErrorKind.WriteFailed => ErrorCategory.WriteError,
         _ => ErrorCategory.ConnectionError,
     }, e.Url);

@@ -250,25 +250,41 @@ public sealed class ModelDownloaderTests : IDisposable
         Assert.Equal("https://cdn.example.com/a/model.onnx", SourcePolicy.Describe(new Uri("https://user:pw@cdn.example.com/a/model.onnx?X-Amz-Signature=secret")));
     }
 
-    [Fact]
-    public void Redirects_are_followed_and_the_token_is_not_sent_to_another_host()
+    [Theory]
+    [InlineData("127.0.0.1")] // the same host on another port is another origin
+    [InlineData("localhost")]
+    public void Redirects_are_followed_and_the_token_stays_with_its_origin(string otherHost)
     {
         const string token = "hf_RedirectToken";
-        LoopbackHttpServer? server = null;
-        server = new LoopbackHttpServer(r => r.Path switch
+        using var cdn = new LoopbackHttpServer(r => ResponsePlan.File(payload, r));
+        using var server = new LoopbackHttpServer(r => r.Path switch
         {
-            "/file.onnx" => ResponsePlan.Respond(302, "Found", ("Location", "/cdn/file.onnx")),
-            "/cdn/file.onnx" => ResponsePlan.Respond(307, "Temporary Redirect", ("Location", $"http://localhost:{server!.BaseUri.Port}/other-host/file.onnx")),
-            _ => ResponsePlan.File(payload, r),
+            "/file.onnx" => ResponsePlan.Respond(302, "Found", ("Location", "/resolve/file.onnx")),
+            _ => ResponsePlan.Respond(307, "Temporary Redirect", ("Location", $"http://{otherHost}:{cdn.BaseUri.Port}/signed/file.onnx?sig=secret")),
         });
-        using (server)
-        {
-            var result = Download(server, sha: Sha, token: token);
-            Assert.Equal(payload, File.ReadAllBytes(result.PartialPath));
-            var requests = server.Requests;
-            Assert.Equal(3, requests.Count);
-            Assert.Equal($"Bearer {token}", requests[1].Header("Authorization"));
-            Assert.Null(requests[2].Header("Authorization"));
-        }
+        var result = Download(server, sha: Sha, token: token);
+
+        Assert.Equal(payload, File.ReadAllBytes(result.PartialPath));
+        Assert.Equal(2, server.Requests.Count);
+        Assert.Equal($"Bearer {token}", server.Requests[1].Header("Authorization"));
+        Assert.Null(Assert.Single(cdn.Requests).Header("Authorization"));
+        Assert.DoesNotContain(messages, m => m.Contains("secret"));
     }
+
+    [Fact]
+    public void A_request_never_prints_its_token()
+    {
+        var request = new DownloadRequest(new Uri("https://huggingface.co/x/resolve/main/model.onnx"), Destination) { Token = "hf_PrintMe" };
+        Assert.DoesNotContain("hf_PrintMe", request.ToString());
+        Assert.Contains("(hidden)", request.ToString());
+    }
+
+    [Theory]
+    [InlineData(2, 0, 2)]
+    [InlineData(2, 3, 16)]
+    [InlineData(2, 10, 60)]
+    [InlineData(600, 25, 600)]
+    [InlineData(0, 5, 0)]
+    public void Retries_back_off_by_doubling_up_to_a_cap(double first, int attempt, double expected) =>
+        Assert.Equal(expected, ModelDownloader.RetryDelay(new DownloadOptions { RetryDelay = TimeSpan.FromSeconds(first) }, attempt).TotalSeconds);
 }

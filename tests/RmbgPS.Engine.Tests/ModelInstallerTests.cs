@@ -168,6 +168,7 @@ public sealed class ModelInstallerTests : IDisposable
         Assert.Equal(InstallErrorKind.ChecksumMismatch, e.Kind);
         Assert.Contains("-Variant", e.Message);
         Assert.Empty(StoreFiles());
+        Assert.Empty(Directory.GetDirectories(store.Root));
 
         var synthetic = folder.File("red-copy.onnx");
         File.WriteAllBytes(synthetic, model);
@@ -190,8 +191,10 @@ public sealed class ModelInstallerTests : IDisposable
         var text = folder.File("readme.onnx");
         File.WriteAllText(text, "hello");
         Assert.Equal(InstallErrorKind.NotAModel, Assert.Throws<ModelInstallException>(() => Installer.Register(text, "text", null, "ISNet", false, Observer, CancellationToken.None)).Kind);
-        Assert.Equal(InstallErrorKind.InvalidName, Assert.Throws<ModelInstallException>(() => Installer.Register(anonymous, "a:b", null, "ISNet", false, Observer, CancellationToken.None)).Kind);
+        foreach (var (name, variant) in new[] { ("a:b", null), ("a/b", null), ("x.onnx", null), ("ok", "a:b"), ("ok", "fp.16"), ("ok", "a?") })
+            Assert.Equal(InstallErrorKind.InvalidName, Assert.Throws<ModelInstallException>(() => Installer.Register(anonymous, name, variant, "ISNet", false, Observer, CancellationToken.None)).Kind);
         Assert.Equal(InstallErrorKind.SourceFileNotFound, Assert.Throws<ModelInstallException>(() => Installer.Register(folder.File("none.onnx"), "x", null, "ISNet", false, Observer, CancellationToken.None)).Kind);
         Assert.Equal([Path.Combine("mine", "fp32.json"), Path.Combine("mine", "fp32.onnx")], StoreFiles());
+        Assert.Equal([Path.Combine(store.Root, "mine")], Directory.GetDirectories(store.Root));
     }
 }

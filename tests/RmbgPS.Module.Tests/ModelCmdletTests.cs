@@ -194,6 +194,18 @@ public sealed class ModelCmdletTests : IDisposable
     }
 
     [Fact]
+    public void Uninstall_also_deletes_an_interrupted_download()
+    {
+        cutDownloads = true;
+        pwsh.Run("Install-RmbgModel red -MaximumRetryCount 0");
+        Assert.True(File.Exists(Path.Combine(store, "red", "fp32.onnx.partial")));
+        var r = pwsh.Run("Uninstall-RmbgModel red -Verbose");
+        Assert.Empty(r.Errors);
+        Assert.Contains(r.Verbose, v => v.Contains("interrupted download"));
+        Assert.False(Directory.Exists(Path.Combine(store, "red")));
+    }
+
+    [Fact]
     public void The_real_ISNet_model_registered_with_Path_is_used_by_name_and_becomes_the_default()
     {
         var photo = TestAssets.Photo("chelsea.png");
@@ -284,6 +296,36 @@ public sealed class ModelCmdletTests : IDisposable
 
         var again = pwsh.Run("Uninstall-RmbgModel red");
         Assert.Equal("ModelNotInstalled", Id(Assert.Single(again.Errors)));
+    }
+
+    [Fact]
+    public void Piped_models_uninstall_exactly_what_was_piped_and_skip_what_is_not_installed()
+    {
+        File.WriteAllBytes(Path.Combine(store, "mine.onnx"), model);
+        Directory.CreateDirectory(Path.Combine(store, "mine"));
+        File.WriteAllBytes(Path.Combine(store, "mine", "custom.onnx"), model);
+        pwsh.Run("Install-RmbgModel red");
+
+        var bare = pwsh.Run("Get-RmbgModel mine -Installed | Where-Object Variant -EQ '' | Uninstall-RmbgModel");
+        Assert.Empty(bare.Errors);
+        Assert.False(File.Exists(Path.Combine(store, "mine.onnx")));
+        Assert.True(File.Exists(Path.Combine(store, "mine", "custom.onnx")));
+
+        var catalogRows = pwsh.Run("Get-RmbgModel red | Uninstall-RmbgModel");
+        Assert.Empty(catalogRows.Errors);
+        Assert.Equal([Path.Combine(store, "mine", "custom.onnx")], InstalledFiles());
+    }
+
+    [Fact]
+    public void A_malformed_HF_ENDPOINT_is_a_clear_error_and_does_not_break_listing()
+    {
+        Environment.SetEnvironmentVariable("HF_ENDPOINT", "hf-mirror.example");
+        var r = pwsh.Run("Install-RmbgModel red");
+        Assert.Equal("InvalidSource", Id(Assert.Single(r.Errors)));
+        Assert.Contains("HF_ENDPOINT", r.Errors[0].Exception.Message);
+        var listed = pwsh.Run("Get-RmbgModel red");
+        Assert.Empty(listed.Errors);
+        Assert.Null(listed.Output.First().Properties["Url"].Value);
     }
 
     [Fact]

@@ -15,6 +15,8 @@ public enum DownloadErrorKind
     TimedOut,
     /// <summary>A plain-http URL that is not on this machine, or a scheme other than http(s).</summary>
     InsecureSource,
+    /// <summary>A -Source or $env:HF_ENDPOINT that is not an absolute URL.</summary>
+    InvalidSource,
     /// <summary>Any other HTTP failure, the connection cut mid-way included.</summary>
     ServerError,
     WriteFailed,

@@ -10,6 +10,10 @@ public sealed record DownloadRequest(Uri Url, string Destination)
     public string? Token { get; init; }
     /// <summary>What to tell the user on 401/403, e.g. how to get a token for a gated model.</summary>
     public string? AccessHint { get; init; }
+
+    /// <summary>Never prints the token (a record would print every property).</summary>
+    public override string ToString() =>
+        $"DownloadRequest {{ Url = {SourcePolicy.Describe(Url)}, Destination = {Destination}, Token = {(string.IsNullOrEmpty(Token) ? "none" : "(hidden)")} }}";
 }
 
 /// <summary>Time-out (between received bytes, not for the whole file) and retries with doubling back-off.</summary>

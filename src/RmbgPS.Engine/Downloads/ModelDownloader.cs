@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -63,7 +64,7 @@ public static class ModelDownloader
             }
             catch (DownloadException e) when (e.Transient && attempt < options.MaxRetries)
             {
-                var delay = options.RetryDelay * Math.Pow(2, attempt);
+                var delay = RetryDelay(options, attempt);
                 observer.Message($"{e.Message} Retrying in {delay.TotalSeconds:0.#} s (attempt {attempt + 2} of {options.MaxRetries + 1}).");
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             }
@@ -122,11 +123,13 @@ public static class ModelDownloader
             throw Discard(partial, statePath, new DownloadException(DownloadErrorKind.SizeMismatch, url,
                 $"'{url}' offers {offered:N0} bytes, but the model has {expected:N0}. Nothing was kept; check the -Source, or whether the catalog entry is out of date."));
         EnsureSpace(partial, url, (total ?? request.ExpectedSize ?? 0) - (append ? existing : 0));
+        // The file first (truncating a stale one), then the record that says which file it is: the other
+        // order could pair a new record with old bytes and splice two versions on the next resume.
+        await using var file = OpenPartial(partial, append, url);
         WriteState(statePath, new ResumeState(url, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"), total));
 
         var received = append ? existing : 0;
         await using var body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
-        await using var file = OpenPartial(partial, append, url);
         var buffer = new byte[BufferSize];
         var clock = Stopwatch.StartNew();
         var lastReport = TimeSpan.Zero;
@@ -165,6 +168,7 @@ public static class ModelDownloader
             }
         }
         observer.Progress(new DownloadProgress(received, total, (received - startedAt) / Math.Max(clock.Elapsed.TotalSeconds, 1e-3)));
+        file.Flush(flushToDisk: true); // on disk before it can be renamed into place
         if (total is { } expectedTotal && received != expectedTotal)
             throw new DownloadException(DownloadErrorKind.ServerError, url, $"The connection to '{url}' ended after {received:N0} of {expectedTotal:N0} bytes.", transient: true);
         return append;
@@ -178,7 +182,7 @@ public static class ModelDownloader
         for (var hop = 0; ; hop++)
         {
             using var message = new HttpRequestMessage(HttpMethod.Get, target);
-            if (request.Token is { Length: > 0 } token && string.Equals(target.Host, request.Url.Host, StringComparison.OrdinalIgnoreCase))
+            if (request.Token is { Length: > 0 } token && SameOrigin(target, request.Url))
                 message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             if (existing > 0)
             {
@@ -186,7 +190,7 @@ public static class ModelDownloader
                 // Resume only the same file: if it changed on the server, the server sends all of it.
                 if (state?.ETag is { } etag && !etag.StartsWith("W/", StringComparison.Ordinal))
                     message.Headers.IfRange = new RangeConditionHeaderValue(EntityTagHeaderValue.Parse(etag));
-                else if (state?.LastModified is { } modified && DateTimeOffset.TryParse(modified, out var date))
+                else if (state?.LastModified is { } modified && DateTimeOffset.TryParse(modified, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
                     message.Headers.IfRange = new RangeConditionHeaderValue(date);
             }
 
@@ -217,6 +221,17 @@ public static class ModelDownloader
             }
             return response;
         }
+    }
+
+    /// <summary>Scheme, host and port: a token for https://host never goes to http://host or https://host:8443.</summary>
+    private static bool SameOrigin(Uri a, Uri b) =>
+        Uri.Compare(a, b, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
+
+    /// <summary>Doubling back-off, capped at a minute (or the first interval, if that is longer).</summary>
+    internal static TimeSpan RetryDelay(DownloadOptions options, int attempt)
+    {
+        var cap = Math.Max(options.RetryDelay.TotalSeconds, 60);
+        return TimeSpan.FromSeconds(Math.Min(options.RetryDelay.TotalSeconds * Math.Pow(2, Math.Min(attempt, 30)), cap));
     }
 
     private static DownloadException StatusError(HttpResponseMessage response, DownloadRequest request, string url)

@@ -21,7 +21,8 @@ public sealed class RmbgEngine
     private static readonly Lazy<RmbgEngine> shared = new(() => new RmbgEngine(), LazyThreadSafetyMode.ExecutionAndPublication);
 
     private readonly object gate = new();
-    private readonly Dictionary<string, Lazy<ModelSession>> sessions = new(StringComparer.Ordinal);
+    // Paths as the file system compares them, so a path typed in another case is the same session (and is unloaded with it).
+    private readonly Dictionary<string, Lazy<ModelSession>> sessions = new(OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
     private DeviceSettings settings = new();
     private int loadCount;
 

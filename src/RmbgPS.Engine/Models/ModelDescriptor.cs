@@ -36,8 +36,10 @@ public sealed class ModelDescriptor
     public static string PathFor(string modelPath) => Path.ChangeExtension(modelPath, ".json");
 
     /// <summary>Writes this descriptor beside a model, whole or not at all.</summary>
-    public void WriteFor(string modelPath) =>
-        Imaging.AtomicFile.Write(PathFor(modelPath), overwrite: true, stream => JsonSerializer.Serialize(stream, this, Options));
+    public void WriteFor(string modelPath) => Write(PathFor(modelPath));
+
+    public void Write(string path) =>
+        Imaging.AtomicFile.Write(path, overwrite: true, stream => JsonSerializer.Serialize(stream, this, Options));
 
     /// <summary>Reads the descriptor beside a model, or null when there is none.</summary>
     public static ModelDescriptor? TryReadFor(string modelPath)

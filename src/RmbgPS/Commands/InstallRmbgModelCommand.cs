@@ -4,6 +4,7 @@ using System.Net;
 using System.Security;
 using RmbgPS.Completers;
 using RmbgPS.Engine.Downloads;
+using RmbgPS.Engine.Imaging;
 using RmbgPS.Engine.Inference;
 using RmbgPS.Engine.Models.Catalog;
 using RmbgPS.Engine.Models.Store;
@@ -120,6 +121,15 @@ public sealed class InstallRmbgModelCommand : PSCmdlet, IDisposable
         catch (OperationCanceledException)
         {
             throw new PipelineStoppedException();
+        }
+        catch (ImageException e)
+        {
+            WriteError(ErrorRecords.ForImage(e)); // the descriptor could not be written
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            WriteError(ErrorRecords.Create(new IOException($"Installing '{Name}' into '{store.Root}' failed: {e.Message} Check that the model store is writable (or set $env:RMBG_MODEL_HOME).", e),
+                "ModelInstallFailed", ErrorCategory.WriteError, Name));
         }
     }
 

@@ -6,44 +6,70 @@ using RmbgPS.Engine.Models.Store;
 namespace RmbgPS.Commands;
 
 /// <summary>
-/// <para type="synopsis">Deletes installed models from the model store (every variant of a name unless -Variant says which).</para>
+/// <para type="synopsis">Deletes installed models (and interrupted downloads) from the model store: every variant of a name unless -Variant says which.</para>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Uninstall, "RmbgModel", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Uninstall, "RmbgModel", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = NameSet)]
 [OutputType(typeof(void))]
 public sealed class UninstallRmbgModelCommand : PSCmdlet
 {
+    private const string NameSet = "Name";
+    private const string InputObjectSet = "InputObject";
+
     /// <summary>Installed model names (wildcards allowed), or Name:Variant.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = NameSet, ValueFromPipeline = true)]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(InstalledModelCompleter))]
     public string[] Name { get; set; } = [];
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    /// <summary>Only this variant; an empty string means a bare &lt;store&gt;/&lt;name&gt;.onnx placed by hand.</summary>
+    [Parameter(ParameterSetName = NameSet)]
+    [AllowEmptyString]
     [ArgumentCompleter(typeof(ModelVariantCompleter))]
     public string? Variant { get; set; }
+
+    /// <summary>Models from Get-RmbgModel; those not installed are skipped.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
+    public RmbgModelInfo[] InputObject { get; set; } = [];
 
     protected override void ProcessRecord()
     {
         var store = ModelStore.Default;
         var installed = store.List();
+        if (ParameterSetName == InputObjectSet)
+        {
+            foreach (var info in InputObject)
+            {
+                if (installed.FirstOrDefault(m => m.Path == info.Path) is { } model)
+                    Uninstall(store, model);
+                else
+                    WriteVerbose($"{info} is not installed; nothing to uninstall.");
+            }
+            return;
+        }
+
         foreach (var given in Name)
         {
-            var (name, variant) = Split(given);
+            var colon = given.IndexOf(':');
+            var (name, variant) = colon > 0 ? (given[..colon], given[(colon + 1)..]) : (given, Variant);
             var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
-            var matches = installed.Where(m => pattern.IsMatch(m.Name) && (variant is null || m.Variant.Equals(variant, StringComparison.OrdinalIgnoreCase))).ToList();
-            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
+            bool Matches(string n, string v) => pattern.IsMatch(n) && (variant is null || v.Equals(variant, StringComparison.OrdinalIgnoreCase));
+
+            var matches = installed.Where(m => Matches(m.Name, m.Variant)).ToList();
+            var incomplete = store.ListIncomplete().Where(p => Matches(p.Name, p.Variant)
+                && !matches.Any(m => m.Name.Equals(p.Name, StringComparison.OrdinalIgnoreCase) && m.Variant.Equals(p.Variant, StringComparison.OrdinalIgnoreCase))).ToList();
+            if (matches.Count == 0 && incomplete.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
                 WriteError(ErrorRecords.Create(new ItemNotFoundException(
-                        $"No model '{given}'{(variant is null || given.Contains(':') ? "" : $" variant '{variant}'")} is installed in '{store.Root}'. Get-RmbgModel -Installed lists what is."),
+                        $"No model '{name}'{(variant is null ? "" : $" variant '{variant}'")} is installed in '{store.Root}'. Get-RmbgModel -Installed lists what is."),
                     "ModelNotInstalled", ErrorCategory.ObjectNotFound, given));
             foreach (var model in matches)
                 Uninstall(store, model);
+            foreach (var (partialName, partialVariant, partial) in incomplete)
+                if (ShouldProcess($"{partialName}:{partialVariant} ('{partial}')", "Delete interrupted download"))
+                {
+                    store.RemoveIncomplete(partial);
+                    WriteVerbose($"Deleted the interrupted download of {partialName}:{partialVariant}.");
+                }
         }
-    }
-
-    private (string Name, string? Variant) Split(string given)
-    {
-        var colon = given.IndexOf(':');
-        return colon > 0 ? (given[..colon], given[(colon + 1)..]) : (given, string.IsNullOrEmpty(Variant) ? null : Variant);
     }
 
     private void Uninstall(ModelStore store, InstalledModel model)

@@ -26,7 +26,7 @@ public sealed class RmbgModelInfo
         InCatalog = variant is not null;
         Sha256 = descriptor?.Sha256 ?? variant?.Sha256;
         Source = descriptor?.Source;
-        Url = variant is null ? null : entry!.ResolveUrl(variant, ModelCatalog.HuggingFaceEndpoint).ToString();
+        Url = variant is null ? null : UrlOf(entry!, variant);
         InstalledOn = installed is null ? null : installed.InstalledUtc.ToLocalTime();
         Description = variant?.Description is { } note ? $"{entry!.Description} {char.ToUpperInvariant(note[0])}{note[1..]}." : entry?.Description;
     }
@@ -59,4 +59,16 @@ public sealed class RmbgModelInfo
     public string Reference => Variant.Length == 0 ? Name : $"{Name}:{Variant}";
 
     public override string ToString() => Reference;
+
+    private static string? UrlOf(CatalogEntry entry, CatalogVariant variant)
+    {
+        try
+        {
+            return entry.ResolveUrl(variant, ModelCatalog.HuggingFaceEndpoint).ToString();
+        }
+        catch (UriFormatException)
+        {
+            return null; // a malformed $env:HF_ENDPOINT: Install-RmbgModel says so
+        }
+    }
 }

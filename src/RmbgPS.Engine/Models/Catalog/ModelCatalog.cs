@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using RmbgPS.Engine.Models.Store;
 
 namespace RmbgPS.Engine.Models.Catalog;
 
@@ -79,15 +80,15 @@ public sealed class ModelCatalog
         {
             entry.Origin = origin;
             string Where() => $"The model catalog '{origin}', entry '{entry.Name}'";
-            if (string.IsNullOrWhiteSpace(entry.Name) || entry.Name.IndexOfAny(['/', '\\', ':']) >= 0 || entry.Name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
-                throw new InvalidDataException($"{Where()}: a name must be non-empty and usable as a folder name (no '/', '\\' or ':').");
+            if (!ModelReference.IsValidName(entry.Name))
+                throw new InvalidDataException($"{Where()}: a name must be usable as a folder name: letters, digits, '-', '_' and '.'.");
             if (ModelProfiles.Find(entry.Profile) is null)
                 throw new InvalidDataException($"{Where()}: unknown profile '{entry.Profile}'. Known profiles: {ModelProfiles.KnownNames}.");
             if (entry.Variants.Count == 0)
                 throw new InvalidDataException($"{Where()}: it lists no variants.");
             foreach (var variant in entry.Variants)
             {
-                if (string.IsNullOrWhiteSpace(variant.Name) || variant.Name.IndexOfAny(['/', '\\', ':', '.']) >= 0)
+                if (!ModelReference.IsValidVariant(variant.Name))
                     throw new InvalidDataException($"{Where()}: variant names must be simple words such as fp32, fp16 or int8.");
                 if (variant.Url is null && (variant.HuggingFacePath is null || entry.HuggingFaceRepo is null))
                     throw new InvalidDataException($"{Where()}, variant '{variant.Name}': give either \"url\" or \"path\" with the entry's \"huggingFaceRepo\".");

@@ -57,9 +57,14 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
 
         Uri url;
         if (string.IsNullOrWhiteSpace(source))
+        {
+            if (!Uri.TryCreate(huggingFaceEndpoint, UriKind.Absolute, out _))
+                throw new DownloadException(DownloadErrorKind.InvalidSource, huggingFaceEndpoint,
+                    $"$env:{ModelCatalog.HuggingFaceEndpointVariable} '{huggingFaceEndpoint}' is not an absolute URL; set it like https://hf-mirror.example or remove it.");
             url = entry.ResolveUrl(chosen, huggingFaceEndpoint);
+        }
         else if (!Uri.TryCreate(source, UriKind.Absolute, out var given))
-            throw new DownloadException(DownloadErrorKind.InsecureSource, source, $"-Source '{source}' is not an absolute URL; give the https:// URL of the file or of a folder ending in '/'.");
+            throw new DownloadException(DownloadErrorKind.InvalidSource, source, $"-Source '{source}' is not an absolute URL; give the https:// URL of the file or of a folder ending in '/'.");
         else
             url = given.AbsolutePath.EndsWith('/') ? new Uri(given, chosen.FileName) : given;
         SourcePolicy.EnsureAllowed(url);
@@ -79,6 +84,7 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
             AccessHint = AccessHint(plan.Entry, token is { Length: > 0 }),
         };
         var result = await ModelDownloader.DownloadAsync(request, options, observer, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
         if (plan.Variant.Sha256 is null)
         {
             // Nothing pinned to compare with: at least make sure ONNX Runtime can load what arrived.
@@ -107,9 +113,8 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
     /// </summary>
     public InstalledModel Register(string file, string name, string? variant, string? profile, bool overwrite, DownloadObserver observer, CancellationToken cancellationToken)
     {
-        if (!ModelReference.TryParse(name, out var reference) || reference.Variant is not null)
-            throw new ModelInstallException(InstallErrorKind.InvalidName, name, $"'{name}' cannot be a model name: use letters, digits, '-', '_' and '.', without '/', '\\' or ':'.");
-        name = reference.Name;
+        if (!ModelReference.IsValidName(name))
+            throw new ModelInstallException(InstallErrorKind.InvalidName, name, $"'{name}' cannot be a model name: use letters, digits, '-', '_' and '.' (starting with a letter or digit).");
         if (!File.Exists(file))
             throw new ModelInstallException(InstallErrorKind.SourceFileNotFound, file, $"The model file '{file}' does not exist.");
 
@@ -119,7 +124,7 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
             throw new ModelInstallException(InstallErrorKind.UnknownVariant, name,
                 $"{entry.Name} has no variant '{variant}'; its variants are: {string.Join(", ", entry.Variants.Select(v => v.Name))}. Register your own file under another -Name.");
         var variantName = pinned?.Name ?? variant ?? CustomVariant;
-        if (!ModelReference.TryParse($"{name}:{variantName}", out _) || variantName.Contains('.'))
+        if (!ModelReference.IsValidVariant(variantName))
             throw new ModelInstallException(InstallErrorKind.InvalidName, variantName, $"'{variantName}' cannot be a variant name: use a simple word such as fp32, fp16 or int8.");
 
         if (!overwrite && store.Find(new ModelReference(entry?.Name ?? name, variantName)) is { } existing)
@@ -131,14 +136,24 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
 
         var destination = store.PathFor(entry?.Name ?? name, variantName);
         var partial = destination + ModelDownloader.PartialSuffix;
-        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-        var (size, sha) = CopyHashing(file, partial, observer, cancellationToken);
-        if (pinned?.Sha256 is { } expected && !expected.Equals(sha, StringComparison.OrdinalIgnoreCase))
+        var folder = Path.GetDirectoryName(destination)!;
+        Directory.CreateDirectory(folder);
+        long size;
+        string sha;
+        try
+        {
+            (size, sha) = CopyHashing(file, partial, observer, cancellationToken);
+            if (pinned?.Sha256 is { } expected && !expected.Equals(sha, StringComparison.OrdinalIgnoreCase))
+                throw new ModelInstallException(InstallErrorKind.ChecksumMismatch, file,
+                    $"'{file}' is not the {entry!.Name} {pinned.Name} file the catalog knows: its SHA-256 is {sha}, expected {expected.ToLowerInvariant()}. " +
+                    $"If it is another variant, pass -Variant ({string.Join(", ", entry.Variants.Select(v => v.Name))}); if it is a model of your own, register it under another -Name.");
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        catch
         {
             ModelDownloader.DeleteQuietly(partial);
-            throw new ModelInstallException(InstallErrorKind.ChecksumMismatch, file,
-                $"'{file}' is not the {entry!.Name} {pinned.Name} file the catalog knows: its SHA-256 is {sha}, expected {expected.ToLowerInvariant()}. " +
-                $"If it is another variant, pass -Variant ({string.Join(", ", entry.Variants.Select(v => v.Name))}); if it is a model of your own, register it under another -Name.");
+            store.RemoveFolderIfEmpty(folder);
+            throw;
         }
 
         var descriptor = new ModelDescriptor
@@ -212,6 +227,7 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             var buffer = new byte[1 << 20];
             var total = input.Length;
+            // (flushed to disk below, before the file can be renamed into place)
             long copied = 0;
             int read;
             while ((read = input.Read(buffer)) > 0)
@@ -223,6 +239,7 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
                 if (copied % (32 << 20) < read || copied == total)
                     observer.Progress(new DownloadProgress(copied, total, 0));
             }
+            output.Flush(flushToDisk: true);
             return (copied, Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant());
         }
         catch
@@ -232,21 +249,28 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
         }
     }
 
-    /// <summary>The descriptor first, then the rename: the .onnx (what makes a model installed) appears last and whole.</summary>
+    /// <summary>
+    /// The new descriptor is written beside the old one, the model renamed into place, then the descriptor:
+    /// a failed rename (a file held open on Windows) leaves the old model with its own descriptor.
+    /// </summary>
     private InstalledModel Commit(string partial, string destination, ModelDescriptor descriptor)
     {
+        var descriptorPath = ModelDescriptor.PathFor(destination);
+        var staged = descriptorPath + ".new";
         try
         {
-            descriptor.WriteFor(destination);
+            descriptor.Write(staged);
             File.Move(partial, destination, overwrite: true);
+            File.Move(staged, descriptorPath, overwrite: true);
         }
         catch
         {
             ModelDownloader.DeleteQuietly(partial);
-            if (!File.Exists(destination))
-                ModelDownloader.DeleteQuietly(ModelDescriptor.PathFor(destination));
+            ModelDownloader.DeleteQuietly(staged);
+            store.RemoveFolderIfEmpty(Path.GetDirectoryName(destination)!);
             throw;
         }
         return store.Find(new ModelReference(descriptor.Name!, descriptor.Variant))!;
     }
+
 }

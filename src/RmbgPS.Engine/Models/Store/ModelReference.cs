@@ -21,4 +21,13 @@ public readonly record struct ModelReference(string Name, string? Variant)
     }
 
     public override string ToString() => Variant is null ? Name : $"{Name}:{Variant}";
+
+    /// <summary>Model names become folder names: letters, digits, '-', '_' and '.', starting with a letter or digit.</summary>
+    public static bool IsValidName(string name) =>
+        name.Length is > 0 and <= 100 && char.IsAsciiLetterOrDigit(name[0]) && !name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
+        && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
+    /// <summary>Variant names become file names: letters, digits, '-' and '_'.</summary>
+    public static bool IsValidVariant(string variant) =>
+        variant.Length is > 0 and <= 40 && variant.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 }

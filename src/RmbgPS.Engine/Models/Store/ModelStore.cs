@@ -53,6 +53,19 @@ public sealed class ModelStore(string root)
             .FirstOrDefault();
     }
 
+    /// <summary>Downloads that were interrupted (their .partial files), as name, variant and path.</summary>
+    public IReadOnlyList<(string Name, string Variant, string Path)> ListIncomplete()
+    {
+        if (!Directory.Exists(Root))
+            return [];
+        var suffix = ".onnx" + Downloads.ModelDownloader.PartialSuffix;
+        return new DirectoryInfo(Root).EnumerateDirectories()
+            .SelectMany(folder => folder.EnumerateFiles("*" + suffix)
+                .Where(f => f.Name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+                .Select(f => (folder.Name, f.Name[..^suffix.Length], f.FullName)))
+            .ToList();
+    }
+
     /// <summary>The most recently installed model, for when nothing else chooses one.</summary>
     public InstalledModel? Newest() => List().OrderByDescending(m => m.InstalledUtc).FirstOrDefault();
 
@@ -92,10 +105,31 @@ public sealed class ModelStore(string root)
     {
         foreach (var file in model.Files)
             File.Delete(file);
-        var folder = System.IO.Path.GetDirectoryName(model.Path)!;
-        if (!string.Equals(System.IO.Path.GetFullPath(folder).TrimEnd(System.IO.Path.DirectorySeparatorChar), Root.TrimEnd(System.IO.Path.DirectorySeparatorChar), StringComparison.Ordinal)
-            && !Directory.EnumerateFileSystemEntries(folder).Any())
-            Directory.Delete(folder);
+        RemoveFolderIfEmpty(System.IO.Path.GetDirectoryName(model.Path)!);
+    }
+
+    /// <summary>Deletes an interrupted download (a path from <see cref="ListIncomplete"/>) and its resume record.</summary>
+    public void RemoveIncomplete(string partialPath)
+    {
+        File.Delete(partialPath);
+        File.Delete(partialPath + ".json");
+        RemoveFolderIfEmpty(System.IO.Path.GetDirectoryName(partialPath)!);
+    }
+
+    /// <summary>Deletes a model's folder once nothing is left in it (never the store itself).</summary>
+    public void RemoveFolderIfEmpty(string folder)
+    {
+        try
+        {
+            var full = System.IO.Path.GetFullPath(folder).TrimEnd(System.IO.Path.DirectorySeparatorChar);
+            if (!string.Equals(full, Root.TrimEnd(System.IO.Path.DirectorySeparatorChar), StringComparison.Ordinal)
+                && Directory.Exists(full) && !Directory.EnumerateFileSystemEntries(full).Any())
+                Directory.Delete(full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // only tidying: a folder left behind is harmless
+        }
     }
 
     private static IEnumerable<FileInfo> OnnxFiles(DirectoryInfo folder) =>
