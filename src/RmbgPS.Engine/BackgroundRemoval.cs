@@ -5,8 +5,15 @@ using RmbgPS.Engine.Inference;
 
 namespace RmbgPS.Engine;
 
-/// <summary>What one image's background removal produced.</summary>
-public sealed record RemovalOutcome(string InputPath, string OutputPath, int Width, int Height, double ForegroundRatio, MaskBounds? Bounds, TimeSpan Elapsed);
+/// <summary>What one image's background removal produced; Notes are what the decoder did to the input (for -Verbose).</summary>
+public sealed record RemovalOutcome(string InputPath, string OutputPath, int Width, int Height, double ForegroundRatio, MaskBounds? Bounds, TimeSpan Elapsed)
+{
+    public int OutputWidth { get; init; }
+    public int OutputHeight { get; init; }
+    public OutputFormat Format { get; init; }
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}
 
 /// <summary>The per-image operations the cmdlets (and the benchmark) run: file in, mask or cut-out out.</summary>
 public static class BackgroundRemoval
@@ -26,27 +33,40 @@ public static class BackgroundRemoval
     }
 
     /// <summary>
-    /// Writes <paramref name="outputPath"/> as a PNG cut-out of <paramref name="inputPath"/>. Refuses to
-    /// overwrite its input, and any existing file unless <paramref name="overwrite"/>; the file appears
-    /// complete or not at all.
+    /// Writes <paramref name="outputPath"/> as the cut-out of <paramref name="inputPath"/> in the options'
+    /// format. Refuses to overwrite its input, and any existing file unless <paramref name="overwrite"/>; the
+    /// file appears complete or not at all.
     /// </summary>
     public static RemovalOutcome RemoveBackground(ModelSession session, string inputPath, string outputPath, bool overwrite,
-        MaskOptions options, long maxPixels, CancellationToken cancellationToken)
+        MaskOptions options, CutoutOptions output, long maxPixels, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var input = Path.GetFullPath(inputPath);
-        var output = Path.GetFullPath(outputPath);
-        if (string.Equals(input, output, OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase))
+        var destination = Path.GetFullPath(outputPath);
+        if (string.Equals(input, destination, OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase))
             throw new ImageException(ImageErrorKind.OutputIsInput, input, $"The output for '{input}' would overwrite the input itself. Choose another -OutputPath.");
-        if (!overwrite && File.Exists(output))
-            throw ImageException.OutputExists(output); // before decoding: no work wasted on a refused file
+        if (!overwrite && File.Exists(destination))
+            throw ImageException.OutputExists(destination); // before decoding: no work wasted on a refused file
 
         var image = ImageDecoder.Decode(input, maxPixels);
         cancellationToken.ThrowIfCancellationRequested();
         var mask = ComputeMask(session, image, options, cancellationToken);
-        var cutout = Cutout.Apply(image, mask);
+        var warnings = new List<string>(image.Warnings);
+        if (output.Crop && mask.Bounds is null)
+            warnings.Add($"No subject was found in '{input}', so it was not cropped.");
+        var result = Cutout.Compose(image, mask, output);
+        if (output.Format == OutputFormat.Jpeg && result.HasTransparency)
+            throw new ImageException(ImageErrorKind.WriteFailed, destination,
+                $"'{destination}' cannot be a JPEG: the result of '{input}' has transparent pixels and JPEG has no alpha. Add an opaque -BackgroundColor, or use -Format Png or WebP.");
         cancellationToken.ThrowIfCancellationRequested();
-        AtomicFile.Write(output, overwrite, stream => ImageEncoder.WritePng(stream, cutout), cancellationToken);
-        return new RemovalOutcome(input, output, image.Width, image.Height, mask.ForegroundRatio, mask.Bounds, clock.Elapsed);
+        AtomicFile.Write(destination, overwrite, stream => ImageEncoder.Write(stream, result, output.Format, output.Quality), cancellationToken);
+        return new RemovalOutcome(input, destination, image.Width, image.Height, mask.ForegroundRatio, mask.Bounds, clock.Elapsed)
+        {
+            OutputWidth = result.Width,
+            OutputHeight = result.Height,
+            Format = output.Format,
+            Warnings = warnings,
+            Notes = image.Notes,
+        };
     }
 }

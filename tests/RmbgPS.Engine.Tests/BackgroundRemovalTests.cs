@@ -21,7 +21,7 @@ public sealed class BackgroundRemovalTests : IDisposable
     public void Dispose() => folder.Dispose();
 
     private RemovalOutcome Remove(string input, string output, bool overwrite = false, long maxPixels = ImageDecoder.DefaultMaxPixels) =>
-        BackgroundRemoval.RemoveBackground(session, input, output, overwrite, MaskOptions.Default, maxPixels, CancellationToken.None);
+        BackgroundRemoval.RemoveBackground(session, input, output, overwrite, MaskOptions.Default, CutoutOptions.Default, maxPixels, CancellationToken.None);
 
     [Fact]
     public void The_cutout_keeps_colours_and_takes_the_mask_as_alpha()

@@ -47,6 +47,10 @@ public sealed class AlphaMask
         Resampler.PlaneToBytes(values, plane.Width, plane.Height, width, height, alpha);
         if (options.Threshold is { } threshold)
             ApplyThreshold(alpha, threshold);
+        MaskFilters.Offset(alpha, width, height, options.Offset);
+        MaskFilters.GaussianBlur(alpha, width, height, options.Blur);
+        if (options.Invert)
+            MaskFilters.Invert(alpha);
         return new AlphaMask(width, height, alpha);
     }
 

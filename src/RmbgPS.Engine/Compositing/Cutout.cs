@@ -2,7 +2,7 @@ using RmbgPS.Engine.Imaging;
 
 namespace RmbgPS.Engine.Compositing;
 
-/// <summary>Applies a mask to an image as its alpha channel.</summary>
+/// <summary>Applies a mask to an image as its alpha channel, and the output options after it.</summary>
 public static class Cutout
 {
     /// <summary>
@@ -34,5 +34,36 @@ public static class Cutout
             }
         });
         return new RgbaImage(image.Width, image.Height, result, hasTransparency: true);
+    }
+
+    /// <summary>The cut-out with the options applied in order: foreground colour, crop and padding, background.</summary>
+    public static RgbaImage Compose(RgbaImage image, AlphaMask mask, CutoutOptions options)
+    {
+        var cut = Apply(image, mask);
+        if (options.RefineForeground)
+            ForegroundEstimator.Refine(cut.Pixels, cut.Width, cut.Height);
+        if (options.Crop && mask.Bounds is { } bounds)
+            cut = Crop(cut, bounds, options.Padding);
+        if (options.BackgroundImage is { } picture)
+            cut = Backgrounds.OverImage(cut, picture);
+        else if (options.BackgroundColor is { } colour)
+            cut = Backgrounds.OverColour(cut, colour);
+        return cut;
+    }
+
+    /// <summary>The box grown by the padding on every side; what lies outside the frame is transparent.</summary>
+    public static RgbaImage Crop(RgbaImage image, MaskBounds bounds, int padding)
+    {
+        var x0 = bounds.X - padding;
+        var y0 = bounds.Y - padding;
+        var width = bounds.Width + 2 * padding;
+        var height = bounds.Height + 2 * padding;
+        var result = new byte[(long)width * height * 4];
+        var fromX = Math.Max(0, x0);
+        var toX = Math.Min(image.Width, x0 + width);
+        for (var y = Math.Max(0, y0); y < Math.Min(image.Height, y0 + height); y++)
+            image.Pixels.AsSpan((y * image.Width + fromX) * 4, (toX - fromX) * 4)
+                .CopyTo(result.AsSpan(((y - y0) * width + fromX - x0) * 4));
+        return new RgbaImage(width, height, result, hasTransparency: true);
     }
 }

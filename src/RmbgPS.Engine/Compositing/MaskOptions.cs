@@ -12,5 +12,14 @@ public sealed record MaskOptions
     /// </summary>
     public bool Normalize { get; init; }
 
+    /// <summary>Grows (positive) or shrinks (negative) the subject by this many pixels, after the threshold.</summary>
+    public int Offset { get; init; }
+
+    /// <summary>Feathers the mask: a Gaussian blur of this standard deviation in pixels, after the offset.</summary>
+    public double Blur { get; init; }
+
+    /// <summary>Keeps the background instead of the subject (applied last).</summary>
+    public bool Invert { get; init; }
+
     public static MaskOptions Default { get; } = new();
 }

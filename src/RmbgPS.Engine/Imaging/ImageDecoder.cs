@@ -12,6 +12,8 @@ public static class ImageDecoder
     /// </summary>
     public const long DefaultMaxPixels = 100_000_000;
 
+    private static readonly SKColorSpace Srgb = SKColorSpace.CreateSrgb();
+
     public static RgbaImage Decode(string path, long maxPixels = DefaultMaxPixels)
     {
         NativeLibraries.EnsureRegistered();
@@ -36,7 +38,9 @@ public static class ImageDecoder
             throw new ImageException(ImageErrorKind.ImageTooLarge, path,
                 $"'{path}' is {width}x{height} ({(long)width * height / 1e6:0.#} MP), more than the {maxPixels / 1e6:0.#} MP limit. Downscale it first or raise the limit (-MaxMegapixels).");
 
-        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        // Decoding into sRGB makes Skia convert from an embedded ICC profile (Adobe RGB, Display P3, ...):
+        // the model saw sRGB in training, and the output is written as sRGB.
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul, Srgb);
         var pixels = new byte[(long)width * height * 4];
         var result = DecodeInto(codec, info, pixels);
         switch (result)
@@ -50,7 +54,19 @@ public static class ImageDecoder
         }
 
         var hasTransparency = codec.Info.AlphaType != SKAlphaType.Opaque && AnyTransparent(pixels);
-        return new RgbaImage(width, height, pixels, hasTransparency);
+        var notes = new List<string>();
+        var warnings = new List<string>();
+        if (codec.Info.ColorSpace is { IsSrgb: false })
+            notes.Add("converted from its embedded colour profile to sRGB");
+        if (codec.FrameCount > 1)
+            warnings.Add($"'{path}' is animated ({codec.FrameCount} frames); only the first frame was used.");
+        var origin = codec.EncodedOrigin;
+        if (origin is not (SKEncodedOrigin.TopLeft or SKEncodedOrigin.Default))
+        {
+            (pixels, width, height) = Orientation.ToUpright(pixels, width, height, origin);
+            notes.Add($"{Orientation.Describe(origin)} as its EXIF orientation says");
+        }
+        return new RgbaImage(width, height, pixels, hasTransparency) { Notes = notes, Warnings = warnings };
     }
 
     /// <summary>

@@ -2,18 +2,38 @@ using SkiaSharp;
 
 namespace RmbgPS.Engine.Imaging;
 
-/// <summary>PNG output for cut-outs (straight RGBA) and masks (8-bit grey).</summary>
+/// <summary>Output for cut-outs (straight RGBA as PNG, WebP or JPEG) and masks (8-bit grey PNG).</summary>
 public static class ImageEncoder
 {
     // zlib level 4 with all filters: files within a few percent of level 9, at a fraction of the time
     // on multi-megapixel images, where encoding would otherwise rival the model's own run.
     private static readonly SKPngEncoderOptions PngOptions = new(SKPngEncoderFilterFlags.AllFilters, 4);
 
-    public static void WritePng(Stream destination, RgbaImage image)
+    public static void WritePng(Stream destination, RgbaImage image) => Write(destination, image, OutputFormat.Png, 100);
+
+    /// <summary>Encodes straight RGBA as PNG, WebP (alpha kept; lossless at quality 100) or JPEG (the image must be opaque).</summary>
+    public static void Write(Stream destination, RgbaImage image, OutputFormat format, int quality)
     {
         NativeLibraries.EnsureRegistered();
         var info = new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        Encode(destination, info, image.Pixels, image.Width * 4);
+        if (format == OutputFormat.Png)
+        {
+            Encode(destination, info, image.Pixels, image.Width * 4);
+            return;
+        }
+        unsafe
+        {
+            fixed (byte* p = image.Pixels)
+            {
+                using var pixmap = new SKPixmap(info, (IntPtr)p, image.Width * 4);
+                using var wstream = new SKManagedWStream(destination);
+                var ok = format == OutputFormat.WebP
+                    ? pixmap.Encode(wstream, new SKWebpEncoderOptions(quality >= 100 ? SKWebpEncoderCompression.Lossless : SKWebpEncoderCompression.Lossy, Math.Clamp(quality, 1, 100)))
+                    : pixmap.Encode(wstream, new SKJpegEncoderOptions(Math.Clamp(quality, 1, 100), SKJpegEncoderDownsample.Downsample420, SKJpegEncoderAlphaOption.Ignore));
+                if (!ok)
+                    throw new IOException($"The {format} encoder rejected a {image.Width}x{image.Height} image.");
+            }
+        }
     }
 
     public static void WriteGrayPng(Stream destination, byte[] gray, int width, int height)

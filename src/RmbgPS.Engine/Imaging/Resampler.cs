@@ -127,6 +127,9 @@ public static class Resampler
             TensorPrimitives.MultiplyAdd(scratch.AsSpan((start + k) * width, width), weights[k], row, row);
     }
 
+    /// <summary>Runs the body over bands of columns (for passes that walk down whole columns with row-sized accumulators).</summary>
+    internal static void ForEachColumnBlock(int columns, Action<int, int> body) => ForEachRowBlock(columns, body);
+
     /// <summary>Runs the body over contiguous blocks of rows, a few blocks per core.</summary>
     internal static void ForEachRowBlock(int rows, Action<int, int> body)
     {

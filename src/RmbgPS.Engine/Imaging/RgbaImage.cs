@@ -26,4 +26,10 @@ public sealed class RgbaImage
     public bool HasTransparency { get; }
 
     public long PixelCount => (long)Width * Height;
+
+    /// <summary>What decoding did that a user may want to know (-Verbose): orientation applied, colours converted.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>What decoding had to leave out (a warning): the other frames of an animation.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }

@@ -45,13 +45,16 @@ public sealed class GetImageMaskCommand : ImageCommandBase
         }
 
         var session = Session;
-        var alpha = BackgroundRemoval.ComputeMask(session, path, MaskOptions, MaxPixels, Cancellation);
+        var image = ImageDecoder.Decode(path, MaxPixels);
+        foreach (var warning in image.Warnings)
+            WriteWarning(warning);
+        var alpha = BackgroundRemoval.ComputeMask(session, image, MaskOptions, Cancellation);
         if (maskPath is not null)
         {
             EnsureFolder(outputFolder!);
             AtomicFile.Write(maskPath, Force.IsPresent, alpha.WritePng, Cancellation);
         }
-        WriteVerbose($"{System.IO.Path.GetFileName(path)}: {alpha.Width}x{alpha.Height}, foreground {alpha.ForegroundRatio:P1}{(maskPath is null ? "" : $" -> '{maskPath}'")}.");
+        WriteVerbose($"{System.IO.Path.GetFileName(path)}: {alpha.Width}x{alpha.Height}{Notes(image.Notes)}, foreground {alpha.ForegroundRatio:P1}{(maskPath is null ? "" : $" -> '{maskPath}'")}.");
         WriteObject(new ImageMask(path, alpha, session.ModelName, maskPath));
     }
 }

@@ -48,6 +48,20 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter Normalize { get; set; }
 
+    /// <summary>Feathers the mask edge: a Gaussian blur of this many pixels (standard deviation).</summary>
+    [Parameter]
+    [ValidateRange(0.0, 500.0)]
+    public double MaskBlur { get; set; }
+
+    /// <summary>Grows (positive) or shrinks (negative) the subject by this many pixels.</summary>
+    [Parameter]
+    [ValidateRange(-500, 500)]
+    public int MaskOffset { get; set; }
+
+    /// <summary>Keeps the background and removes the subject.</summary>
+    [Parameter]
+    public SwitchParameter Invert { get; set; }
+
     /// <summary>Images above this many megapixels are refused with ImageTooLarge.</summary>
     [Parameter]
     [ValidateRange(0.01, 1000.0)]
@@ -62,7 +76,14 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
 
     protected override void BeginProcessing()
     {
-        MaskOptions = new MaskOptions { Threshold = Threshold, Normalize = Normalize.IsPresent };
+        MaskOptions = new MaskOptions
+        {
+            Threshold = Threshold,
+            Normalize = Normalize.IsPresent,
+            Offset = MaskOffset,
+            Blur = MaskBlur,
+            Invert = Invert.IsPresent,
+        };
         batchClock.Start();
     }
 
@@ -222,6 +243,9 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
                 "OutputPathIsFile", ErrorCategory.InvalidArgument, outputPath));
         return folder;
     }
+
+    /// <summary>What the decoder did to an input, for -Verbose: " (rotated 90° clockwise as its EXIF orientation says)".</summary>
+    protected static string Notes(IReadOnlyList<string> notes) => notes.Count == 0 ? "" : $" ({string.Join("; ", notes)})";
 
     protected static void EnsureFolder(string folder)
     {

@@ -1,25 +1,29 @@
 using System.Management.Automation;
 using RmbgPS.Engine;
+using RmbgPS.Engine.Compositing;
 using RmbgPS.Engine.Imaging;
 
 namespace RmbgPS.Commands;
 
 /// <summary>
-/// <para type="synopsis">Removes the background of images: writes a PNG cut-out whose alpha is the subject mask.</para>
+/// <para type="synopsis">Removes the background of images: writes a cut-out whose alpha is the subject mask (PNG, WebP, or JPEG onto a background).</para>
 /// <para type="description">Each image is resized to the model's input, segmented by the shared engine's model, and the mask is
-/// brought back to the image's full size with antialiased filtering. The output goes beside the input as
-/// &lt;name&gt;.nobg.png, or into -OutputPath. Inputs are never overwritten; existing outputs only with -Force.</para>
+/// brought back to the image's full size with antialiased filtering. The subject's colour is re-estimated at soft edges
+/// (-RefineForeground, on by default) so no fringe of the old background remains. The output goes beside the input as
+/// &lt;name&gt;.nobg.png (or .webp/.jpg), or into -OutputPath. Inputs are never overwritten; existing outputs only with -Force.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "ImageBackground", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(RemovalResult))]
 public sealed class RemoveImageBackgroundCommand : ImageCommandBase
 {
-    public const string OutputSuffix = ".nobg.png";
+    public const string OutputSuffix = ".nobg";
 
     private readonly HashSet<string> writtenThisRun = new(OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
     private string? outputFolder;
+    private string? outputFile;
+    private CutoutOptions cutoutOptions = CutoutOptions.Default;
 
-    /// <summary>The folder for the cut-outs (created when missing). Default: beside each input.</summary>
+    /// <summary>The folder for the cut-outs (created when missing), or with one input a file name whose extension picks the format. Default: beside each input.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? OutputPath { get; set; }
@@ -28,28 +32,123 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>Re-estimates the subject's colour in semi-transparent pixels (hair, fur) so the old background does not show as a fringe. On unless -RefineForeground:$false.</summary>
+    [Parameter]
+    public SwitchParameter RefineForeground { get; set; } = true;
+
+    /// <summary>Composites onto a colour: a name (white, black, transparent, ...) or #rgb, #rrggbb, #rrggbbaa.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? BackgroundColor { get; set; }
+
+    /// <summary>Composites onto a picture, scaled to cover the output and centred.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? BackgroundImage { get; set; }
+
+    /// <summary>Png, WebP (keeps alpha) or Jpeg (needs an opaque background). Default: from the -OutputPath file extension, else Png.</summary>
+    [Parameter]
+    public OutputFormat? Format { get; set; }
+
+    /// <summary>1..100 for WebP and JPEG (default 90); WebP at 100 is lossless.</summary>
+    [Parameter]
+    [ValidateRange(1, 100)]
+    public int Quality { get; set; } = 90;
+
+    /// <summary>Crops the output to the subject's bounding box.</summary>
+    [Parameter]
+    public SwitchParameter Crop { get; set; }
+
+    /// <summary>Pixels of margin around the cropped subject (with -Crop); may extend past the original frame.</summary>
+    [Parameter]
+    [ValidateRange(0, 10000)]
+    public int Padding { get; set; }
+
     protected override string Activity => "Removing image backgrounds";
 
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        outputFolder = ResolveOutputFolder(OutputPath);
+        ResolveOutput();
+        var format = Format ?? (outputFile is null ? OutputFormat.Png : OutputFormats.FromExtension(outputFile)!.Value);
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(Padding)) && !Crop)
+            Fail(new ArgumentException("-Padding is the margin around a cropped subject: add -Crop."), "PaddingWithoutCrop", Padding);
+
+        BackgroundColor? colour = null;
+        if (BackgroundColor is not null)
+        {
+            if (!Engine.Compositing.BackgroundColor.TryParse(BackgroundColor, out var parsed))
+                Fail(new ArgumentException($"-BackgroundColor '{BackgroundColor}' is not a colour: use a name such as white, or #rgb, #rrggbb or #rrggbbaa (e.g. #00b140)."),
+                    "InvalidBackgroundColor", BackgroundColor);
+            colour = parsed;
+        }
+        RgbaImage? picture = null;
+        if (BackgroundImage is not null)
+        {
+            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackgroundImage);
+            try
+            {
+                picture = ImageDecoder.Decode(path); // once for the whole batch
+            }
+            catch (ImageException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-BackgroundImage: {e.Message}", e), "InvalidBackgroundImage", ErrorCategory.InvalidArgument, path));
+            }
+        }
+
+        cutoutOptions = new CutoutOptions
+        {
+            RefineForeground = RefineForeground.IsPresent,
+            BackgroundColor = colour,
+            BackgroundImage = picture,
+            Crop = Crop.IsPresent,
+            Padding = Padding,
+            Format = format,
+            Quality = Quality,
+        };
+        if (format == OutputFormat.Jpeg && !cutoutOptions.HasOpaqueBackground)
+            Fail(new ArgumentException("JPEG has no transparency: add an opaque -BackgroundColor (e.g. white) or -BackgroundImage, or choose -Format Png or WebP."),
+                "JpegNeedsBackground", format);
     }
 
     protected override void ProcessFile(string path)
     {
-        var folder = outputFolder ?? System.IO.Path.GetDirectoryName(path)!;
-        var output = System.IO.Path.Combine(folder, System.IO.Path.GetFileNameWithoutExtension(path) + OutputSuffix);
+        var output = outputFile ?? System.IO.Path.Combine(outputFolder ?? System.IO.Path.GetDirectoryName(path)!,
+            System.IO.Path.GetFileNameWithoutExtension(path) + OutputSuffix + OutputFormats.Extension(cutoutOptions.Format));
         if (!ShouldProcess(path, $"Remove background, write '{output}'"))
             return;
         if (!writtenThisRun.Add(output))
-            throw new ImageException(ImageErrorKind.OutputExists, output,
-                $"'{output}' was already written for another input of this run with the same base name as '{path}'. Process them into different -OutputPath folders.");
+            throw new ImageException(ImageErrorKind.OutputExists, output, outputFile is not null
+                ? $"-OutputPath '{output}' names one file, but more than one image came in ('{path}' is another). Give a folder as -OutputPath."
+                : $"'{output}' was already written for another input of this run with the same base name as '{path}'. Process them into different -OutputPath folders.");
 
-        EnsureFolder(folder);
+        EnsureFolder(System.IO.Path.GetDirectoryName(output)!);
         var session = Session;
-        var outcome = BackgroundRemoval.RemoveBackground(session, path, output, Force.IsPresent, MaskOptions, MaxPixels, Cancellation);
-        WriteVerbose($"{System.IO.Path.GetFileName(path)}: {outcome.Width}x{outcome.Height}, foreground {outcome.ForegroundRatio:P1}, {outcome.Elapsed.TotalMilliseconds:0} ms -> '{output}'.");
+        var outcome = BackgroundRemoval.RemoveBackground(session, path, output, Force.IsPresent, MaskOptions, cutoutOptions, MaxPixels, Cancellation);
+        foreach (var warning in outcome.Warnings)
+            WriteWarning(warning);
+        WriteVerbose($"{System.IO.Path.GetFileName(path)}: {outcome.Width}x{outcome.Height}{Notes(outcome.Notes)}, foreground {outcome.ForegroundRatio:P1}, " +
+                     $"{outcome.Elapsed.TotalMilliseconds:0} ms -> '{output}' ({outcome.Format}, {outcome.OutputWidth}x{outcome.OutputHeight}).");
         WriteObject(new RemovalResult(outcome, session));
     }
+
+    /// <summary>-OutputPath is a file when it ends in an image extension and is not an existing folder; else a folder.</summary>
+    private void ResolveOutput()
+    {
+        if (OutputPath is not null && OutputFormats.FromExtension(OutputPath) is not null)
+        {
+            var file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputPath);
+            if (!Directory.Exists(file))
+            {
+                outputFile = file;
+                if (Format is { } format && format != OutputFormats.FromExtension(file))
+                    Fail(new ArgumentException($"-Format {format} does not match the extension of -OutputPath '{OutputPath}'."), "FormatMismatch", OutputPath);
+                return;
+            }
+        }
+        outputFolder = ResolveOutputFolder(OutputPath);
+    }
+
+    private void Fail(Exception e, string errorId, object? target) =>
+        ThrowTerminatingError(new ErrorRecord(e, errorId, ErrorCategory.InvalidArgument, target));
 }

@@ -21,6 +21,9 @@ public sealed class RemovalResult
         Profile = session.Profile.Name;
         Device = session.Device.ToString();
         Milliseconds = (long)outcome.Elapsed.TotalMilliseconds;
+        OutputWidth = outcome.OutputWidth;
+        OutputHeight = outcome.OutputHeight;
+        Format = outcome.Format.ToString();
     }
 
     public string InputPath { get; }
@@ -34,6 +37,11 @@ public sealed class RemovalResult
     public string Profile { get; }
     public string Device { get; }
     public long Milliseconds { get; }
+    /// <summary>The written picture's size: the input's, or the crop's with -Crop.</summary>
+    public int OutputWidth { get; }
+    public int OutputHeight { get; }
+    /// <summary>Png, WebP or Jpeg.</summary>
+    public string Format { get; }
 
     public string FullName => OutputPath;
     public string Name => System.IO.Path.GetFileName(OutputPath);

@@ -1,0 +1,32 @@
+using RmbgPS.Engine.Imaging;
+
+namespace RmbgPS.Engine.Compositing;
+
+/// <summary>How a mask and an image become the written picture.</summary>
+public sealed record CutoutOptions
+{
+    /// <summary>Estimate the subject's own colour in semi-transparent pixels (no fringe of the old background).</summary>
+    public bool RefineForeground { get; init; }
+
+    /// <summary>Composite onto this colour.</summary>
+    public BackgroundColor? BackgroundColor { get; init; }
+
+    /// <summary>Composite onto this picture, scaled to cover the output (decoded once by the caller, shared by a batch).</summary>
+    public RgbaImage? BackgroundImage { get; init; }
+
+    /// <summary>Crop to the subject's bounding box (alpha at least half), with <see cref="Padding"/> pixels around it.</summary>
+    public bool Crop { get; init; }
+
+    /// <summary>Margin around the cropped subject; it may extend past the original frame (filled like any background).</summary>
+    public int Padding { get; init; }
+
+    public OutputFormat Format { get; init; } = OutputFormat.Png;
+
+    /// <summary>1..100 for the lossy formats; WebP at 100 is lossless.</summary>
+    public int Quality { get; init; } = 90;
+
+    /// <summary>True when every pixel of the result is opaque (so JPEG can hold it).</summary>
+    public bool HasOpaqueBackground => BackgroundColor is { IsOpaque: true } || BackgroundImage is { HasTransparency: false };
+
+    public static CutoutOptions Default { get; } = new();
+}
