@@ -65,6 +65,76 @@ public sealed class CompositingTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Foreground_estimation_in_strips_matches_the_whole_image_formula()
+    {
+        // Taller than a strip, soft alpha in patches: the strips, their margins and the skipped rows must
+        // give what the two blur-fusion passes give on the whole plane at once.
+        const int w = 150, h = 1300;
+        var random = new Random(3);
+        var rgba = new byte[w * h * 4];
+        random.NextBytes(rgba);
+        for (var y = 0; y < h; y++)
+            for (var x = 0; x < w; x++)
+                rgba[(y * w + x) * 4 + 3] = y is > 400 and < 700 ? (byte)255 : y > 1100 ? (byte)0 : (byte)random.Next(256);
+        var expected = ReferenceForeground(rgba, w, h);
+        ForegroundEstimator.Refine(rgba, w, h);
+        var diffs = new List<(int y, int x, int d)>();
+        for (var i = 0; i < w * h; i++)
+            for (var c = 0; c < 3; c++)
+                if (Math.Abs(rgba[i * 4 + c] - expected[i * 4 + c]) > 1) diffs.Add((i / w, i % w, rgba[i * 4 + c] - expected[i * 4 + c]));
+        Assert.Empty(diffs.Take(20)); // (row, column, difference) of the first few that differ by more than rounding
+    }
+
+    /// <summary>The reference code's two passes, written plainly on whole planes with clamped box means.</summary>
+    private static byte[] ReferenceForeground(byte[] rgba, int w, int h)
+    {
+        double[] Blur(double[] plane, int r)
+        {
+            var result = new double[plane.Length];
+            for (var y = 0; y < h; y++)
+                for (var x = 0; x < w; x++)
+                {
+                    double sum = 0;
+                    var count = 0;
+                    for (var yy = Math.Max(0, y - r); yy <= Math.Min(h - 1, y + r); yy++)
+                        for (var xx = Math.Max(0, x - r); xx <= Math.Min(w - 1, x + r); xx++)
+                        {
+                            sum += plane[yy * w + xx];
+                            count++;
+                        }
+                    result[y * w + x] = sum / count;
+                }
+            return result;
+        }
+        (double[] F, double[] B) Pass(double[] image, double[] f, double[] b, double[] a, int r)
+        {
+            var ba = Blur(a, r);
+            var bf = Blur(f.Select((v, i) => v * a[i]).ToArray(), r);
+            var bb = Blur(b.Select((v, i) => v * (1 - a[i])).ToArray(), r);
+            var outF = new double[image.Length];
+            for (var i = 0; i < image.Length; i++)
+            {
+                var blurredF = bf[i] / (ba[i] + 1e-5);
+                bb[i] /= 1 - ba[i] + 1e-5;
+                outF[i] = Math.Clamp(blurredF + a[i] * (image[i] - a[i] * blurredF - (1 - a[i]) * bb[i]), 0, 1);
+            }
+            return (outF, bb);
+        }
+        var result = (byte[])rgba.Clone();
+        var alpha = Enumerable.Range(0, w * h).Select(i => rgba[i * 4 + 3] / 255.0).ToArray();
+        for (var c = 0; c < 3; c++)
+        {
+            var image = Enumerable.Range(0, w * h).Select(i => rgba[i * 4 + c] / 255.0).ToArray();
+            var (f1, b1) = Pass(image, image, image, alpha, 45);
+            var (f2, _) = Pass(image, f1, b1, alpha, 3);
+            for (var i = 0; i < w * h; i++)
+                if (rgba[i * 4 + 3] is > 0 and < 255)
+                    result[i * 4 + c] = (byte)(f2[i] * 255 + 0.5);
+        }
+        return result;
+    }
+
+    [Fact]
     public void Offset_grows_and_shrinks_by_a_square_of_the_given_radius()
     {
         const int w = 21, h = 15;
