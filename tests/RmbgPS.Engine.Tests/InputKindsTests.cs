@@ -1,0 +1,279 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Text;
+using RmbgPS.Engine.Imaging;
+using SkiaSharp;
+
+namespace RmbgPS.Tests;
+
+/// <summary>Every kind of input photo decodes upright, in sRGB, to straight RGBA; files are made here, byte by byte where Skia cannot write them.</summary>
+public sealed class InputKindsTests : IDisposable
+{
+    private readonly TempFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    /// <summary>40x20, red in the top-left 10x5 corner, blue elsewhere: any turn or flip moves the red.</summary>
+    private static RgbaImage Marker()
+    {
+        var image = TestImages.RedSquare(40, 20, 0, 0, 10, 5);
+        for (var i = 0; i < 40 * 20; i++)
+            if (image.Pixels[i * 4] == 0)
+                image.Pixels[i * 4 + 2] = 255;
+        return image;
+    }
+
+    /// <summary>A JPEG with an EXIF APP1 segment holding only the orientation tag, right after SOI.</summary>
+    private string JpegWithOrientation(RgbaImage image, int orientation)
+    {
+        var jpeg = File.ReadAllBytes(TestImages.SaveJpeg(image, folder.File("plain.jpg"), quality: 100));
+        var tiff = new byte[] { (byte)'M', (byte)'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte)orientation, 0, 0, 0, 0, 0, 0 };
+        var app1 = new List<byte> { 0xFF, 0xE1 };
+        var length = 2 + 6 + tiff.Length;
+        app1.AddRange([(byte)(length >> 8), (byte)length]);
+        app1.AddRange("Exif\0\0"u8.ToArray());
+        app1.AddRange(tiff);
+        var path = folder.File($"o{orientation}.jpg");
+        File.WriteAllBytes(path, [.. jpeg[..2], .. app1, .. jpeg[2..]]);
+        return path;
+    }
+
+    private static bool IsRed(RgbaImage image, int x, int y)
+    {
+        var i = (y * image.Width + x) * 4;
+        return image.Pixels[i] > 200 && image.Pixels[i + 2] < 60;
+    }
+
+    [Theory]
+    [InlineData(1, 40, 20, 0, 0)]
+    [InlineData(2, 40, 20, 39, 0)]
+    [InlineData(3, 40, 20, 39, 19)]
+    [InlineData(4, 40, 20, 0, 19)]
+    [InlineData(5, 20, 40, 0, 0)]
+    [InlineData(6, 20, 40, 19, 0)]
+    [InlineData(7, 20, 40, 19, 39)]
+    [InlineData(8, 20, 40, 0, 39)]
+    public void EXIF_orientation_is_applied_so_the_picture_comes_out_as_viewers_show_it(int orientation, int width, int height, int redX, int redY)
+    {
+        var image = ImageDecoder.Decode(JpegWithOrientation(Marker(), orientation));
+        Assert.Equal((width, height), (image.Width, image.Height));
+        Assert.True(IsRed(image, redX, redY), $"orientation {orientation}: the red corner should be at ({redX},{redY})");
+        Assert.False(IsRed(image, width - 1 - redX, height - 1 - redY));
+        Assert.Equal(orientation == 1 ? 0 : 1, image.Notes.Count(n => n.Contains("EXIF orientation")));
+    }
+
+    [Fact]
+    public void An_embedded_colour_profile_is_converted_to_sRGB()
+    {
+        // A Display P3 picture: the same stored numbers mean more saturated colours than in sRGB.
+        var p3 = SKColorSpace.CreateRgb(SKColorSpaceTransferFn.Srgb, SKColorSpaceXyz.DisplayP3);
+        var stored = new byte[] { 200, 60, 40, 255 };
+        var path = folder.File("p3.png");
+        var info = new SKImageInfo(1, 1, SKColorType.Rgba8888, SKAlphaType.Unpremul, p3);
+        using (var bitmap = new SKBitmap(info))
+        {
+            System.Runtime.InteropServices.Marshal.Copy(stored, 0, bitmap.GetPixels(), 4);
+            using var file = File.Create(path);
+            Assert.True(bitmap.Encode(file, SKEncodedImageFormat.Png, 100));
+        }
+
+        var decoded = ImageDecoder.Decode(path);
+        // What the colour is in sRGB, by Skia's own colour management.
+        var expected = new byte[4];
+        unsafe
+        {
+            fixed (byte* s = stored)
+            fixed (byte* d = expected)
+            {
+                using var source = new SKPixmap(info, (IntPtr)s, 4);
+                Assert.True(source.ReadPixels(new SKImageInfo(1, 1, SKColorType.Rgba8888, SKAlphaType.Unpremul, SKColorSpace.CreateSrgb()), (IntPtr)d, 4));
+            }
+        }
+        Assert.True(Math.Abs(expected[0] - stored[0]) + Math.Abs(expected[1] - stored[1]) > 10, "P3 and sRGB must differ for this colour");
+        for (var c = 0; c < 3; c++)
+            Assert.InRange(decoded.Pixels[c] - expected[c], -1, 1);
+        Assert.Contains(decoded.Notes, n => n.Contains("sRGB"));
+    }
+
+    [Fact]
+    public void Grayscale_and_16_bit_PNGs_decode_to_RGBA()
+    {
+        var gray = folder.File("gray.png");
+        using (var bitmap = new SKBitmap(new SKImageInfo(4, 2, SKColorType.Gray8, SKAlphaType.Opaque)))
+        {
+            bitmap.Erase(new SKColor(90, 90, 90));
+            using var file = File.Create(gray);
+            Assert.True(bitmap.Encode(file, SKEncodedImageFormat.Png, 100));
+        }
+        Assert.Equal(0, File.ReadAllBytes(gray)[25]); // IHDR colour type 0: greyscale
+        var g = ImageDecoder.Decode(gray);
+        Assert.Equal([90, 90, 90, 255], g.Pixels[..4]);
+
+        var deep = folder.File("deep.png");
+        File.WriteAllBytes(deep, Png(4, 2, bitDepth: 16, colourType: 6, palette: null,
+            row: Enumerable.Range(0, 4).SelectMany(_ => new byte[] { 0xC8, 0x00, 0x40, 0x00, 0x10, 0x00, 0x80, 0x00 }).ToArray()));
+        var d = ImageDecoder.Decode(deep);
+        Assert.Equal([200, 64, 16], d.Pixels[..3]);
+        Assert.InRange(d.Pixels[3], 127, 129);
+        Assert.True(d.HasTransparency);
+    }
+
+    [Fact]
+    public void A_palette_PNG_with_a_transparent_entry_keeps_its_transparency()
+    {
+        var path = folder.File("palette.png");
+        File.WriteAllBytes(path, Png(4, 2, bitDepth: 8, colourType: 3, palette: [255, 0, 0, 0, 0, 255], row: [0, 1, 0, 1], transparency: [255, 0]));
+        var image = ImageDecoder.Decode(path);
+        Assert.Equal([255, 0, 0, 255], image.Pixels[..4]);
+        Assert.Equal(0, image.Pixels[7]);
+        Assert.True(image.HasTransparency);
+    }
+
+    [Fact]
+    public void BMP_and_WebP_decode()
+    {
+        var bmp = folder.File("x.bmp");
+        File.WriteAllBytes(bmp, Bmp24(3, 2, (x, y) => x == 0 && y == 0 ? ((byte)255, (byte)0, (byte)0) : ((byte)0, (byte)0, (byte)255)));
+        var b = ImageDecoder.Decode(bmp);
+        Assert.Equal((3, 2), (b.Width, b.Height));
+        Assert.Equal([255, 0, 0, 255], b.Pixels[..4]);
+        Assert.Equal([0, 0, 255, 255], b.Pixels[4..8]);
+
+        var webp = folder.File("x.webp");
+        using (var file = File.Create(webp))
+            ImageEncoder.Write(file, Marker(), OutputFormat.WebP, 100);
+        Assert.True(IsRed(ImageDecoder.Decode(webp), 0, 0));
+    }
+
+    [Fact]
+    public void An_animated_GIF_gives_its_first_frame_and_a_warning()
+    {
+        var path = folder.File("anim.gif");
+        File.WriteAllBytes(path, AnimatedGif());
+        var image = ImageDecoder.Decode(path);
+        Assert.Equal((2, 2), (image.Width, image.Height));
+        Assert.Equal([255, 0, 0, 255], image.Pixels[..4]); // frame 1 is red, frame 2 would be blue
+        Assert.Contains(image.Warnings, w => w.Contains("animated") && w.Contains("first frame") && w.Contains("anim.gif"));
+
+        var still = folder.File("still.gif");
+        File.WriteAllBytes(still, AnimatedGif(frames: 1));
+        Assert.Empty(ImageDecoder.Decode(still).Warnings);
+    }
+
+    // ---- files written by hand ----
+
+    private static byte[] Png(int width, int height, int bitDepth, int colourType, byte[]? palette, byte[] row, byte[]? transparency = null)
+    {
+        var output = new MemoryStream();
+        output.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+        var header = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(header, width);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
+        header[8] = (byte)bitDepth;
+        header[9] = (byte)colourType;
+        Chunk(output, "IHDR", header);
+        if (palette is not null)
+            Chunk(output, "PLTE", palette);
+        if (transparency is not null)
+            Chunk(output, "tRNS", transparency);
+        var raw = new MemoryStream();
+        for (var y = 0; y < height; y++)
+        {
+            raw.WriteByte(0); // filter: none
+            raw.Write(row);
+        }
+        var compressed = new MemoryStream();
+        using (var z = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+            z.Write(raw.ToArray());
+        Chunk(output, "IDAT", compressed.ToArray());
+        Chunk(output, "IEND", []);
+        return output.ToArray();
+    }
+
+    private static void Chunk(Stream output, string type, byte[] data)
+    {
+        Span<byte> number = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(number, data.Length);
+        output.Write(number);
+        var typed = Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
+        output.Write(typed);
+        BinaryPrimitives.WriteUInt32BigEndian(number, Crc32(typed));
+        output.Write(number);
+    }
+
+    private static uint Crc32(byte[] data)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in data)
+        {
+            crc ^= b;
+            for (var k = 0; k < 8; k++)
+                crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
+        }
+        return ~crc;
+    }
+
+    private static byte[] Bmp24(int width, int height, Func<int, int, (byte R, byte G, byte B)> colour)
+    {
+        var stride = (width * 3 + 3) & ~3;
+        var size = 54 + stride * height;
+        var bmp = new byte[size];
+        bmp[0] = (byte)'B';
+        bmp[1] = (byte)'M';
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(2), size);
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(10), 54);
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(14), 40);
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(18), width);
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(22), height); // positive: rows bottom-up
+        BinaryPrimitives.WriteInt16LittleEndian(bmp.AsSpan(26), 1);
+        BinaryPrimitives.WriteInt16LittleEndian(bmp.AsSpan(28), 24);
+        for (var y = 0; y < height; y++)
+            for (var x = 0; x < width; x++)
+            {
+                var (r, g, b) = colour(x, y);
+                var o = 54 + (height - 1 - y) * stride + x * 3;
+                (bmp[o], bmp[o + 1], bmp[o + 2]) = (b, g, r);
+            }
+        return bmp;
+    }
+
+    /// <summary>A 2x2 GIF89a looping animation: frame 1 red, frame 2 blue (LZW with a clear code before the table grows).</summary>
+    private static byte[] AnimatedGif(int frames = 2)
+    {
+        var gif = new List<byte>();
+        gif.AddRange("GIF89a"u8.ToArray());
+        gif.AddRange([2, 0, 2, 0, 0xF0, 0, 0]);                  // 2x2, global table of 2 colours
+        gif.AddRange([255, 0, 0, 0, 0, 255]);                     // 0 red, 1 blue
+        gif.AddRange([0x21, 0xFF, 11, .. "NETSCAPE2.0"u8.ToArray(), 3, 1, 0, 0, 0]);
+        for (var f = 0; f < frames; f++)
+        {
+            gif.AddRange([0x21, 0xF9, 4, 0x04, 10, 0, 0, 0]);    // graphic control: 0.1 s, keep
+            gif.AddRange([0x2C, 0, 0, 0, 0, 2, 0, 2, 0, 0]);     // image at 0,0, 2x2, no local table
+            // Minimum code size 2: clear 4, end 5, codes 3 bits. Indices: clear, i, i, clear, i, i, end.
+            var index = (byte)f;
+            var codes = new[] { 4, index, index, 4, index, index, 5 };
+            var bits = 0L;
+            var count = 0;
+            var data = new List<byte>();
+            foreach (var code in codes)
+            {
+                bits |= (long)code << count;
+                count += 3;
+                while (count >= 8)
+                {
+                    data.Add((byte)bits);
+                    bits >>= 8;
+                    count -= 8;
+                }
+            }
+            if (count > 0)
+                data.Add((byte)bits);
+            gif.Add(2);
+            gif.Add((byte)data.Count);
+            gif.AddRange(data);
+            gif.Add(0);
+        }
+        gif.Add(0x3B);
+        return gif.ToArray();
+    }
+}
