@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
-using System.Text;
 using RmbgPS.Engine.Imaging;
 using SkiaSharp;
 
@@ -110,7 +108,7 @@ public sealed class InputKindsTests : IDisposable
         Assert.Equal([90, 90, 90, 255], g.Pixels[..4]);
 
         var deep = folder.File("deep.png");
-        File.WriteAllBytes(deep, Png(4, 2, bitDepth: 16, colourType: 6, palette: null,
+        File.WriteAllBytes(deep, PngFile.Build(4, 2, bitDepth: 16, colourType: 6, palette: null,
             row: Enumerable.Range(0, 4).SelectMany(_ => new byte[] { 0xC8, 0x00, 0x40, 0x00, 0x10, 0x00, 0x80, 0x00 }).ToArray()));
         var d = ImageDecoder.Decode(deep);
         Assert.Equal([200, 64, 16], d.Pixels[..3]);
@@ -122,7 +120,7 @@ public sealed class InputKindsTests : IDisposable
     public void A_palette_PNG_with_a_transparent_entry_keeps_its_transparency()
     {
         var path = folder.File("palette.png");
-        File.WriteAllBytes(path, Png(4, 2, bitDepth: 8, colourType: 3, palette: [255, 0, 0, 0, 0, 255], row: [0, 1, 0, 1], transparency: [255, 0]));
+        File.WriteAllBytes(path, PngFile.Build(4, 2, bitDepth: 8, colourType: 3, palette: [255, 0, 0, 0, 0, 255], row: [0, 1, 0, 1], transparency: [255, 0]));
         var image = ImageDecoder.Decode(path);
         Assert.Equal([255, 0, 0, 255], image.Pixels[..4]);
         Assert.Equal(0, image.Pixels[7]);
@@ -149,69 +147,18 @@ public sealed class InputKindsTests : IDisposable
     public void An_animated_GIF_gives_its_first_frame_and_a_warning()
     {
         var path = folder.File("anim.gif");
-        File.WriteAllBytes(path, AnimatedGif());
+        File.WriteAllBytes(path, GifFile.Animated());
         var image = ImageDecoder.Decode(path);
         Assert.Equal((2, 2), (image.Width, image.Height));
         Assert.Equal([255, 0, 0, 255], image.Pixels[..4]); // frame 1 is red, frame 2 would be blue
         Assert.Contains(image.Warnings, w => w.Contains("animated") && w.Contains("first frame") && w.Contains("anim.gif"));
 
         var still = folder.File("still.gif");
-        File.WriteAllBytes(still, AnimatedGif(frames: 1));
+        File.WriteAllBytes(still, GifFile.Animated(frames: 1));
         Assert.Empty(ImageDecoder.Decode(still).Warnings);
     }
 
     // ---- files written by hand ----
-
-    private static byte[] Png(int width, int height, int bitDepth, int colourType, byte[]? palette, byte[] row, byte[]? transparency = null)
-    {
-        var output = new MemoryStream();
-        output.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
-        var header = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(header, width);
-        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
-        header[8] = (byte)bitDepth;
-        header[9] = (byte)colourType;
-        Chunk(output, "IHDR", header);
-        if (palette is not null)
-            Chunk(output, "PLTE", palette);
-        if (transparency is not null)
-            Chunk(output, "tRNS", transparency);
-        var raw = new MemoryStream();
-        for (var y = 0; y < height; y++)
-        {
-            raw.WriteByte(0); // filter: none
-            raw.Write(row);
-        }
-        var compressed = new MemoryStream();
-        using (var z = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
-            z.Write(raw.ToArray());
-        Chunk(output, "IDAT", compressed.ToArray());
-        Chunk(output, "IEND", []);
-        return output.ToArray();
-    }
-
-    private static void Chunk(Stream output, string type, byte[] data)
-    {
-        Span<byte> number = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(number, data.Length);
-        output.Write(number);
-        var typed = Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
-        output.Write(typed);
-        BinaryPrimitives.WriteUInt32BigEndian(number, Crc32(typed));
-        output.Write(number);
-    }
-
-    private static uint Crc32(byte[] data)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in data)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++)
-                crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
-        }
-        return ~crc;
-    }
 
     private static byte[] Bmp24(int width, int height, Func<int, int, (byte R, byte G, byte B)> colour)
     {
@@ -235,45 +182,5 @@ public sealed class InputKindsTests : IDisposable
                 (bmp[o], bmp[o + 1], bmp[o + 2]) = (b, g, r);
             }
         return bmp;
-    }
-
-    /// <summary>A 2x2 GIF89a looping animation: frame 1 red, frame 2 blue (LZW with a clear code before the table grows).</summary>
-    private static byte[] AnimatedGif(int frames = 2)
-    {
-        var gif = new List<byte>();
-        gif.AddRange("GIF89a"u8.ToArray());
-        gif.AddRange([2, 0, 2, 0, 0xF0, 0, 0]);                  // 2x2, global table of 2 colours
-        gif.AddRange([255, 0, 0, 0, 0, 255]);                     // 0 red, 1 blue
-        gif.AddRange([0x21, 0xFF, 11, .. "NETSCAPE2.0"u8.ToArray(), 3, 1, 0, 0, 0]);
-        for (var f = 0; f < frames; f++)
-        {
-            gif.AddRange([0x21, 0xF9, 4, 0x04, 10, 0, 0, 0]);    // graphic control: 0.1 s, keep
-            gif.AddRange([0x2C, 0, 0, 0, 0, 2, 0, 2, 0, 0]);     // image at 0,0, 2x2, no local table
-            // Minimum code size 2: clear 4, end 5, codes 3 bits. Indices: clear, i, i, clear, i, i, end.
-            var index = (byte)f;
-            var codes = new[] { 4, index, index, 4, index, index, 5 };
-            var bits = 0L;
-            var count = 0;
-            var data = new List<byte>();
-            foreach (var code in codes)
-            {
-                bits |= (long)code << count;
-                count += 3;
-                while (count >= 8)
-                {
-                    data.Add((byte)bits);
-                    bits >>= 8;
-                    count -= 8;
-                }
-            }
-            if (count > 0)
-                data.Add((byte)bits);
-            gif.Add(2);
-            gif.Add((byte)data.Count);
-            gif.AddRange(data);
-            gif.Add(0);
-        }
-        gif.Add(0x3B);
-        return gif.ToArray();
     }
 }
