@@ -24,6 +24,30 @@ public sealed class BackgroundRemovalTests : IDisposable
         BackgroundRemoval.RemoveBackground(session, input, output, overwrite, MaskOptions.Default, CutoutOptions.Default, maxPixels, CancellationToken.None);
 
     [Fact]
+    public void An_8000x6000_photo_goes_through_every_stage_within_bounded_memory()
+    {
+        // 48 MP: the RGBA picture alone is 183 MB. Soft edges all round a large subject, refined, cropped,
+        // put on white and written as JPEG.
+        const int w = 8000, h = 6000;
+        var source = TestImages.RedSquare(w, h, 1000, 1000, 6000, 4000);
+        var input = TestImages.SaveJpeg(source, folder.File("huge.jpg"), quality: 80);
+        source = null;
+        GC.Collect();
+        var options = new CutoutOptions { RefineForeground = true, Crop = true, Padding = 10, BackgroundColor = BackgroundColor.Parse("white"), Format = OutputFormat.Jpeg };
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+
+        var outcome = BackgroundRemoval.RemoveBackground(session, input, folder.File("huge.nobg.jpg"), false, new MaskOptions { Blur = 3 }, options, ImageDecoder.DefaultMaxPixels, CancellationToken.None);
+
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        var rgbaBytes = 4L * w * h;
+        Assert.Equal((w, h), (outcome.Width, outcome.Height));
+        Assert.InRange(outcome.OutputWidth, 6000, 6040);
+        Assert.InRange(outcome.OutputHeight, 4000, 4040);
+        // Decoded picture, mask, cut-out, crop and the estimator's strips: a few picture sizes, never per-pixel floats of the whole.
+        Assert.True(allocated < 4.5 * rgbaBytes, $"allocated {allocated / 1048576} MB for a {rgbaBytes / 1048576} MB picture");
+    }
+
+    [Fact]
     public void The_cutout_keeps_colours_and_takes_the_mask_as_alpha()
     {
         var source = TestImages.RedSquare(300, 200, 100, 50, 100, 100);

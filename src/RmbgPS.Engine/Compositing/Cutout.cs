@@ -9,13 +9,16 @@ public static class Cutout
     /// A new image with the source's colours and alpha = source alpha x mask: a pixel that was
     /// transparent stays transparent whatever the model says.
     /// </summary>
-    public static RgbaImage Apply(RgbaImage image, AlphaMask mask)
+    public static RgbaImage Apply(RgbaImage image, AlphaMask mask) => Apply(image, mask, inPlace: false);
+
+    /// <summary>With <paramref name="inPlace"/>, the image's own buffer becomes the cut-out (no second picture-sized buffer).</summary>
+    private static RgbaImage Apply(RgbaImage image, AlphaMask mask, bool inPlace)
     {
         if (image.Width != mask.Width || image.Height != mask.Height)
             throw new ArgumentException($"The mask is {mask.Width}x{mask.Height} but the image is {image.Width}x{image.Height}.");
         var source = image.Pixels;
         var alpha = mask.Values;
-        var result = new byte[source.Length];
+        var result = inPlace ? source : new byte[source.Length];
         var keepSourceAlpha = image.HasTransparency;
         Resampler.ForEachRowBlock(image.Height, (y0, y1) =>
         {
@@ -25,7 +28,8 @@ public static class Cutout
                 var src = source.AsSpan(y * width * 4, width * 4);
                 var dst = result.AsSpan(y * width * 4, width * 4);
                 var m = alpha.AsSpan(y * width, width);
-                src.CopyTo(dst);
+                if (!inPlace)
+                    src.CopyTo(dst);
                 for (var x = 0; x < width; x++)
                 {
                     var a = m[x];
@@ -36,10 +40,13 @@ public static class Cutout
         return new RgbaImage(image.Width, image.Height, result, hasTransparency: true);
     }
 
-    /// <summary>The cut-out with the options applied in order: foreground colour, crop and padding, background.</summary>
+    /// <summary>
+    /// The cut-out with the options applied in order: foreground colour, crop and padding, background.
+    /// Consumes <paramref name="image"/>: its buffer is reused for the result.
+    /// </summary>
     public static RgbaImage Compose(RgbaImage image, AlphaMask mask, CutoutOptions options)
     {
-        var cut = Apply(image, mask);
+        var cut = Apply(image, mask, inPlace: true);
         if (options.RefineForeground)
             ForegroundEstimator.Refine(cut.Pixels, cut.Width, cut.Height);
         if (options.Crop && mask.Bounds is { } bounds)

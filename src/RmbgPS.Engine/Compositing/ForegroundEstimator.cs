@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics.Tensors;
 using RmbgPS.Engine.Imaging;
 
@@ -36,39 +35,34 @@ public static class ForegroundEstimator
         // A strip's margins overlap its neighbours' rows, so results are written back one strip late:
         // every strip reads the original pixels.
         (Region Region, byte[] Rgb)? pending = null;
-        try
+        var buffers = new byte[2][]; // the pending strip's colours and the current one's, swapped
+        for (var core = 0; core < height; core += StripRows)
         {
-            for (var core = 0; core < height; core += StripRows)
-            {
-                var coreEnd = Math.Min(height, core + StripRows);
-                if (SoftColumns(rgba, width, core, coreEnd) is not { } soft)
-                    continue;
-                var top = Math.Max(0, core - Margin);
-                var bottom = Math.Min(height, coreEnd + Margin);
-                var left = Math.Max(0, soft.First - Margin);
-                var right = Math.Min(width, soft.Last + 1 + Margin);
-                planes ??= RentPlanes(width * Math.Min(height, StripRows + 2 * Margin));
-                var region = new Region(left, top, right - left, bottom - top, core - top, coreEnd - top);
-                var result = RefineRegion(rgba, width, region, planes);
-                if (pending is { } previous)
-                    WriteBack(rgba, width, previous.Region, previous.Rgb);
-                pending = (region, result);
-            }
-            if (pending is { } last)
-                WriteBack(rgba, width, last.Region, last.Rgb);
+            var coreEnd = Math.Min(height, core + StripRows);
+            if (SoftColumns(rgba, width, core, coreEnd) is not { } soft)
+                continue;
+            var top = Math.Max(0, core - Margin);
+            var bottom = Math.Min(height, coreEnd + Margin);
+            var left = Math.Max(0, soft.First - Margin);
+            var right = Math.Min(width, soft.Last + 1 + Margin);
+            planes ??= AllocatePlanes(width * Math.Min(height, StripRows + 2 * Margin));
+            var region = new Region(left, top, right - left, bottom - top, core - top, coreEnd - top);
+            var result = buffers[0] ??= new byte[StripRows * width * 3];
+            RefineRegion(rgba, width, region, planes, result);
+            (buffers[0], buffers[1]) = (buffers[1], buffers[0]);
+            if (pending is { } previous)
+                WriteBack(rgba, width, previous.Region, previous.Rgb);
+            pending = (region, result);
         }
-        finally
-        {
-            if (planes is not null)
-                foreach (var plane in planes)
-                    ArrayPool<float>.Shared.Return(plane);
-        }
+        if (pending is { } last)
+            WriteBack(rgba, width, last.Region, last.Rgb);
     }
 
     /// <summary>A rectangle of the image (X, Y, Width, Height) whose rows CoreTop..CoreBottom (relative) are written back.</summary>
     private readonly record struct Region(int X, int Y, int Width, int Height, int CoreTop, int CoreBottom);
 
-    private static float[][] RentPlanes(int size) => Enumerable.Range(0, 11).Select(_ => ArrayPool<float>.Shared.Rent(size)).ToArray();
+    // Exact sizes rather than the shared pool, which rounds a 20 MB request up to 32 MB.
+    private static float[][] AllocatePlanes(int size) => Enumerable.Range(0, 11).Select(_ => GC.AllocateUninitializedArray<float>(size)).ToArray();
 
     /// <summary>The first and last column with 0 &lt; alpha &lt; 255 in rows from..to, or null when there is none.</summary>
     private static (int First, int Last)? SoftColumns(byte[] rgba, int width, int from, int to)
@@ -91,8 +85,8 @@ public static class ForegroundEstimator
         return last < 0 ? null : (first, last);
     }
 
-    /// <summary>The estimated colours of the region's core rows, RGB per pixel.</summary>
-    private static byte[] RefineRegion(byte[] rgba, int stride, Region region, float[][] planes)
+    /// <summary>Writes the estimated colours of the region's core rows, RGB per pixel, to <paramref name="result"/>.</summary>
+    private static void RefineRegion(byte[] rgba, int stride, Region region, float[][] planes, byte[] result)
     {
         var (width, height) = (region.Width, region.Height);
         // Per region: alpha, 1 - alpha, and for each box size the reciprocals of blur(alpha) and blur(1 - alpha).
@@ -114,7 +108,6 @@ public static class ForegroundEstimator
         Normalisers(alpha, narrowSubject, narrowBackground, scratch, width, height, NarrowRadius);
 
         var coreRows = region.CoreBottom - region.CoreTop;
-        var result = new byte[coreRows * width * 3];
         for (var c = 0; c < 3; c++)
         {
             var channel = c;
@@ -134,7 +127,6 @@ public static class ForegroundEstimator
                         result[o] = (byte)(subject[i] * 255f + 0.5f);
             });
         }
-        return result;
     }
 
     /// <summary>Writes a region's estimated colours where its alpha is soft; opaque and clear pixels keep theirs.</summary>
