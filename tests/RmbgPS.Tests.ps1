@@ -915,3 +915,43 @@ Describe 'The model store: Install-, Get-, Uninstall-RmbgModel and Set-RmbgDefau
         }
     }
 }
+
+Describe "Cut-out options$script:ModelSkipNote" -Skip:$script:SkipModelTests {
+    BeforeAll {
+        Initialize-TestAsset
+        $dir = New-TestFolder 'options'
+        $in = Copy-Photo 'chelsea.png' $dir
+    }
+
+    It 'writes a JPEG on an opaque background colour' {
+        $result = Remove-ImageBackground -LiteralPath $in -BackgroundColor white -Format Jpeg -Force
+        $result.Format | Should -Be 'Jpeg'
+        $result.OutputPath | Should -BeLike '*chelsea.nobg.jpg'
+        [IO.File]::ReadAllBytes($result.OutputPath)[0..1] | Should -Be @(0xFF, 0xD8)
+    }
+
+    It 'refuses JPEG without an opaque background, before any work' {
+        { Remove-ImageBackground -LiteralPath $in -Format Jpeg -OutputPath (Join-Path $dir 'never') -ErrorAction Stop } |
+            Should -Throw -ErrorId 'JpegNeedsBackground*'
+        Join-Path $dir 'never' | Should -Not -Exist
+    }
+
+    It 'takes the format from an -OutputPath file name' {
+        $result = Remove-ImageBackground -LiteralPath $in -OutputPath (Join-Path $dir 'cut.webp') -Force
+        $result.Format | Should -Be 'WebP'
+        Join-Path $dir 'cut.webp' | Should -Exist
+    }
+
+    It 'crops to the subject with padding' {
+        $result = Remove-ImageBackground -LiteralPath $in -Crop -Padding 10 -OutputPath (Join-Path $dir 'crop') -Force
+        $result.OutputWidth | Should -Be ($result.BoundingBox.Width + 20)
+        $result.OutputHeight | Should -Be ($result.BoundingBox.Height + 20)
+    }
+
+    It 'inverts, grows and shrinks the mask' {
+        $plain = Get-ImageMask -LiteralPath $in
+        (Get-ImageMask -LiteralPath $in -Invert).ForegroundRatio | Should -BeGreaterThan (1 - $plain.ForegroundRatio - 0.01)
+        (Get-ImageMask -LiteralPath $in -MaskOffset 5).ForegroundRatio | Should -BeGreaterThan $plain.ForegroundRatio
+        (Get-ImageMask -LiteralPath $in -MaskOffset -5).ForegroundRatio | Should -BeLessThan $plain.ForegroundRatio
+    }
+}

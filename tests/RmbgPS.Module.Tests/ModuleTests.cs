@@ -230,6 +230,7 @@ public sealed class ModuleTests : IDisposable
     [Theory]
     [InlineData("tests/RmbgPS.Tests.ps1")]
     [InlineData("build.ps1")]
+    [InlineData("docs/make-readme-pictures.ps1")]
     public void The_PowerShell_scripts_parse(string relative)
     {
         Parser.ParseFile(Path.Combine(TestAssets.RepoRoot, relative), out _, out var errors);
