@@ -144,6 +144,23 @@ public sealed class InputKindsTests : IDisposable
     }
 
     [Fact]
+    public void A_CMYK_JPEG_decodes_to_the_colours_another_decoder_gives()
+    {
+        // Go's own decoder test pair (tests/assets/images/SOURCES.md): a CMYK JPEG and Go's decoding of it as PNG.
+        var images = Path.Combine(TestAssets.RepoRoot, "tests", "assets", "images");
+        var cmyk = ImageDecoder.Decode(Path.Combine(images, "video-001.cmyk.jpeg"));
+        var rgb = ImageDecoder.Decode(Path.Combine(images, "video-001.cmyk.png"));
+        Assert.Equal((rgb.Width, rgb.Height), (cmyk.Width, cmyk.Height));
+        double difference = 0;
+        for (var i = 0; i < rgb.Pixels.Length; i += 4)
+            for (var c = 0; c < 3; c++)
+                difference += Math.Abs(cmyk.Pixels[i + c] - rgb.Pixels[i + c]);
+        difference /= rgb.PixelCount * 3.0;
+        Assert.True(difference < 3, $"mean difference {difference:0.0} levels: inverted or unconverted CMYK would be far off");
+        Assert.False(cmyk.HasTransparency);
+    }
+
+    [Fact]
     public void An_animated_GIF_gives_its_first_frame_and_a_warning()
     {
         var path = folder.File("anim.gif");
