@@ -233,7 +233,9 @@ public sealed class CompositingTests(ITestOutputHelper output) : IDisposable
                 pixels[i + 3] = 255;
             }
         var picture = new RgbaImage(100, 50, pixels, hasTransparency: false);
-        var result = Backgrounds.OverImage(new RgbaImage(50, 50, new byte[50 * 50 * 4], true), picture);
+        var background = new BackgroundPicture(picture);
+        var result = Backgrounds.OverImage(new RgbaImage(50, 50, new byte[50 * 50 * 4], true), background);
+        Assert.Same(background.CoverFor(50, 50), background.CoverFor(50, 50)); // scaled once per size
         // Scale 1 (height already covers): the centre 50 columns are 25..74 of the picture.
         Assert.Equal(255, result.Pixels[(25 * 50 + 5) * 4]);      // left: red
         Assert.Equal(255, result.Pixels[(25 * 50 + 45) * 4 + 2]); // right: blue

@@ -19,9 +19,9 @@ public static class Backgrounds
     }
 
     /// <summary>Over a picture scaled (antialiased) to cover the cut-out's frame, centred, the overflow cut off.</summary>
-    public static RgbaImage OverImage(RgbaImage cut, RgbaImage picture)
+    public static RgbaImage OverImage(RgbaImage cut, BackgroundPicture background)
     {
-        var back = ScaleToCover(picture, cut.Width, cut.Height);
+        var back = background.CoverFor(cut.Width, cut.Height);
         var pixels = cut.Pixels;
         Resampler.ForEachRowBlock(cut.Height, (y0, y1) =>
         {
@@ -29,7 +29,7 @@ public static class Backgrounds
             for (var i = y0 * row; i < y1 * row; i += 4)
                 Over(pixels.AsSpan(i, 4), back[i], back[i + 1], back[i + 2], back[i + 3]);
         });
-        return new RgbaImage(cut.Width, cut.Height, pixels, hasTransparency: picture.HasTransparency);
+        return new RgbaImage(cut.Width, cut.Height, pixels, hasTransparency: background.Picture.HasTransparency);
     }
 
     /// <summary>Straight-alpha "over": the cut-out's pixel (in place) over a background pixel.</summary>
@@ -62,7 +62,7 @@ public static class Backgrounds
         px[3] = (byte)((total + 127) / 255);
     }
 
-    private static byte[] ScaleToCover(RgbaImage picture, int width, int height)
+    internal static byte[] ScaleToCover(RgbaImage picture, int width, int height)
     {
         NativeLibraries.EnsureRegistered();
         var scale = Math.Max((double)width / picture.Width, (double)height / picture.Height);

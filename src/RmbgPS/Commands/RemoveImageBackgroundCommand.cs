@@ -82,13 +82,13 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
                     "InvalidBackgroundColor", BackgroundColor);
             colour = parsed;
         }
-        RgbaImage? picture = null;
+        BackgroundPicture? picture = null;
         if (BackgroundImage is not null)
         {
             var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackgroundImage);
             try
             {
-                picture = ImageDecoder.Decode(path); // once for the whole batch
+                picture = new BackgroundPicture(ImageDecoder.Decode(path)); // once for the whole batch
             }
             catch (ImageException e)
             {
