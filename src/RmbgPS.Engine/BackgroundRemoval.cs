@@ -50,10 +50,14 @@ public static class BackgroundRemoval
 
         var image = ImageDecoder.Decode(input, maxPixels);
         cancellationToken.ThrowIfCancellationRequested();
+        if (!output.Crop)
+            CheckOutputSize(input, image.Width, image.Height, output, maxPixels); // before the model: no work wasted
         var mask = ComputeMask(session, image, options, cancellationToken);
         var warnings = new List<string>(image.Warnings);
-        if (output.Crop && mask.Bounds is null)
+        if (output.Crop && mask.VisibleBounds is null)
             warnings.Add($"No subject was found in '{input}', so it was not cropped.");
+        var (outputWidth, outputHeight) = Cutout.OutputSize(image.Width, image.Height, mask.VisibleBounds, output);
+        CheckOutputSize(input, outputWidth, outputHeight, output, maxPixels);
         var result = Cutout.Compose(image, mask, output);
         if (output.Format == OutputFormat.Jpeg && result.HasTransparency)
             throw new ImageException(ImageErrorKind.WriteFailed, destination,
@@ -68,5 +72,16 @@ public static class BackgroundRemoval
             Warnings = warnings,
             Notes = image.Notes,
         };
+    }
+
+    private static void CheckOutputSize(string input, long width, long height, CutoutOptions output, long maxPixels)
+    {
+        var limit = OutputFormats.MaxDimension(output.Format);
+        if (width > limit || height > limit)
+            throw new ImageException(ImageErrorKind.ImageTooLarge, input,
+                $"The cut-out of '{input}' would be {width}x{height}, but {output.Format} stores at most {limit} pixels a side. Use -Format Png{(output.Crop ? ", or less -Padding" : "")}.");
+        if (width * height > maxPixels)
+            throw new ImageException(ImageErrorKind.ImageTooLarge, input,
+                $"The cut-out of '{input}' would be {width}x{height} ({width * height / 1e6:0.#} MP), more than the {maxPixels / 1e6:0.#} MP limit. Use less -Padding or raise -MaxMegapixels.");
     }
 }

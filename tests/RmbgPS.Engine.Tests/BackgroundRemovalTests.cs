@@ -41,10 +41,27 @@ public sealed class BackgroundRemovalTests : IDisposable
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
         var rgbaBytes = 4L * w * h;
         Assert.Equal((w, h), (outcome.Width, outcome.Height));
-        Assert.InRange(outcome.OutputWidth, 6000, 6040);
-        Assert.InRange(outcome.OutputHeight, 4000, 4040);
+        Assert.InRange(outcome.OutputWidth, 6020, 6060); // the 6000-pixel block, its feathered edge and 2 x 10 of padding
+        Assert.InRange(outcome.OutputHeight, 4020, 4060);
         // Decoded picture, mask, cut-out, crop and the estimator's strips: a few picture sizes, never per-pixel floats of the whole.
         Assert.True(allocated < 4.5 * rgbaBytes, $"allocated {allocated / 1048576} MB for a {rgbaBytes / 1048576} MB picture");
+    }
+
+    [Fact]
+    public void An_output_the_format_cannot_hold_is_refused_before_the_model_runs()
+    {
+        var wide = TestImages.SavePng(TestImages.RedSquare(17000, 8, 0, 0, 10, 8), folder.File("wide.png"));
+        var e = Assert.Throws<ImageException>(() => BackgroundRemoval.RemoveBackground(session, wide, folder.File("wide.nobg.webp"), false,
+            MaskOptions.Default, new CutoutOptions { Format = OutputFormat.WebP }, ImageDecoder.DefaultMaxPixels, CancellationToken.None));
+        Assert.Equal(ImageErrorKind.ImageTooLarge, e.Kind);
+        Assert.Contains("WebP stores at most 16383", e.Message);
+
+        var small = TestImages.SavePng(TestImages.RedSquare(100, 100, 10, 10, 80, 80), folder.File("small.png"));
+        var padded = Assert.Throws<ImageException>(() => BackgroundRemoval.RemoveBackground(session, small, folder.File("small.nobg.png"), false,
+            MaskOptions.Default, new CutoutOptions { Crop = true, Padding = 600 }, maxPixels: 1_000_000, CancellationToken.None));
+        Assert.Contains("-Padding", padded.Message);
+        Assert.Empty(folder.TempFiles());
+        Assert.False(File.Exists(folder.File("small.nobg.png")));
     }
 
     [Fact]

@@ -64,18 +64,22 @@ public sealed class CompositingTests(ITestOutputHelper output) : IDisposable
                 Assert.Equal(photo.Pixels.AsSpan(i * 4, 3).ToArray(), composite.AsSpan(i * 4, 3).ToArray()); // opaque pixels keep their colour
     }
 
-    [Fact]
-    public void Foreground_estimation_in_strips_matches_the_whole_image_formula()
+    [Theory]
+    [InlineData(150, 1300, false)] // taller than a strip, soft alpha across every column
+    [InlineData(900, 1200, true)]  // soft alpha in narrow column bands: strips cut to their columns
+    public void Foreground_estimation_in_strips_matches_the_whole_image_formula(int w, int h, bool narrowBands)
     {
-        // Taller than a strip, soft alpha in patches: the strips, their margins and the skipped rows must
-        // give what the two blur-fusion passes give on the whole plane at once.
-        const int w = 150, h = 1300;
+        // The strips, their margins, their column cuts and the skipped rows must give what the two
+        // blur-fusion passes give on the whole plane at once.
         var random = new Random(3);
         var rgba = new byte[w * h * 4];
         random.NextBytes(rgba);
         for (var y = 0; y < h; y++)
             for (var x = 0; x < w; x++)
-                rgba[(y * w + x) * 4 + 3] = y is > 400 and < 700 ? (byte)255 : y > 1100 ? (byte)0 : (byte)random.Next(256);
+            {
+                var soft = narrowBands ? (y < 600 ? x is >= 300 and < 340 : x is >= 700 and < 712) || (y == 511 && x == 0) : y is <= 400 or (>= 700 and <= 1100);
+                rgba[(y * w + x) * 4 + 3] = soft ? (byte)random.Next(256) : y % 2 == 0 ? (byte)255 : (byte)0;
+            }
         var expected = ReferenceForeground(rgba, w, h);
         ForegroundEstimator.Refine(rgba, w, h);
         var diffs = new List<(int y, int x, int d)>();
@@ -90,19 +94,18 @@ public sealed class CompositingTests(ITestOutputHelper output) : IDisposable
     {
         double[] Blur(double[] plane, int r)
         {
+            // Clamped box means from a summed-area table.
+            var table = new double[(w + 1) * (h + 1)];
+            for (var y = 0; y < h; y++)
+                for (var x = 0; x < w; x++)
+                    table[(y + 1) * (w + 1) + x + 1] = plane[y * w + x] + table[y * (w + 1) + x + 1] + table[(y + 1) * (w + 1) + x] - table[y * (w + 1) + x];
             var result = new double[plane.Length];
             for (var y = 0; y < h; y++)
                 for (var x = 0; x < w; x++)
                 {
-                    double sum = 0;
-                    var count = 0;
-                    for (var yy = Math.Max(0, y - r); yy <= Math.Min(h - 1, y + r); yy++)
-                        for (var xx = Math.Max(0, x - r); xx <= Math.Min(w - 1, x + r); xx++)
-                        {
-                            sum += plane[yy * w + xx];
-                            count++;
-                        }
-                    result[y * w + x] = sum / count;
+                    int x0 = Math.Max(0, x - r), x1 = Math.Min(w - 1, x + r) + 1, y0 = Math.Max(0, y - r), y1 = Math.Min(h - 1, y + r) + 1;
+                    var sum = table[y1 * (w + 1) + x1] - table[y0 * (w + 1) + x1] - table[y1 * (w + 1) + x0] + table[y0 * (w + 1) + x0];
+                    result[y * w + x] = sum / ((x1 - x0) * (y1 - y0));
                 }
             return result;
         }
@@ -243,6 +246,38 @@ public sealed class CompositingTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Crop_keeps_the_soft_edge_beyond_the_half_alpha_box()
+    {
+        const int w = 200, h = 200;
+        var values = new byte[w * h];
+        for (var y = 50; y < 150; y++)
+            for (var x = 50; x < 150; x++)
+                values[y * w + x] = 255;
+        MaskFilters.GaussianBlur(values, w, h, sigma: 10);
+        var mask = new AlphaMask(w, h, values);
+        var image = TestImages.RedSquare(w, h, 0, 0, w, h);
+        var cut = Cutout.Compose(image, mask, new CutoutOptions { Crop = true, RefineForeground = false });
+
+        Assert.True(cut.Width > mask.Bounds!.Value.Width + 20, $"crop {cut.Width} px vs the half-alpha box {mask.Bounds.Value.Width} px");
+        Assert.Equal((cut.Width, cut.Height), Cutout.OutputSize(w, h, mask.VisibleBounds, new CutoutOptions { Crop = true }));
+        var border = Enumerable.Range(0, cut.Width).Select(x => cut.Pixels[(cut.Height / 2 * cut.Width + x) * 4 + 3]).ToArray();
+        Assert.InRange(border[0], AlphaMask.VisibleAlpha, 20); // the crop ends where the ramp has faded, not at half alpha
+        Assert.InRange(border[^1], AlphaMask.VisibleAlpha, 20);
+    }
+
+    [Fact]
+    public void A_picture_goes_over_the_colour_so_the_colour_fills_what_the_picture_leaves_clear()
+    {
+        var clearPicture = new BackgroundPicture(new RgbaImage(4, 4, new byte[4 * 4 * 4], hasTransparency: true));
+        var options = new CutoutOptions { BackgroundImage = clearPicture, BackgroundColor = BackgroundColor.Parse("white") };
+        Assert.True(options.HasOpaqueBackground);
+        var image = new RgbaImage(4, 4, new byte[4 * 4 * 4], hasTransparency: false);
+        var cut = Cutout.Compose(image, new AlphaMask(4, 4, new byte[16]), options);
+        Assert.False(cut.HasTransparency);
+        Assert.All(Enumerable.Range(0, 16), i => Assert.Equal([255, 255, 255, 255], cut.Pixels[(i * 4)..(i * 4 + 4)]));
+    }
+
+    [Fact]
     public void Crop_with_padding_extends_past_the_frame_with_transparency()
     {
         var image = TestImages.RedSquare(20, 10, 2, 3, 4, 5);
@@ -266,8 +301,11 @@ public sealed class CompositingTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public void A_bad_colour_says_what_is_accepted() =>
+    public void A_bad_colour_says_what_is_accepted()
+    {
         Assert.Contains("#rrggbb", Assert.Throws<FormatException>(() => BackgroundColor.Parse("#12345")).Message);
+        Assert.False(BackgroundColor.TryParse("# 12345", out _));
+    }
 
     [Theory]
     [InlineData(OutputFormat.Png)]

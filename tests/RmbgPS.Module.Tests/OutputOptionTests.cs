@@ -114,11 +114,28 @@ public sealed class OutputOptionTests : IDisposable
     }
 
     [Fact]
-    public void A_background_picture_fills_the_transparent_part()
+    public void An_opaque_background_picture_or_a_clear_one_over_a_colour_allows_JPEG()
     {
-        var r = Remove("-BackgroundImage $args[3] -RefineForeground:$false", TestAssets.Photo("chelsea.png"));
+        var r = Remove("-BackgroundImage $args[3] -Format Jpeg", TestAssets.Photo("chelsea.png"));
         Assert.Empty(r.Errors);
-        Assert.EndsWith(".png", (string)r.Output.Single().Properties["OutputPath"].Value);
+        Assert.EndsWith(".jpg", (string)r.Output.Single().Properties["OutputPath"].Value);
+
+        var clear = Path.Combine(root, "clear.png");
+        File.WriteAllBytes(clear, PngFile.Rgba(4, 4, new byte[4 * 4 * 4]));
+        Assert.Equal("JpegNeedsBackground", Id(Refusal(Remove("-BackgroundImage $args[3] -Format Jpeg", clear))));
+        var withColour = Remove("-BackgroundImage $args[3] -BackgroundColor white -Format Jpeg -Force", clear);
+        Assert.Empty(withColour.Errors);
+    }
+
+    [Fact]
+    public void The_background_picture_is_never_overwritten()
+    {
+        var background = Path.Combine(root, "bg.png");
+        File.Copy(picture, background);
+        var before = File.ReadAllBytes(background);
+        var r = pwsh.Run("Remove-ImageBackground -LiteralPath $args[0] -Model $args[1] -OutputPath $args[2] -BackgroundImage $args[2] -Force", picture, model, background);
+        Assert.Equal("OutputIsInput", Id(Assert.Single(r.Errors)));
+        Assert.Equal(before, File.ReadAllBytes(background));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class AlphaMask
         Width = width;
         Height = height;
         Values = values;
-        (ForegroundRatio, Bounds) = Measure(values, width, height);
+        (ForegroundRatio, Bounds, VisibleBounds) = Measure(values, width, height);
     }
 
     public int Width { get; }
@@ -25,6 +25,11 @@ public sealed class AlphaMask
     public double ForegroundRatio { get; }
     /// <summary>The subject's bounding box (alpha at least 128), or null when there is no subject.</summary>
     public MaskBounds? Bounds { get; }
+    /// <summary>The box of everything visibly kept (alpha at least <see cref="VisibleAlpha"/>): what -Crop keeps, soft edges included.</summary>
+    public MaskBounds? VisibleBounds { get; }
+
+    /// <summary>About 3%: fainter than this is not worth a wider crop (models leave such noise all over the background).</summary>
+    public const byte VisibleAlpha = 8;
 
     public byte this[int x, int y]
     {
@@ -74,26 +79,39 @@ public sealed class AlphaMask
             a = a >= cut ? (byte)255 : (byte)0;
     }
 
-    private static (double Ratio, MaskBounds? Bounds) Measure(byte[] values, int width, int height)
+    private static (double Ratio, MaskBounds? Bounds, MaskBounds? Visible) Measure(byte[] values, int width, int height)
     {
         long sum = 0;
-        int left = width, right = -1, top = -1, bottom = -1;
+        var half = new BoxBuilder(width);
+        var visible = new BoxBuilder(width);
         for (var y = 0; y < height; y++)
         {
             var row = values.AsSpan(y * width, width);
             foreach (var a in row)
                 sum += a;
-            var first = row.IndexOfAnyInRange((byte)128, (byte)255);
+            half.Add(row, y, 128);
+            visible.Add(row, y, VisibleAlpha);
+        }
+        return (sum / (255.0 * width * height), half.Box, visible.Box);
+    }
+
+    /// <summary>Grows a bounding box row by row over the pixels at or above a level.</summary>
+    private struct BoxBuilder(int width)
+    {
+        private int left = width, right = -1, top = -1, bottom = -1;
+
+        public void Add(ReadOnlySpan<byte> row, int y, byte level)
+        {
+            var first = row.IndexOfAnyInRange(level, (byte)255);
             if (first < 0)
-                continue;
-            var last = row.LastIndexOfAnyInRange((byte)128, (byte)255);
+                return;
             if (top < 0)
                 top = y;
             bottom = y;
             left = Math.Min(left, first);
-            right = Math.Max(right, last);
+            right = Math.Max(right, row.LastIndexOfAnyInRange(level, (byte)255));
         }
-        var ratio = sum / (255.0 * width * height);
-        return (ratio, top < 0 ? null : new MaskBounds(left, top, right - left + 1, bottom - top + 1));
+
+        public readonly MaskBounds? Box => top < 0 ? null : new MaskBounds(left, top, right - left + 1, bottom - top + 1);
     }
 }

@@ -35,7 +35,7 @@ public readonly record struct BackgroundColor(byte R, byte G, byte B, byte A)
         var hex = text.StartsWith('#') ? text[1..] : text;
         if (hex.Length == 3)
             hex = string.Concat(hex.Select(c => $"{c}{c}"));
-        if (hex.Length is not (6 or 8) || !uint.TryParse(hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var value))
+        if (hex.Length is not (6 or 8) || !uint.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value))
             return false;
         if (hex.Length == 6)
             value = value << 8 | 0xFF;

@@ -40,6 +40,10 @@ public static class Cutout
         return new RgbaImage(image.Width, image.Height, result, hasTransparency: true);
     }
 
+    /// <summary>The size <see cref="Compose"/> will produce for this mask (checked against format limits before any work).</summary>
+    public static (int Width, int Height) OutputSize(int width, int height, MaskBounds? visible, CutoutOptions options) =>
+        options.Crop && visible is { } box ? (box.Width + 2 * options.Padding, box.Height + 2 * options.Padding) : (width, height);
+
     /// <summary>
     /// The cut-out with the options applied in order: foreground colour, crop and padding, background.
     /// Consumes <paramref name="image"/>: its buffer is reused for the result.
@@ -49,11 +53,12 @@ public static class Cutout
         var cut = Apply(image, mask, inPlace: true);
         if (options.RefineForeground)
             ForegroundEstimator.Refine(cut.Pixels, cut.Width, cut.Height);
-        if (options.Crop && mask.Bounds is { } bounds)
+        if (options.Crop && mask.VisibleBounds is { } bounds)
             cut = Crop(cut, bounds, options.Padding);
+        // A picture first, then the colour under whatever the picture leaves transparent.
         if (options.BackgroundImage is { } picture)
             cut = Backgrounds.OverImage(cut, picture);
-        else if (options.BackgroundColor is { } colour)
+        if (options.BackgroundColor is { } colour)
             cut = Backgrounds.OverColour(cut, colour);
         return cut;
     }

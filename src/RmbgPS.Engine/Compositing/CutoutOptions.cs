@@ -25,7 +25,7 @@ public sealed record CutoutOptions
     /// <summary>1..100 for the lossy formats; WebP at 100 is lossless.</summary>
     public int Quality { get; init; } = 90;
 
-    /// <summary>True when every pixel of the result is opaque (so JPEG can hold it).</summary>
+    /// <summary>True when every pixel of the result is opaque (so JPEG can hold it): the picture goes over the colour.</summary>
     public bool HasOpaqueBackground => BackgroundColor is { IsOpaque: true } || BackgroundImage is { Picture.HasTransparency: false };
 
     public static CutoutOptions Default { get; } = new();

@@ -19,6 +19,14 @@ public static class OutputFormats
         _ => ".png",
     };
 
+    /// <summary>The largest width or height the format can store.</summary>
+    public static int MaxDimension(OutputFormat format) => format switch
+    {
+        OutputFormat.WebP => 16383,
+        OutputFormat.Jpeg => 65500,
+        _ => int.MaxValue,
+    };
+
     /// <summary>The format a file name asks for by its extension, or null when it names none of ours.</summary>
     public static OutputFormat? FromExtension(string path) => Path.GetExtension(path).ToLowerInvariant() switch
     {

@@ -21,6 +21,7 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
     private readonly HashSet<string> writtenThisRun = new(OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
     private string? outputFolder;
     private string? outputFile;
+    private string? backgroundPath;
     private CutoutOptions cutoutOptions = CutoutOptions.Default;
 
     /// <summary>The folder for the cut-outs (created when missing), or with one input a file name whose extension picks the format. Default: beside each input.</summary>
@@ -85,10 +86,13 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
         BackgroundPicture? picture = null;
         if (BackgroundImage is not null)
         {
-            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackgroundImage);
+            var path = backgroundPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackgroundImage);
             try
             {
-                picture = new BackgroundPicture(ImageDecoder.Decode(path)); // once for the whole batch
+                var decoded = ImageDecoder.Decode(path, MaxPixels); // once for the whole batch
+                foreach (var warning in decoded.Warnings)
+                    WriteWarning($"-BackgroundImage: {warning}");
+                picture = new BackgroundPicture(decoded);
             }
             catch (ImageException e)
             {
@@ -117,6 +121,9 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
             System.IO.Path.GetFileNameWithoutExtension(path) + OutputSuffix + OutputFormats.Extension(cutoutOptions.Format));
         if (!ShouldProcess(path, $"Remove background, write '{output}'"))
             return;
+        if (backgroundPath is not null && string.Equals(System.IO.Path.GetFullPath(output), System.IO.Path.GetFullPath(backgroundPath),
+                OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase))
+            throw new ImageException(ImageErrorKind.OutputIsInput, output, $"The output '{output}' would overwrite the -BackgroundImage. Choose another -OutputPath.");
         if (!writtenThisRun.Add(output))
             throw new ImageException(ImageErrorKind.OutputExists, output, outputFile is not null
                 ? $"-OutputPath '{output}' names one file, but more than one image came in ('{path}' is another). Give a folder as -OutputPath."
