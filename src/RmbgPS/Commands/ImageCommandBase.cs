@@ -62,9 +62,9 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter Invert { get; set; }
 
-    /// <summary>Images above this many megapixels are refused with ImageTooLarge.</summary>
+    /// <summary>Images (and outputs) above this many megapixels are refused with ImageTooLarge; at most 500.</summary>
     [Parameter]
-    [ValidateRange(0.01, 1000.0)]
+    [ValidateRange(0.01, 500.0)] // 500 MP of RGBA is the largest buffer .NET can hold (2 GB)
     public double MaxMegapixels { get; set; } = ImageDecoder.DefaultMaxPixels / 1e6;
 
     /// <summary>The progress activity, e.g. "Removing backgrounds".</summary>
