@@ -40,6 +40,8 @@ public static class BackgroundRemoval
     public static RemovalOutcome RemoveBackground(ModelSession session, string inputPath, string outputPath, bool overwrite,
         MaskOptions options, CutoutOptions output, long maxPixels, CancellationToken cancellationToken)
     {
+        if (output.Format == OutputFormat.Jpeg && !output.HasOpaqueBackground)
+            throw new ArgumentException("JPEG has no transparency: give an opaque background colour or picture, or choose PNG or WebP.", nameof(output));
         var clock = Stopwatch.StartNew();
         var input = Path.GetFullPath(inputPath);
         var destination = Path.GetFullPath(outputPath);
@@ -59,9 +61,6 @@ public static class BackgroundRemoval
         var (outputWidth, outputHeight) = Cutout.OutputSize(image.Width, image.Height, mask.VisibleBounds, output);
         CheckOutputSize(input, outputWidth, outputHeight, output, maxPixels);
         var result = Cutout.Compose(image, mask, output);
-        if (output.Format == OutputFormat.Jpeg && result.HasTransparency)
-            throw new ImageException(ImageErrorKind.WriteFailed, destination,
-                $"'{destination}' cannot be a JPEG: the result of '{input}' has transparent pixels and JPEG has no alpha. Add an opaque -BackgroundColor, or use -Format Png or WebP.");
         cancellationToken.ThrowIfCancellationRequested();
         AtomicFile.Write(destination, overwrite, stream => ImageEncoder.Write(stream, result, output.Format, output.Quality), cancellationToken);
         return new RemovalOutcome(input, destination, image.Width, image.Height, mask.ForegroundRatio, mask.Bounds, clock.Elapsed)

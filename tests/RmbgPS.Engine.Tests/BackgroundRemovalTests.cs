@@ -65,6 +65,16 @@ public sealed class BackgroundRemovalTests : IDisposable
     }
 
     [Fact]
+    public void JPEG_without_an_opaque_background_is_refused_from_the_options_alone()
+    {
+        // The input does not even exist: the options are refused before any file is touched.
+        var e = Assert.Throws<ArgumentException>(() => BackgroundRemoval.RemoveBackground(session, folder.File("none.png"), folder.File("none.nobg.jpg"), false,
+            MaskOptions.Default, new CutoutOptions { Format = OutputFormat.Jpeg, BackgroundColor = BackgroundColor.Parse("#ffffff80") }, ImageDecoder.DefaultMaxPixels, CancellationToken.None));
+        Assert.Contains("opaque", e.Message);
+        Assert.False(File.Exists(folder.File("none.nobg.jpg")));
+    }
+
+    [Fact]
     public void The_cutout_keeps_colours_and_takes_the_mask_as_alpha()
     {
         var source = TestImages.RedSquare(300, 200, 100, 50, 100, 100);

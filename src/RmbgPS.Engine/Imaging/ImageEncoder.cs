@@ -16,41 +16,34 @@ public static class ImageEncoder
     {
         NativeLibraries.EnsureRegistered();
         var info = new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        if (format == OutputFormat.Png)
+        quality = Math.Clamp(quality, 1, 100);
+        Encode(destination, info, image.Pixels, image.Width * 4, format switch
         {
-            Encode(destination, info, image.Pixels, image.Width * 4);
-            return;
-        }
-        unsafe
-        {
-            fixed (byte* p = image.Pixels)
-            {
-                using var pixmap = new SKPixmap(info, (IntPtr)p, image.Width * 4);
-                using var wstream = new SKManagedWStream(destination);
-                var ok = format == OutputFormat.WebP
-                    ? pixmap.Encode(wstream, new SKWebpEncoderOptions(quality >= 100 ? SKWebpEncoderCompression.Lossless : SKWebpEncoderCompression.Lossy, Math.Clamp(quality, 1, 100)))
-                    : pixmap.Encode(wstream, new SKJpegEncoderOptions(Math.Clamp(quality, 1, 100), SKJpegEncoderDownsample.Downsample420, SKJpegEncoderAlphaOption.Ignore));
-                if (!ok)
-                    throw new IOException($"The {format} encoder rejected a {image.Width}x{image.Height} image.");
-            }
-        }
+            OutputFormat.WebP => (pixmap, stream) => pixmap.Encode(stream,
+                new SKWebpEncoderOptions(quality == 100 ? SKWebpEncoderCompression.Lossless : SKWebpEncoderCompression.Lossy, quality)),
+            OutputFormat.Jpeg => (pixmap, stream) => pixmap.Encode(stream,
+                new SKJpegEncoderOptions(quality, SKJpegEncoderDownsample.Downsample420, SKJpegEncoderAlphaOption.Ignore)),
+            _ => PngEncode,
+        });
     }
 
     public static void WriteGrayPng(Stream destination, byte[] gray, int width, int height)
     {
         NativeLibraries.EnsureRegistered();
         var info = new SKImageInfo(width, height, SKColorType.Gray8, SKAlphaType.Opaque);
-        Encode(destination, info, gray, width);
+        Encode(destination, info, gray, width, PngEncode);
     }
 
-    private static unsafe void Encode(Stream destination, SKImageInfo info, byte[] pixels, int rowBytes)
+    private static bool PngEncode(SKPixmap pixmap, SKWStream stream) => pixmap.Encode(stream, PngOptions);
+
+    private static unsafe void Encode(Stream destination, SKImageInfo info, byte[] pixels, int rowBytes, Func<SKPixmap, SKWStream, bool> encode)
     {
         fixed (byte* p = pixels)
         {
             using var pixmap = new SKPixmap(info, (IntPtr)p, rowBytes);
             using var wstream = new SKManagedWStream(destination);
-            if (!pixmap.Encode(wstream, PngOptions))
-                throw new IOException($"The PNG encoder rejected a {info.Width}x{info.Height} {info.ColorType} image.");
+            if (!encode(pixmap, wstream))
+                throw new IOException($"The encoder rejected a {info.Width}x{info.Height} {info.ColorType} image.");
         }
     }
 }
