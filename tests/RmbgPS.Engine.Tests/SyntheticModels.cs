@@ -8,14 +8,7 @@ namespace RmbgPS.Tests;
 /// </summary>
 internal static class SyntheticModels
 {
-    /// <summary>ISNet (IMG.LY) normalises v to v/256 - 0.5; this model maps that back to v/255.</summary>
-    public static SyntheticModelSpec IsnetRed(int size = 1024) => new()
-    {
-        Size = size,
-        ChannelWeights = [256f / 255f, 0, 0],
-        Bias = 128f / 255f,
-        Metadata = { ["rmbg.profile"] = "ISNet" },
-    };
+    public static SyntheticModelSpec IsnetRed(int size = 1024) => SyntheticModelSpec.IsnetRed(size);
 
     /// <summary>RMBG-2.0 normalises v to (v/255 - 0.485)/0.229; this model maps that back to v/255.</summary>
     public static SyntheticModelSpec Rmbg2Red(int size = 1024) => new()

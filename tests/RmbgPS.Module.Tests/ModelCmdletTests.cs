@@ -17,7 +17,7 @@ public sealed class ModelCmdletTests : IDisposable
     private readonly Dictionary<string, string?> saved = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
     private readonly string root = Path.Combine(Path.GetTempPath(), "rmbgps-model-tests", Guid.NewGuid().ToString("N"));
     private readonly string store;
-    private readonly byte[] model = SyntheticModel.Build(new SyntheticModelSpec { Size = 64, ChannelWeights = [256f / 255f, 0, 0], Bias = 128f / 255f });
+    private readonly byte[] model = SyntheticModel.Build(SyntheticModelSpec.IsnetRed(64));
     private readonly LoopbackHttpServer server;
     private readonly PowerShellHost pwsh = new();
     private volatile bool cutDownloads;

@@ -15,11 +15,8 @@ public sealed class ModuleTests : IDisposable
     public ModuleTests()
     {
         Directory.CreateDirectory(root);
-        // Red = subject, exactly, under the ISNet profile (see the engine tests).
-        model = SyntheticModel.Write(Path.Combine(root, "red.onnx"), new SyntheticModelSpec
-        {
-            Size = 256, ChannelWeights = [256f / 255f, 0, 0], Bias = 128f / 255f, Metadata = { ["rmbg.profile"] = "ISNet" },
-        });
+        // Red = subject, exactly, under the ISNet profile.
+        model = SyntheticModel.Write(Path.Combine(root, "red.onnx"), SyntheticModelSpec.IsnetRed(256));
         photos = Path.Combine(root, "in");
         Directory.CreateDirectory(photos);
         foreach (var name in new[] { "a", "b", "c" })

@@ -17,10 +17,7 @@ public sealed class OutputOptionTests : IDisposable
     public OutputOptionTests()
     {
         Directory.CreateDirectory(root);
-        model = SyntheticModel.Write(Path.Combine(root, "red.onnx"), new SyntheticModelSpec
-        {
-            Size = 64, ChannelWeights = [256f / 255f, 0, 0], Bias = 128f / 255f, Metadata = { ["rmbg.profile"] = "ISNet" },
-        });
+        model = SyntheticModel.Write(Path.Combine(root, "red.onnx"), SyntheticModelSpec.IsnetRed(64));
         var rgba = new byte[60 * 40 * 4];
         for (var y = 0; y < 40; y++)
             for (var x = 0; x < 60; x++)

@@ -15,6 +15,18 @@ namespace RmbgPS.Tests.Onnx;
 
 public sealed class SyntheticModelSpec
 {
+    /// <summary>
+    /// Red is the subject, exactly: ISNet normalises v to v/256 - 0.5, and this model maps that back to v/255,
+    /// so the output is the red channel / 255. The profile is named in the metadata.
+    /// </summary>
+    public static SyntheticModelSpec IsnetRed(int size = 1024) => new()
+    {
+        Size = size,
+        ChannelWeights = [256f / 255f, 0, 0],
+        Bias = 128f / 255f,
+        Metadata = { ["rmbg.profile"] = "ISNet" },
+    };
+
     public string InputName = "input";
     public string OutputName = "output";
     /// <summary>H and W of the input [1,3,Size,Size] and main output [1,1,Size,Size].</summary>
