@@ -20,7 +20,8 @@ public static class BackgroundRemoval
 {
     public static AlphaMask ComputeMask(ModelSession session, RgbaImage image, MaskOptions options, CancellationToken cancellationToken)
     {
-        using var plane = session.Predict(image, cancellationToken);
+        using var input = session.Prepare(image, cancellationToken);
+        var plane = session.Infer(input, cancellationToken);
         return AlphaMask.FromProbabilities(plane, image.Width, image.Height, options);
     }
 

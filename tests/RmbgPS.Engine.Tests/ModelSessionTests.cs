@@ -136,7 +136,7 @@ public sealed class ModelSessionTests : IDisposable
         var session = Open("isnet", SyntheticModels.IsnetRed());
         using var cts = new CancellationTokenSource();
         cts.Cancel();
-        Assert.ThrowsAny<OperationCanceledException>(() => session.Predict(TestImages.RedGradient(64, 64), cts.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => BackgroundRemoval.ComputeMask(session, TestImages.RedGradient(64, 64), MaskOptions.Default, cts.Token));
     }
 
     [Fact]

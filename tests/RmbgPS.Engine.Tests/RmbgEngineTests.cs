@@ -40,8 +40,8 @@ public sealed class RmbgEngineTests : IDisposable
         engine.Configure(new DeviceSettings { Device = ExecutionDevice.Cpu, ThreadCount = 1 });
 
         Assert.True(running.IsStale);
-        using (var plane = running.Session.Predict(image, CancellationToken.None)) // still usable: nothing lost mid-batch
-            Assert.Equal(256, plane.Width);
+        using (var input = running.Session.Prepare(image, CancellationToken.None)) // still usable: nothing lost mid-batch
+            Assert.Equal(256, running.Session.Infer(input, CancellationToken.None).Width);
         using var next = engine.Acquire(model);
         Assert.NotEqual(running.Session.Id, next.Session.Id);
         Assert.True(next.LoadedNow);
@@ -67,7 +67,8 @@ public sealed class RmbgEngineTests : IDisposable
                 while (DateTime.UtcNow < deadline)
                 {
                     using var lease = engine.Acquire(model);
-                    using var plane = lease.Session.Predict(image, CancellationToken.None);
+                    using var input = lease.Session.Prepare(image, CancellationToken.None);
+                    lease.Session.Infer(input, CancellationToken.None);
                     counts[i]++;
                 }
             }

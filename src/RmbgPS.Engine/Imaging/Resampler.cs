@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 
 namespace RmbgPS.Engine.Imaging;
@@ -20,31 +21,39 @@ public static class Resampler
             throw new ArgumentException("The destination is smaller than 3 * width * height.", nameof(destination));
         var across = new AxisWeights(source.Width, width);
         var down = new AxisWeights(source.Height, height);
+        // Rented: the scratch planes are tens of megabytes for a large photo, and a batch needs them per image.
         var scratch = new float[3][];
         for (var c = 0; c < 3; c++)
-            scratch[c] = new float[(long)source.Height * width];
-
-        var pixels = source.Pixels;
-        var sourceWidth = source.Width;
-        ForEachRowBlock(source.Height, (y0, y1) =>
+            scratch[c] = ArrayPool<float>.Shared.Rent(checked(source.Height * width));
+        try
         {
-            for (var y = y0; y < y1; y++)
-                HorizontalRgb(pixels.AsSpan(y * sourceWidth * 4, sourceWidth * 4), across, scratch, y * width);
-        });
+            var pixels = source.Pixels;
+            var sourceWidth = source.Width;
+            ForEachRowBlock(source.Height, (y0, y1) =>
+            {
+                for (var y = y0; y < y1; y++)
+                    HorizontalRgb(pixels.AsSpan(y * sourceWidth * 4, sourceWidth * 4), across, scratch, y * width);
+            });
 
-        var plane = width * height;
-        ForEachRowBlock(height, (y0, y1) =>
+            var plane = width * height;
+            ForEachRowBlock(height, (y0, y1) =>
+            {
+                var row = new float[width];
+                for (var y = y0; y < y1; y++)
+                    for (var c = 0; c < 3; c++)
+                    {
+                        VerticalRow(scratch[c], width, down, y, row);
+                        var target = destination.AsSpan(c * plane + y * width, width);
+                        TensorPrimitives.Multiply(row, scale[c], target);
+                        TensorPrimitives.Add(target, bias[c], target);
+                    }
+            });
+        }
+        finally
         {
-            var row = new float[width];
-            for (var y = y0; y < y1; y++)
-                for (var c = 0; c < 3; c++)
-                {
-                    VerticalRow(scratch[c], width, down, y, row);
-                    var target = destination.AsSpan(c * plane + y * width, width);
-                    TensorPrimitives.Multiply(row, scale[c], target);
-                    TensorPrimitives.Add(target, bias[c], target);
-                }
-        });
+            foreach (var channel in scratch)
+                ArrayPool<float>.Shared.Return(channel);
+        }
     }
 
     /// <summary>Resizes a plane of values in 0..1 and writes it as bytes 0..255 (clamped, rounded).</summary>
@@ -54,23 +63,29 @@ public static class Resampler
             throw new ArgumentException("The destination is smaller than width * height.", nameof(destination));
         var across = new AxisWeights(sourceWidth, width);
         var down = new AxisWeights(sourceHeight, height);
-        var scratch = new float[(long)sourceHeight * width];
-
-        ForEachRowBlock(sourceHeight, (y0, y1) =>
+        var scratch = ArrayPool<float>.Shared.Rent(checked(sourceHeight * width));
+        try
         {
-            for (var y = y0; y < y1; y++)
-                HorizontalPlane(source.AsSpan(y * sourceWidth, sourceWidth), across, scratch.AsSpan(y * width, width));
-        });
-
-        ForEachRowBlock(height, (y0, y1) =>
-        {
-            var row = new float[width];
-            for (var y = y0; y < y1; y++)
+            ForEachRowBlock(sourceHeight, (y0, y1) =>
             {
-                VerticalRow(scratch, width, down, y, row);
-                ToBytes(row, destination.AsSpan(y * width, width));
-            }
-        });
+                for (var y = y0; y < y1; y++)
+                    HorizontalPlane(source.AsSpan(y * sourceWidth, sourceWidth), across, scratch.AsSpan(y * width, width));
+            });
+
+            ForEachRowBlock(height, (y0, y1) =>
+            {
+                var row = new float[width];
+                for (var y = y0; y < y1; y++)
+                {
+                    VerticalRow(scratch, width, down, y, row);
+                    ToBytes(row, destination.AsSpan(y * width, width));
+                }
+            });
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratch);
+        }
     }
 
     /// <summary>Values in 0..1 to bytes, rounding to nearest.</summary>

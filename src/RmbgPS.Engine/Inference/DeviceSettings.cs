@@ -5,12 +5,14 @@ public sealed record DeviceSettings
 {
     public ExecutionDevice Device { get; init; } = ExecutionDevice.Auto;
     public int DeviceId { get; init; }
-    /// <summary>Intra-op threads; 0 lets the engine pick (the machine's cores).</summary>
+    /// <summary>Intra-op threads; 0 lets the engine pick (the machine's physical cores).</summary>
     public int ThreadCount { get; init; }
+    /// <summary>Loads models from their cached optimised graph (made on first use) instead of optimising at every start.</summary>
+    public bool CacheOptimizedGraph { get; init; } = true;
     /// <summary>The model chosen for the session (a path or store name), or null to look it up.</summary>
     public string? Model { get; init; }
     /// <summary>A profile name that overrides detection, or null.</summary>
     public string? Profile { get; init; }
 
-    public int EffectiveThreads => ThreadCount > 0 ? ThreadCount : Math.Max(1, Environment.ProcessorCount);
+    public int EffectiveThreads => ThreadCount > 0 ? ThreadCount : CpuTopology.PhysicalCores;
 }

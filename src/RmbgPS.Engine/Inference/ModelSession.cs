@@ -1,5 +1,6 @@
-using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Numerics.Tensors;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -22,6 +23,11 @@ public sealed class ModelSession
     private readonly string[] inputNames;
     private readonly string[] outputNames;
     private readonly TensorElementType inputType;
+    private readonly TensorElementType outputType;
+    private readonly long[]? fixedOutputShape;
+    private readonly FifoGate gate = new();
+    private readonly ConcurrentBag<TensorBuffers> pool = [];
+    private readonly List<TensorBuffers> allBuffers = [];
     private int users = 1; // the owner's reference, dropped by Retire
     private int retired;
     private int logitsSeen; // for OutputActivation.Detect: set once an output left [0,1]
@@ -32,19 +38,23 @@ public sealed class ModelSession
         var clock = Stopwatch.StartNew();
         Location = location;
         Device = device;
-        using var options = new SessionOptions
+        SessionOptions CreateOptions()
         {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            IntraOpNumThreads = settings.EffectiveThreads,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
-        };
-        // Idle intra-op threads would otherwise spin between runs and steal the cores that decode,
-        // resize and encode the neighbouring images.
-        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        ExecutionProviders.Append(options, device, settings.DeviceId);
-        session = ModelProbe.Open(location.Path, options);
+            var options = new SessionOptions
+            {
+                GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+                IntraOpNumThreads = settings.EffectiveThreads,
+                InterOpNumThreads = 1,
+                ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+                LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+            };
+            // Idle intra-op threads would otherwise spin between runs and steal the cores that decode,
+            // resize and encode the neighbouring images.
+            options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+            ExecutionProviders.Append(options, device, settings.DeviceId);
+            return options;
+        }
+        (session, GraphSource) = OpenSession(location.Path, settings, device, CreateOptions);
 
         var input = session.InputMetadata.First();
         InputName = input.Key;
@@ -65,6 +75,9 @@ public sealed class ModelSession
         OutputName = ChooseOutput(facts, descriptor);
         inputNames = [InputName];
         outputNames = [OutputName];
+        var output = session.OutputMetadata[OutputName];
+        outputType = output.ElementDataType;
+        fixedOutputShape = FixedShape(output.Dimensions);
         LoadTime = clock.Elapsed;
     }
 
@@ -82,53 +95,84 @@ public sealed class ModelSession
     public int InputWidth { get; }
     public int InputHeight { get; }
     public TimeSpan LoadTime { get; }
+    /// <summary>Where the optimised graph came from: the cache, optimised now (and cached), or optimised at load.</summary>
+    public string GraphSource { get; }
     public bool OutputIsLogits => Profile.Activation == OutputActivation.Sigmoid || Volatile.Read(ref logitsSeen) != 0;
 
     /// <summary>
-    /// Runs the model on an image and returns its foreground probability at the model's resolution.
-    /// The returned plane is rented: give it back with <see cref="ProbabilityPlane.Dispose"/>.
+    /// Resizes and normalises an image into a set of the session's tensor buffers. Runs outside the model's
+    /// gate, so a batch prepares the next image while the model works on the current one.
     /// </summary>
-    public ProbabilityPlane Predict(RgbaImage image, CancellationToken cancellationToken)
+    public ModelInput Prepare(RgbaImage image, CancellationToken cancellationToken)
     {
-        var count = 3 * InputWidth * InputHeight;
-        var tensor = ArrayPool<float>.Shared.Rent(count);
+        var buffers = RentBuffers();
+        var input = new ModelInput(this, buffers);
         try
         {
-            Resampler.RgbaToPlanes(image, InputWidth, InputHeight, tensor, Profile.Scale, Profile.Bias);
+            Resampler.RgbaToPlanes(image, InputWidth, InputHeight, buffers.Planes, Profile.Scale, Profile.Bias);
+            if (!buffers.InputIsFloat)
+                TensorPrimitives.ConvertToHalf(buffers.Planes, MemoryMarshal.Cast<byte, Half>(buffers.Input.GetTensorMutableRawData()));
             cancellationToken.ThrowIfCancellationRequested();
-            long[] shape = [1, 3, InputHeight, InputWidth];
-            using var inputValue = CreateInput(tensor, count, shape);
+            return input;
+        }
+        catch
+        {
+            input.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs the model on a prepared input and returns its foreground probability at the model's resolution
+    /// (a view of the input's buffers). Runs take turns in arrival order; cancellation ends a running
+    /// inference through ONNX Runtime's terminate flag.
+    /// </summary>
+    public ProbabilityPlane Infer(ModelInput input, CancellationToken cancellationToken)
+    {
+        var buffers = input.Buffers;
+        gate.Enter(cancellationToken);
+        try
+        {
             using var runOptions = new RunOptions();
             using var cancel = cancellationToken.Register(() => runOptions.Terminate = true);
-            IDisposableReadOnlyCollection<OrtValue> outputs;
             try
             {
-                outputs = session.Run(runOptions, inputNames, [inputValue], outputNames);
+                if (buffers.Output is { } bound)
+                {
+                    session.Run(runOptions, inputNames, [buffers.Input], outputNames, [bound]);
+                }
+                else
+                {
+                    using var outputs = session.Run(runOptions, inputNames, [buffers.Input], outputNames);
+                    return ReadOutput(outputs[0], buffers);
+                }
             }
             catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
             {
                 throw new OperationCanceledException(cancellationToken);
             }
-            using (outputs)
-                return ReadOutput(outputs[0]);
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(tensor);
+            gate.Exit();
         }
+        return ReadOutput(buffers.Output, buffers);
     }
 
-    private OrtValue CreateInput(float[] tensor, int count, long[] shape)
+    private TensorBuffers RentBuffers()
     {
-        if (inputType == TensorElementType.Float)
-            return OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, tensor.AsMemory(0, count), shape);
-        var value = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float16, shape);
-        var halves = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Half>(value.GetTensorMutableRawData());
-        TensorPrimitives.ConvertToHalf(tensor.AsSpan(0, count), halves);
-        return value;
+        if (pool.TryTake(out var buffers))
+            return buffers;
+        long[] inputShape = [1, 3, InputHeight, InputWidth];
+        var created = new TensorBuffers(inputType, inputShape, outputType, fixedOutputShape);
+        lock (allBuffers)
+            allBuffers.Add(created);
+        return created;
     }
 
-    private ProbabilityPlane ReadOutput(OrtValue output)
+    internal void Return(TensorBuffers buffers) => pool.Add(buffers);
+
+    private ProbabilityPlane ReadOutput(OrtValue output, TensorBuffers buffers)
     {
         var info = output.GetTensorTypeAndShape();
         var shape = info.Shape;
@@ -136,23 +180,24 @@ public sealed class ModelSession
             throw new InvalidDataException($"The model '{ModelPath}' output '{OutputName}' has shape [{string.Join(",", shape)}]; expected [..., H, W].");
         var height = (int)shape[^2];
         var width = (int)shape[^1];
-        var plane = new ProbabilityPlane(width, height);
-        var values = plane.Values.AsSpan(0, width * height);
+        if (buffers.Probabilities.Length < width * height)
+            buffers.Probabilities = new float[width * height];
+        var values = buffers.Probabilities.AsSpan(0, width * height);
         switch (info.ElementDataType)
         {
             case TensorElementType.Float:
-                output.GetTensorDataAsSpan<float>()[..values.Length].CopyTo(values);
+                if (!ReferenceEquals(output, buffers.Output))
+                    output.GetTensorDataAsSpan<float>()[..values.Length].CopyTo(values);
                 break;
             case TensorElementType.Float16:
-                var halves = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Half>(output.GetTensorMutableRawData());
+                var halves = MemoryMarshal.Cast<byte, Half>(output.GetTensorMutableRawData());
                 TensorPrimitives.ConvertToSingle(halves[..values.Length], values);
                 break;
             default:
-                plane.Dispose();
                 throw new InvalidDataException($"The model '{ModelPath}' output '{OutputName}' is {info.ElementDataType}; expected float32 or float16.");
         }
         ApplyActivation(values);
-        return plane;
+        return new ProbabilityPlane(width, height, buffers.Probabilities);
     }
 
     private void ApplyActivation(Span<float> values)
@@ -167,6 +212,73 @@ public sealed class ModelSession
         }
         if (OutputIsLogits)
             TensorPrimitives.Sigmoid(values, values);
+    }
+
+    /// <summary>
+    /// Opens the session from the cached optimised graph when there is one; otherwise optimises the model
+    /// and saves the result for the next process. A cache that cannot be written or read is only slower.
+    /// </summary>
+    private static (InferenceSession, string) OpenSession(string modelPath, DeviceSettings settings, ExecutionDevice device, Func<SessionOptions> createOptions)
+    {
+        if (!settings.CacheOptimizedGraph || !OptimizedGraphCache.Supports(device))
+        {
+            using var plain = createOptions();
+            return (ModelProbe.Open(modelPath, plain), "optimised at load");
+        }
+        var cache = OptimizedGraphCache.Default;
+        var entry = cache.EntryFor(modelPath, device);
+        if (File.Exists(entry))
+        {
+            using var cached = createOptions();
+            try
+            {
+                return (new InferenceSession(entry, cached), $"cached optimised graph '{entry}'");
+            }
+            catch (OnnxRuntimeException)
+            {
+                OptimizedGraphCache.TryDelete(entry); // damaged (or from another ORT build): made again below
+            }
+        }
+
+        string temp;
+        try
+        {
+            Directory.CreateDirectory(cache.Folder);
+            temp = Path.Combine(cache.Folder, $".{Guid.NewGuid():N}.tmp");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            using var plain = createOptions();
+            return (ModelProbe.Open(modelPath, plain), $"optimised at load (the graph cache '{cache.Folder}' is not writable)");
+        }
+
+        InferenceSession session;
+        using (var saving = createOptions())
+        {
+            saving.OptimizedModelFilePath = temp;
+            try
+            {
+                session = new InferenceSession(modelPath, saving);
+            }
+            catch (OnnxRuntimeException)
+            {
+                // Either the model is bad (the plain open below reports it) or the graph could not be saved.
+                OptimizedGraphCache.TryDelete(temp);
+                using var plain = createOptions();
+                return (ModelProbe.Open(modelPath, plain), "optimised at load");
+            }
+        }
+        try
+        {
+            File.Move(temp, entry, overwrite: true);
+            cache.RemoveOthers(modelPath, entry);
+            return (session, $"optimised now and cached as '{entry}'");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            OptimizedGraphCache.TryDelete(temp);
+            return (session, "optimised at load (saving it to the graph cache failed)");
+        }
     }
 
     private static string ChooseOutput(ModelFacts facts, ModelDescriptor? descriptor)
@@ -195,8 +307,28 @@ public sealed class ModelSession
 
     internal void Release()
     {
-        if (Interlocked.Decrement(ref users) == 0)
-            session.Dispose();
+        if (Interlocked.Decrement(ref users) != 0)
+            return;
+        session.Dispose();
+        lock (allBuffers)
+            foreach (var buffers in allBuffers)
+                buffers.Dispose();
+    }
+
+    /// <summary>The output shape when every axis is known (a dynamic batch axis counts as 1), else null.</summary>
+    private static long[]? FixedShape(int[] dimensions)
+    {
+        var shape = new long[dimensions.Length];
+        for (var i = 0; i < dimensions.Length; i++)
+        {
+            if (dimensions[i] > 0)
+                shape[i] = dimensions[i];
+            else if (i == 0)
+                shape[i] = 1;
+            else
+                return null;
+        }
+        return shape.Length >= 2 ? shape : null;
     }
 
     /// <summary>Drops the owner's reference: the session is disposed once the last in-flight call ends.</summary>

@@ -1,27 +1,20 @@
-using System.Buffers;
-
 namespace RmbgPS.Engine.Inference;
 
-/// <summary>A model-resolution plane of foreground probabilities in [0,1], in a rented buffer.</summary>
-public sealed class ProbabilityPlane : IDisposable
+/// <summary>
+/// A model-resolution plane of foreground probabilities in [0,1]. It is a view of the
+/// <see cref="ModelInput"/>'s buffers: valid until that input is disposed or run again.
+/// </summary>
+public sealed class ProbabilityPlane
 {
-    internal ProbabilityPlane(int width, int height)
+    internal ProbabilityPlane(int width, int height, float[] values)
     {
         Width = width;
         Height = height;
-        Values = ArrayPool<float>.Shared.Rent(width * height);
+        Values = values;
     }
 
     public int Width { get; }
     public int Height { get; }
     /// <summary>Row-major values; only the first Width*Height are meaningful.</summary>
-    public float[] Values { get; private set; }
-
-    public void Dispose()
-    {
-        if (Values.Length == 0)
-            return;
-        ArrayPool<float>.Shared.Return(Values);
-        Values = [];
-    }
+    public float[] Values { get; }
 }

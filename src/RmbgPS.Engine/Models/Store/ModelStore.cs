@@ -31,7 +31,7 @@ public sealed class ModelStore(string root)
         var store = new DirectoryInfo(Root);
         foreach (var file in OnnxFiles(store))
             found.Add(Describe(System.IO.Path.GetFileNameWithoutExtension(file.Name), "", file));
-        foreach (var folder in store.EnumerateDirectories())
+        foreach (var folder in store.EnumerateDirectories().Where(d => !d.Name.StartsWith('.'))) // .optimized holds graph caches
             foreach (var file in OnnxFiles(folder))
                 found.Add(Describe(folder.Name, System.IO.Path.GetFileNameWithoutExtension(file.Name), file));
         return found.OrderBy(m => m.Name, StringComparer.OrdinalIgnoreCase).ThenBy(m => m.Variant, StringComparer.OrdinalIgnoreCase).ToList();
@@ -105,6 +105,7 @@ public sealed class ModelStore(string root)
     {
         foreach (var file in model.Files)
             File.Delete(file);
+        new Inference.OptimizedGraphCache(System.IO.Path.Combine(Root, Inference.OptimizedGraphCache.FolderName)).Forget(model.Path);
         RemoveFolderIfEmpty(System.IO.Path.GetDirectoryName(model.Path)!);
     }
 

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using RmbgPS.Engine.Inference;
+using RmbgPS.Engine.Models;
+using RmbgPS.Tests;
+
+namespace RmbgPS.Bench;
+
+/// <summary>The parts that must run in a process of their own; each prints one "RESULT key=value ..." line.</summary>
+internal static class ChildModes
+{
+    /// <summary>A new process's model start: locate, create the session (optimise or load the cached graph).</summary>
+    public static int Start(BenchOptions options)
+    {
+        var engine = RmbgEngine.Shared;
+        engine.Configure(new DeviceSettings { Device = ExecutionDevice.Cpu, CacheOptimizedGraph = !options.NoCache });
+        var clock = Stopwatch.StartNew();
+        using var lease = engine.Acquire(ModelLocator.Locate(options.Model, null));
+        var ms = clock.Elapsed.TotalMilliseconds;
+        Console.WriteLine($"RESULT ms={ms:0} source=\"{lease.Session.GraphSource}\"");
+        return 0;
+    }
+
+    /// <summary>
+    /// Remove-ImageBackground over a batch, through the real PowerShell engine with the built module, the
+    /// way a user pipes Get-ChildItem into it. The model is loaded by a first image outside the timing.
+    /// Rest: label count [throttle].
+    /// </summary>
+    public static int Batch(BenchOptions options)
+    {
+        var label = options.Rest[0];
+        var count = int.Parse(options.Rest[1]);
+        var input = Inputs.ByLabel(options.Work, label);
+        var folder = Path.Combine(options.Work, $"batch-{label}-{count}");
+        BenchImages.Batch(input, folder, count);
+        var output = Path.Combine(options.Work, $"out-{label}-{count}");
+        if (Directory.Exists(output))
+            Directory.Delete(output, true);
+
+        using var sampler = new MemorySampler();
+        using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
+        runspace.Open();
+        Invoke(runspace, "Import-Module $args[0]; Set-RmbgDevice -Model $args[1]", Path.Combine(TestAssets.RepoRoot, "out", "RmbgPS", "RmbgPS.psd1"), options.Model);
+        Invoke(runspace, "Remove-ImageBackground -LiteralPath $args[0] -OutputPath $args[1] -Force | Out-Null", input.Path, Path.Combine(options.Work, "warm-up"));
+
+        var throttle = options.Rest.Length > 2 ? $" -ThrottleLimit {options.Rest[2]}" : "";
+        var halfway = 0L;
+        var done = 0;
+        var clock = Stopwatch.StartNew();
+        using (var ps = PowerShell.Create())
+        {
+            ps.Runspace = runspace;
+            ps.AddScript($"$ExecutionContext.InvokeProvider.ChildItem.Get($args[0], $false) | Remove-ImageBackground -OutputPath $args[1]{throttle}")
+                .AddArgument(folder).AddArgument(output);
+            var results = new PSDataCollection<PSObject>();
+            results.DataAdded += (_, _) =>
+            {
+                if (Interlocked.Increment(ref done) == count / 2)
+                    halfway = sampler.TakePeak(); // the first half's peak; the second half starts afresh
+            };
+            ps.Invoke(null, results);
+            if (ps.HadErrors)
+                throw new InvalidOperationException(string.Join("; ", ps.Streams.Error));
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        var secondHalf = sampler.TakePeak();
+        Directory.Delete(output, true);
+        Console.WriteLine($"RESULT images={done} seconds={seconds:0.00} peakWS={MemorySampler.ProcessPeak / 1048576} firstHalfPeak={halfway / 1048576} secondHalfPeak={secondHalf / 1048576}");
+        return 0;
+    }
+
+    private static void Invoke(Runspace runspace, string script, params object[] args)
+    {
+        using var ps = PowerShell.Create();
+        ps.Runspace = runspace;
+        ps.AddScript(script);
+        foreach (var a in args)
+            ps.AddArgument(a);
+        ps.Invoke();
+        if (ps.HadErrors)
+            throw new InvalidOperationException($"{script}: {string.Join("; ", ps.Streams.Error)}");
+    }
+}
+
+/// <summary>Samples the working set every 100 ms; the process's own peak (VmHWM) covers the gaps.</summary>
+internal sealed class MemorySampler : IDisposable
+{
+    private readonly Timer timer;
+    private long peak;
+
+    public MemorySampler() => timer = new Timer(_ => Sample(), null, 0, 100);
+
+    public static long ProcessPeak
+    {
+        get
+        {
+            using var self = Process.GetCurrentProcess();
+            return self.PeakWorkingSet64;
+        }
+    }
+
+    /// <summary>The highest sample since the last call.</summary>
+    public long TakePeak()
+    {
+        Sample();
+        return Interlocked.Exchange(ref peak, 0);
+    }
+
+    private void Sample()
+    {
+        using var self = Process.GetCurrentProcess();
+        var now = self.WorkingSet64;
+        long seen;
+        while (now > (seen = Interlocked.Read(ref peak)) && Interlocked.CompareExchange(ref peak, now, seen) != seen)
+        {
+        }
+    }
+
+    public void Dispose() => timer.Dispose();
+}

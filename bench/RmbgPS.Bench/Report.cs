@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Microsoft.ML.OnnxRuntime;
+using RmbgPS.Engine;
+using RmbgPS.Engine.Compositing;
+using RmbgPS.Engine.Imaging;
+using RmbgPS.Engine.Inference;
+using RmbgPS.Engine.Models;
+
+namespace RmbgPS.Bench;
+
+/// <summary>The full report: machine, start, floor, end to end with stage times, batches, memory.</summary>
+internal static class Report
+{
+    public static int Run(BenchOptions options)
+    {
+        Directory.CreateDirectory(options.Work);
+        var small = Inputs.Small(options.Work);
+        var large = Inputs.Large(options.Work);
+        var huge = Inputs.Huge(options.Work);
+        var modelSize = new FileInfo(options.Model).Length;
+
+        Console.WriteLine("# RmbgPS benchmark");
+        Console.WriteLine($"machine: {CpuName()}, {Environment.ProcessorCount} logical / {CpuTopology.PhysicalCores} physical cores, " +
+                          $"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1073741824.0:0} GB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, ORT {OrtEnv.Instance().GetVersionString()}");
+        Console.WriteLine($"model: {options.Model} ({modelSize / 1048576.0:0} MB)");
+        Console.WriteLine();
+
+        Console.WriteLine("## Start of a new process (locate + create the session)");
+        var cache = Path.Combine(options.Store, OptimizedGraphCache.FolderName);
+        if (Directory.Exists(cache))
+            Directory.Delete(cache, true);
+        var noCache = Child(options, "start", "--no-cache");
+        var firstCached = Child(options, "start");
+        var cached = Child(options, "start");
+        Console.WriteLine($"optimised at load (no cache):      {noCache["ms"],6} ms");
+        Console.WriteLine($"first start (optimise and save):   {firstCached["ms"],6} ms");
+        Console.WriteLine($"later starts (cached graph):       {cached["ms"],6} ms   ({cached["source"]})");
+        Console.WriteLine();
+
+        var engine = RmbgEngine.Shared;
+        engine.Configure(new DeviceSettings { Device = ExecutionDevice.Cpu });
+        using var lease = engine.Acquire(ModelLocator.Locate(options.Model, null));
+        var session = lease.Session;
+        Console.WriteLine($"## Floor: ONNX Runtime Run alone on a prepared tensor ({session.Device}, {engine.Settings.EffectiveThreads} intra-op threads)");
+        var floorBefore = Floor(session, small.Path);
+        Console.WriteLine($"floor: {floorBefore:0} ms per image ({1000 / floorBefore:0.000} images/s)");
+        Console.WriteLine();
+
+        Console.WriteLine("## Engine end to end, file in, file out (PNG cut-out, RefineForeground on), one image at a time");
+        Console.WriteLine("input            e2e ms  /floor   decode prepare   infer    mask compose  encode");
+        foreach (var (input, repeats) in new[] { (small, 3), (large, 2), (huge, 2) })
+        {
+            var e2e = EndToEnd(session, input, repeats, options.Work);
+            var stages = Stages(session, input);
+            Console.WriteLine($"{input.Label,-5} {input.Width}x{input.Height,-5} {e2e,7:0} {e2e / floorBefore,7:0.00} " +
+                              string.Join(" ", stages.Select(s => $"{s,7:0}")));
+        }
+        Console.WriteLine();
+
+        Console.WriteLine($"## Remove-ImageBackground over a batch of {options.Count} through the PowerShell engine (Get-ChildItem | Remove-ImageBackground)");
+        var floorAfter = Floor(session, small.Path);
+        var floor = (floorBefore + floorAfter) / 2;
+        Console.WriteLine($"floor re-measured: {floorAfter:0} ms; ratios use the mean, {floor:0} ms ({1000 / floor:0.000} images/s)");
+        foreach (var (input, target) in new[] { (small, 0.95), (large, 0.85) })
+        {
+            var batch = Child(options, "batch", input.Label, options.Count.ToString());
+            var rate = double.Parse(batch["images"]) / double.Parse(batch["seconds"]);
+            var ratio = rate * floor / 1000;
+            Console.WriteLine($"{input.Label,-5}: {rate:0.000} images/s = {ratio:0.00} of the floor's rate (target {target:0.00}: {(ratio >= target ? "met" : "NOT met")}); peak working set {batch["peakWS"]} MB");
+        }
+        Console.WriteLine();
+
+        if (options.Long)
+        {
+            Console.WriteLine("## Memory over a 100-image 12-MP batch");
+            var batch = Child(options, "batch", large.Label, "100");
+            var budget = modelSize / 1048576 + 1536;
+            var peak = long.Parse(batch["peakWS"]);
+            Console.WriteLine($"peak working set {peak} MB (budget: model {modelSize / 1048576} MB + 1536 MB = {budget} MB: {(peak <= budget ? "met" : "NOT met")}); " +
+                              $"highest sample in the first half {batch["firstHalfPeak"]} MB, in the second half {batch["secondHalfPeak"]} MB; " +
+                              $"{double.Parse(batch["images"]) / double.Parse(batch["seconds"]):0.000} images/s");
+        }
+        return 0;
+    }
+
+    /// <summary>Milliseconds per ORT Run on an already prepared input: the model's own cost, nothing around it.</summary>
+    private static double Floor(ModelSession session, string imagePath)
+    {
+        var image = ImageDecoder.Decode(imagePath);
+        using var input = session.Prepare(image, CancellationToken.None);
+        session.Infer(input, CancellationToken.None); // warm-up
+        const int runs = 5;
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < runs; i++)
+            session.Infer(input, CancellationToken.None);
+        return clock.Elapsed.TotalMilliseconds / runs;
+    }
+
+    private static double EndToEnd(ModelSession session, BenchImages.Input input, int repeats, string work)
+    {
+        var times = new List<double>();
+        var output = Path.Combine(work, "e2e", input.Label + ".nobg.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        for (var i = 0; i < repeats; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            BackgroundRemoval.RemoveBackground(session, input.Path, output, overwrite: true, MaskOptions.Default, CutoutOptions.Default,
+                ImageDecoder.DefaultMaxPixels, CancellationToken.None);
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        return times[times.Count / 2];
+    }
+
+    /// <summary>Milliseconds of each stage of one image, run separately: decode, prepare, infer, mask, compose, encode.</summary>
+    private static double[] Stages(ModelSession session, BenchImages.Input input)
+    {
+        var times = new double[6];
+        var clock = Stopwatch.StartNew();
+        double Lap()
+        {
+            var ms = clock.Elapsed.TotalMilliseconds;
+            clock.Restart();
+            return ms;
+        }
+        var image = ImageDecoder.Decode(input.Path);
+        times[0] = Lap();
+        using var prepared = session.Prepare(image, CancellationToken.None);
+        times[1] = Lap();
+        var plane = session.Infer(prepared, CancellationToken.None);
+        times[2] = Lap();
+        var mask = AlphaMask.FromProbabilities(plane, image.Width, image.Height, MaskOptions.Default);
+        times[3] = Lap();
+        var cutout = Cutout.Compose(image, mask, CutoutOptions.Default);
+        times[4] = Lap();
+        ImageEncoder.Write(Stream.Null, cutout, OutputFormat.Png, 90);
+        times[5] = Lap();
+        return times;
+    }
+
+    /// <summary>Runs a child mode and returns its RESULT line's key=value pairs.</summary>
+    private static Dictionary<string, string> Child(BenchOptions options, params string[] modeArgs)
+    {
+        using var process = Process.Start(options.Child(modeArgs))!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        var line = output.Split('\n').LastOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal))
+                   ?? throw new InvalidOperationException($"The child '{string.Join(" ", modeArgs)}' exited with {process.ExitCode} and no result:\n{output}");
+        var values = new Dictionary<string, string>();
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(line, "(\\w+)=(\"[^\"]*\"|\\S+)"))
+            values[m.Groups[1].Value] = m.Groups[2].Value.Trim('"');
+        return values;
+    }
+
+    private static string CpuName()
+    {
+        if (OperatingSystem.IsLinux() && File.Exists("/proc/cpuinfo"))
+            return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+        return Environment.GetEnvironmentVariable("PROCESSOR_IDENTIFIER") ?? RuntimeInformation.ProcessArchitecture.ToString();
+    }
+}
