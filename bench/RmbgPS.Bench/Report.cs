@@ -12,6 +12,9 @@ namespace RmbgPS.Bench;
 /// <summary>The full report: machine, start, floor, end to end with stage times, batches, memory.</summary>
 internal static class Report
 {
+    /// <summary>What Remove-ImageBackground does without options: PNG, foreground colour refined.</summary>
+    private static readonly CutoutOptions CmdletDefaults = new() { RefineForeground = true };
+
     public static int Run(BenchOptions options)
     {
         Directory.CreateDirectory(options.Work);
@@ -105,7 +108,7 @@ internal static class Report
         for (var i = 0; i < repeats; i++)
         {
             var clock = Stopwatch.StartNew();
-            BackgroundRemoval.RemoveBackground(session, input.Path, output, overwrite: true, MaskOptions.Default, CutoutOptions.Default,
+            BackgroundRemoval.RemoveBackground(session, input.Path, output, overwrite: true, MaskOptions.Default, CmdletDefaults,
                 ImageDecoder.DefaultMaxPixels, CancellationToken.None);
             times.Add(clock.Elapsed.TotalMilliseconds);
         }
@@ -132,7 +135,7 @@ internal static class Report
         times[2] = Lap();
         var mask = AlphaMask.FromProbabilities(plane, image.Width, image.Height, MaskOptions.Default);
         times[3] = Lap();
-        var cutout = Cutout.Compose(image, mask, CutoutOptions.Default);
+        var cutout = Cutout.Compose(image, mask, CmdletDefaults);
         times[4] = Lap();
         ImageEncoder.Write(Stream.Null, cutout, OutputFormat.Png, 90);
         times[5] = Lap();

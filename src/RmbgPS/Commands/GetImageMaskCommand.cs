@@ -32,29 +32,35 @@ public sealed class GetImageMaskCommand : ImageCommandBase
         outputFolder = ResolveOutputFolder(OutputPath);
     }
 
-    protected override void ProcessFile(string path)
+    protected override Func<CancellationToken, Action>? Plan(string path)
     {
         string? maskPath = null;
         if (outputFolder is not null)
         {
             maskPath = System.IO.Path.Combine(outputFolder, System.IO.Path.GetFileNameWithoutExtension(path) + OutputSuffix);
             if (!ShouldProcess(path, $"Compute mask, write '{maskPath}'"))
-                return;
+                return null;
             if (!Force && File.Exists(maskPath))
                 throw ImageException.OutputExists(maskPath);
+            EnsureFolder(outputFolder);
         }
 
         var session = Session;
-        var image = ImageDecoder.Decode(path, MaxPixels);
-        foreach (var warning in image.Warnings)
-            WriteWarning(warning);
-        var alpha = BackgroundRemoval.ComputeMask(session, image, MaskOptions, Cancellation);
-        if (maskPath is not null)
+        var (force, maskOptions, maxPixels) = (Force.IsPresent, MaskOptions, MaxPixels);
+        return token =>
         {
-            EnsureFolder(outputFolder!);
-            AtomicFile.Write(maskPath, Force.IsPresent, alpha.WritePng, Cancellation);
-        }
-        WriteVerbose($"{System.IO.Path.GetFileName(path)}: {alpha.Width}x{alpha.Height}{Notes(image.Notes)}, foreground {alpha.ForegroundRatio:P1}{(maskPath is null ? "" : $" -> '{maskPath}'")}.");
-        WriteObject(new ImageMask(path, alpha, session.ModelName, maskPath));
+            var image = ImageDecoder.Decode(path, maxPixels);
+            var alpha = BackgroundRemoval.ComputeMask(session, image, maskOptions, token);
+            if (maskPath is not null)
+                AtomicFile.Write(maskPath, force, alpha.WritePng, token);
+            var (warnings, notes) = (image.Warnings, image.Notes); // not the pixels: they are freed before the result is written
+            return () =>
+            {
+                foreach (var warning in warnings)
+                    WriteWarning(warning);
+                WriteVerbose($"{System.IO.Path.GetFileName(path)}: {alpha.Width}x{alpha.Height}{Notes(notes)}, foreground {alpha.ForegroundRatio:P1}{(maskPath is null ? "" : $" -> '{maskPath}'")}.");
+                WriteObject(new ImageMask(path, alpha, session.ModelName, maskPath));
+            };
+        };
     }
 }

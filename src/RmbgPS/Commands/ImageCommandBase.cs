@@ -6,6 +6,7 @@ using RmbgPS.Engine.Compositing;
 using RmbgPS.Engine.Imaging;
 using RmbgPS.Engine.Inference;
 using RmbgPS.Engine.Models;
+using RmbgPS.Engine.Pipeline;
 
 namespace RmbgPS.Commands;
 
@@ -20,8 +21,11 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
 
     private readonly CancellationTokenSource cancellation = new();
     private readonly Stopwatch batchClock = new();
+    private readonly List<SessionLease> staleLeases = [];
     private SessionLease? lease;
+    private OrderedPipeline<Action>? pipeline;
     private int done;
+    private int? total;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -67,6 +71,14 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
     [ValidateRange(0.01, 500.0)] // 500 MP of RGBA is the largest buffer .NET can hold (2 GB)
     public double MaxMegapixels { get; set; } = ImageDecoder.DefaultMaxPixels / 1e6;
 
+    /// <summary>
+    /// How many images are in flight at once: one in the model while others are decoded and prepared or
+    /// composited and written. 1 processes one image at a time. More uses more memory (a decoded 12-MP photo is about 50 MB).
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 3;
+
     /// <summary>The progress activity, e.g. "Removing backgrounds".</summary>
     protected abstract string Activity { get; }
 
@@ -89,33 +101,49 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
-        foreach (var file in ResolveInputs())
+        var files = ResolveInputs().ToList(); // expanded up front: a -Path wildcard gives the batch's total
+        if (!MyInvocation.ExpectingInput)
+            total = files.Count;
+        pipeline ??= new OrderedPipeline<Action>(ThrottleLimit, Cancellation);
+        foreach (var file in files)
         {
-            Cancellation.ThrowIfCancellationRequested();
-            WriteProgress(new ProgressRecord(1, Activity, $"{System.IO.Path.GetFileName(file)} ({done} done{Rate()})"));
+            if (Cancellation.IsCancellationRequested)
+                throw new PipelineStoppedException();
+            Func<CancellationToken, Action>? work;
             try
             {
-                ProcessFile(file);
+                work = Plan(file);
             }
-            catch (ImageException e)
+            catch (Exception e) when (e is not RuntimeException)
             {
-                WriteError(ErrorRecords.ForImage(e));
+                WriteFileError(file, e);
+                continue;
             }
-            catch (OperationCanceledException)
+            if (work is null)
+                continue; // declined (-WhatIf, -Confirm)
+            while (pipeline.IsFull)
+                Finish(pipeline.TakeOldest());
+            pipeline.Submit(token =>
             {
-                throw new PipelineStoppedException();
-            }
-            catch (Exception e) when (e is not RuntimeException) // terminating errors (no model, no device) are RuntimeExceptions
-            {
-                // Anything else that fails on one file (the runtime on an odd image, memory) stays that file's error.
-                WriteError(ErrorRecords.Create(new IOException($"Processing '{file}' failed: {e.Message}", e), "ProcessingFailed", ErrorCategory.NotSpecified, file));
-            }
-            done++;
+                try
+                {
+                    return work(token);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    return () => WriteFileError(file, e); // one file's failure is that file's error, written in order
+                }
+            });
+            ReportProgress(file);
+            while (pipeline.TryTakeFinished(out var finished))
+                Finish(finished);
         }
     }
 
     protected override void EndProcessing()
     {
+        while (pipeline is { Count: > 0 })
+            Finish(pipeline.TakeOldest());
         if (done > 0)
             WriteProgress(new ProgressRecord(1, Activity, "Done") { RecordType = ProgressRecordType.Completed });
         ReleaseSession();
@@ -123,8 +151,44 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
 
     protected override void StopProcessing() => cancellation.Cancel();
 
-    /// <summary>Handles one resolved file system path.</summary>
-    protected abstract void ProcessFile(string path);
+    /// <summary>
+    /// Checks one resolved file system path on the pipeline thread (output name, -WhatIf, the session) and
+    /// returns the work for it, or null to skip it. The work runs on a helper thread and returns what to
+    /// write for the file, which runs back on the pipeline thread in input order.
+    /// </summary>
+    protected abstract Func<CancellationToken, Action>? Plan(string path);
+
+    /// <summary>Writes what a finished item produced, or its error; a stop ends the command.</summary>
+    private void Finish(Task<Action> item)
+    {
+        if (!item.IsCompletedSuccessfully)
+            throw new PipelineStoppedException(); // only cancellation ends an item without a result
+        done++;
+        item.Result();
+    }
+
+    private void WriteFileError(string file, Exception e)
+    {
+        if (e is ImageException image)
+        {
+            WriteError(ErrorRecords.ForImage(image));
+            return;
+        }
+        // Anything else that fails on one file (the runtime on an odd image, memory) stays that file's error.
+        WriteError(ErrorRecords.Create(new IOException($"Processing '{file}' failed: {e.Message}", e), "ProcessingFailed", ErrorCategory.NotSpecified, file));
+    }
+
+    private void ReportProgress(string current)
+    {
+        var seconds = batchClock.Elapsed.TotalSeconds;
+        var status = total is { } known ? $"{done} of {known} done" : $"{done} done";
+        if (done > 0 && seconds > 0)
+            status += $", {done / seconds:0.00} images/s";
+        var record = new ProgressRecord(1, Activity, status) { CurrentOperation = System.IO.Path.GetFileName(current) };
+        if (total is > 0)
+            record.PercentComplete = Math.Min(100, done * 100 / total.Value);
+        WriteProgress(record);
+    }
 
     /// <summary>
     /// The session to run on: acquired on first use (loading the model if nobody has), and again when
@@ -136,7 +200,9 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
         {
             if (lease is { IsStale: false })
                 return lease.Session;
-            ReleaseSession();
+            if (lease is not null)
+                staleLeases.Add(lease); // images in flight still run on it; released when the command ends
+            lease = null;
             var engine = RmbgEngine.Shared;
             try
             {
@@ -167,12 +233,9 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
     {
         lease?.Dispose();
         lease = null;
-    }
-
-    private string Rate()
-    {
-        var seconds = batchClock.Elapsed.TotalSeconds;
-        return done > 0 && seconds > 0 ? $", {done / seconds:0.00} images/s" : "";
+        foreach (var stale in staleLeases)
+            stale.Dispose();
+        staleLeases.Clear();
     }
 
     /// <summary>File system paths for the current record; unresolvable ones are reported and skipped.</summary>
@@ -261,6 +324,7 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
 
     public void Dispose()
     {
+        pipeline?.Dispose(); // a stopped or failed command: cancel what is in flight and wait for it to end
         ReleaseSession();
         cancellation.Dispose();
         GC.SuppressFinalize(this);

@@ -115,12 +115,12 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
                 "JpegNeedsBackground", format);
     }
 
-    protected override void ProcessFile(string path)
+    protected override Func<CancellationToken, Action>? Plan(string path)
     {
         var output = outputFile ?? System.IO.Path.Combine(outputFolder ?? System.IO.Path.GetDirectoryName(path)!,
             System.IO.Path.GetFileNameWithoutExtension(path) + OutputSuffix + OutputFormats.Extension(cutoutOptions.Format));
         if (!ShouldProcess(path, $"Remove background, write '{output}'"))
-            return;
+            return null;
         if (backgroundPath is not null && string.Equals(System.IO.Path.GetFullPath(output), System.IO.Path.GetFullPath(backgroundPath),
                 OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase))
             throw new ImageException(ImageErrorKind.OutputIsInput, output, $"The output '{output}' would overwrite the -BackgroundImage. Choose another -OutputPath.");
@@ -131,12 +131,19 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
 
         EnsureFolder(System.IO.Path.GetDirectoryName(output)!);
         var session = Session;
-        var outcome = BackgroundRemoval.RemoveBackground(session, path, output, Force.IsPresent, MaskOptions, cutoutOptions, MaxPixels, Cancellation);
-        foreach (var warning in outcome.Warnings)
-            WriteWarning(warning);
-        WriteVerbose($"{System.IO.Path.GetFileName(path)}: {outcome.Width}x{outcome.Height}{Notes(outcome.Notes)}, foreground {outcome.ForegroundRatio:P1}, " +
-                     $"{outcome.Elapsed.TotalMilliseconds:0} ms -> '{output}' ({outcome.Format}, {outcome.OutputWidth}x{outcome.OutputHeight}).");
-        WriteObject(new RemovalResult(outcome, session));
+        var (force, maskOptions, options, maxPixels) = (Force.IsPresent, MaskOptions, cutoutOptions, MaxPixels);
+        return token =>
+        {
+            var outcome = BackgroundRemoval.RemoveBackground(session, path, output, force, maskOptions, options, maxPixels, token);
+            return () =>
+            {
+                foreach (var warning in outcome.Warnings)
+                    WriteWarning(warning);
+                WriteVerbose($"{System.IO.Path.GetFileName(path)}: {outcome.Width}x{outcome.Height}{Notes(outcome.Notes)}, foreground {outcome.ForegroundRatio:P1}, " +
+                             $"{outcome.Elapsed.TotalMilliseconds:0} ms -> '{output}' ({outcome.Format}, {outcome.OutputWidth}x{outcome.OutputHeight}).");
+                WriteObject(new RemovalResult(outcome, session));
+            };
+        };
     }
 
     /// <summary>-OutputPath is a file when it ends in an image extension and is not an existing folder; else a folder.</summary>

@@ -1,0 +1,80 @@
+namespace RmbgPS.Engine.Pipeline;
+
+/// <summary>
+/// Runs work items on threads of their own, at most <see cref="Limit"/> at once, and hands them back in the
+/// order they were submitted. With the model behind a gate, the items in flight naturally split into one
+/// in the model while the others decode and prepare, or composite and encode, on the remaining cores.
+/// Not thread-safe: one caller (the PowerShell pipeline thread) submits and takes; only the work runs elsewhere.
+/// </summary>
+public sealed class OrderedPipeline<T> : IDisposable
+{
+    private readonly Queue<Task<T>> inFlight = new();
+    private readonly CancellationTokenSource cancellation;
+
+    public OrderedPipeline(int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        Limit = limit;
+        cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+    }
+
+    public int Limit { get; }
+    public int Count => inFlight.Count;
+    public bool IsFull => inFlight.Count >= Limit;
+
+    /// <summary>Starts a work item; its token is cancelled when the pipeline's token is or the pipeline is disposed.</summary>
+    public void Submit(Func<CancellationToken, T> work)
+    {
+        if (IsFull)
+            throw new InvalidOperationException("The pipeline is full: take the oldest item first.");
+        var token = cancellation.Token;
+        // A thread of its own (LongRunning): items block on the model's gate for seconds, and pool threads
+        // held that way would starve the pool the image stages' parallel loops run on.
+        inFlight.Enqueue(Task.Factory.StartNew(() => work(token), token, TaskCreationOptions.LongRunning, TaskScheduler.Default));
+    }
+
+    /// <summary>The oldest item when it has finished (successfully or not); false while it still runs.</summary>
+    public bool TryTakeFinished(out Task<T> finished)
+    {
+        if (inFlight.TryPeek(out var oldest) && oldest.IsCompleted)
+        {
+            finished = inFlight.Dequeue();
+            return true;
+        }
+        finished = null!;
+        return false;
+    }
+
+    /// <summary>
+    /// Waits for the oldest item and takes it (faulted or cancelled ones too: the caller reads the task). A stop
+    /// cancels the item's own token, so the wait is short then, and nothing is left running behind it.
+    /// </summary>
+    public Task<T> TakeOldest()
+    {
+        var oldest = inFlight.Dequeue();
+        WaitQuietly(oldest);
+        return oldest;
+    }
+
+    /// <summary>Cancels what is still in flight and waits until every item has ended, so no work outlives its caller.</summary>
+    public void Dispose()
+    {
+        cancellation.Cancel();
+        foreach (var item in inFlight)
+            WaitQuietly(item);
+        inFlight.Clear();
+        cancellation.Dispose();
+    }
+
+    private static void WaitQuietly(Task task)
+    {
+        try
+        {
+            task.Wait();
+        }
+        catch (AggregateException)
+        {
+            // the outcome is read from the task by whoever takes it
+        }
+    }
+}
