@@ -44,6 +44,9 @@ internal static class ChildModes
         Invoke(runspace, "Import-Module $args[0]; Set-RmbgDevice -Model $args[1]", Path.Combine(TestAssets.RepoRoot, "out", "RmbgPS", "RmbgPS.psd1"), options.Model);
         Invoke(runspace, "Remove-ImageBackground -LiteralPath $args[0] -OutputPath $args[1] -Force | Out-Null", input.Path, Path.Combine(options.Work, "warm-up"));
 
+        // The floor, measured in this process on the very session the cmdlet uses, just before and after the
+        // batch: on a shared machine the model's speed drifts, and the ratio should compare like with like.
+        var floorBefore = Report.Floor(RmbgEngine.Shared, options.Model, input.Path);
         var throttle = options.Rest.Length > 2 ? $" -ThrottleLimit {options.Rest[2]}" : "";
         var halfway = 0L;
         var done = 0;
@@ -65,8 +68,9 @@ internal static class ChildModes
         }
         var seconds = clock.Elapsed.TotalSeconds;
         var secondHalf = sampler.TakePeak();
+        var floorAfter = Report.Floor(RmbgEngine.Shared, options.Model, input.Path);
         Directory.Delete(output, true);
-        Console.WriteLine($"RESULT images={done} seconds={seconds:0.00} peakWS={MemorySampler.ProcessPeak / 1048576} firstHalfPeak={halfway / 1048576} secondHalfPeak={secondHalf / 1048576}");
+        Console.WriteLine($"RESULT images={done} seconds={seconds:0.00} floorMs={(floorBefore + floorAfter) / 2:0} peakWS={MemorySampler.ProcessPeak / 1048576} firstHalfPeak={halfway / 1048576} secondHalfPeak={secondHalf / 1048576}");
         return 0;
     }
 

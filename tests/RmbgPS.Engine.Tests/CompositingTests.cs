@@ -22,6 +22,18 @@ public sealed class CompositingTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Hidden_colour_is_cleared_only_where_alpha_is_zero_across_vector_blocks_and_the_tail()
+    {
+        var count = 37; // not a multiple of any vector width: the scalar tail runs too
+        var rgba = new byte[count * 4];
+        for (var i = 0; i < count; i++)
+            (rgba[i * 4], rgba[i * 4 + 1], rgba[i * 4 + 2], rgba[i * 4 + 3]) = (10, 20, 30, (byte)(i % 3 == 0 ? 0 : i % 3 == 1 ? 1 : 255));
+        Cutout.ClearHiddenColour(rgba);
+        for (var i = 0; i < count; i++)
+            Assert.Equal(i % 3 == 0 ? new byte[] { 0, 0, 0, 0 } : new byte[] { 10, 20, 30, rgba[i * 4 + 3] }, rgba[(i * 4)..(i * 4 + 4)]);
+    }
+
+    [Fact]
     public void Foreground_estimation_at_least_halves_the_colour_error_of_the_naive_cut_out_on_a_known_composite()
     {
         // F: a real photo; alpha: a soft disk; B: a saturated green wall; I = aF + (1-a)B.

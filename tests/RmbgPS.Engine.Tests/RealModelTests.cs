@@ -104,4 +104,15 @@ public sealed class RealModelTests(RealModelTests.Model model, Xunit.Abstraction
         // estimation cannot undo; measured here: 9.7 -> 6.6 levels.
         Assert.True(refined <= naive * 0.8, $"with estimation {refined:0.00} vs without {naive:0.00}");
     }
+
+    [Fact]
+    public void Cancelling_ends_a_running_inference_midway_and_the_session_stays_usable()
+    {
+        var image = ImageDecoder.Decode(TestAssets.Photo("chelsea.png"));
+        using var input = session.Prepare(image, CancellationToken.None);
+        // A run takes a second or more here; without ONNX Runtime's terminate flag it would complete and return.
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(150));
+        Assert.ThrowsAny<OperationCanceledException>(() => session.Infer(input, cancel.Token));
+        Assert.Equal(1024, session.Infer(input, CancellationToken.None).Width);
+    }
 }

@@ -222,6 +222,8 @@ public sealed class ModuleTests : IDisposable
         Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
         Assert.InRange(Outputs(), 1, 5);
         Assert.Empty(TempFiles(outFolder));
+        foreach (var written in Directory.GetFiles(outFolder, "*.nobg.png")) // only complete files: each ends with PNG's IEND chunk
+            Assert.Equal("IEND", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(written)[^8..^4]));
     }
 
     [Theory]

@@ -223,7 +223,7 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
             }
             var session = lease!.Session;
             WriteVerbose(lease.LoadedNow
-                ? $"Loaded model '{session.ModelPath}' ({session.Location.ChosenBy}) on {session.Device} in {session.LoadTime.TotalMilliseconds:0} ms; profile {session.Profile.Name} ({session.ProfileReason}); input '{session.InputName}' {session.InputWidth}x{session.InputHeight}, output '{session.OutputName}'."
+                ? $"Loaded model '{session.ModelPath}' ({session.Location.ChosenBy}) on {session.Device} in {session.LoadTime.TotalMilliseconds:0} ms ({session.GraphSource}); profile {session.Profile.Name} ({session.ProfileReason}); input '{session.InputName}' {session.InputWidth}x{session.InputHeight}, output '{session.OutputName}'."
                 : $"Using the loaded model '{session.ModelPath}' on {session.Device} (profile {session.Profile.Name}).");
             return session;
         }

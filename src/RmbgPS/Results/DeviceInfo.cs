@@ -22,6 +22,9 @@ public sealed class DeviceInfo
         SessionId = session?.Id;
         LoadedModels = status.LoadedSessions.Select(s => s.ModelPath).ToArray();
         LoadCount = status.LoadCount;
+        OptimizedGraphCache = settings.CacheOptimizedGraph;
+        GraphSource = session?.GraphSource;
+        LoadTime = session?.LoadTime;
     }
 
     /// <summary>The device asked for (Auto, Cpu, Cuda, DirectML, CoreML).</summary>
@@ -44,4 +47,10 @@ public sealed class DeviceInfo
     public string[] LoadedModels { get; }
     /// <summary>How many times this process has loaded a model.</summary>
     public int LoadCount { get; }
+    /// <summary>Whether models load from their cached optimised graph (made on first use, kept in the model store).</summary>
+    public bool OptimizedGraphCache { get; }
+    /// <summary>Where the loaded model's optimised graph came from (the cache, or optimised at load).</summary>
+    public string? GraphSource { get; }
+    /// <summary>How long loading the model took.</summary>
+    public TimeSpan? LoadTime { get; }
 }

@@ -1,0 +1,135 @@
+using RmbgPS.Engine;
+using RmbgPS.Engine.Compositing;
+using RmbgPS.Engine.Inference;
+using RmbgPS.Engine.Models;
+using RmbgPS.Engine.Models.Store;
+
+namespace RmbgPS.Tests;
+
+/// <summary>How sessions are tuned: threads, reused tensors, and the optimised-graph cache in the model store.</summary>
+public sealed class InferenceTuningTests : IDisposable
+{
+    private readonly TempFolder folder = new();
+    private readonly string? savedStore = Environment.GetEnvironmentVariable(ModelLocator.StoreVariable);
+    private readonly string store;
+
+    public InferenceTuningTests()
+    {
+        store = folder.File("store");
+        Environment.SetEnvironmentVariable(ModelLocator.StoreVariable, store);
+    }
+
+    public void Dispose()
+    {
+        Environment.SetEnvironmentVariable(ModelLocator.StoreVariable, savedStore);
+        folder.Dispose();
+    }
+
+    private string CacheFolder => Path.Combine(store, OptimizedGraphCache.FolderName);
+    private string[] CacheEntries() => Directory.Exists(CacheFolder) ? Directory.GetFiles(CacheFolder) : [];
+
+    private static ModelSession Open(string path, DeviceSettings? settings = null) =>
+        new(new ModelLocation(path, "test"), settings ?? new DeviceSettings(), ExecutionDevice.Cpu);
+
+    private static byte[] Mask(ModelSession session) =>
+        BackgroundRemoval.ComputeMask(session, TestImages.RedSquare(120, 80, 30, 20, 50, 40), MaskOptions.Default, CancellationToken.None).Values;
+
+    [Fact]
+    public void Threads_default_to_the_physical_cores()
+    {
+        Assert.InRange(CpuTopology.PhysicalCores, 1, Environment.ProcessorCount);
+        Assert.Equal(CpuTopology.PhysicalCores, new DeviceSettings().EffectiveThreads);
+        Assert.Equal(3, new DeviceSettings { ThreadCount = 3 }.EffectiveThreads);
+        if (OperatingSystem.IsLinux() && File.Exists("/proc/cpuinfo"))
+        {
+            // An independent count: distinct (physical id, core id) pairs in /proc/cpuinfo.
+            var lines = File.ReadAllLines("/proc/cpuinfo");
+            var pairs = new HashSet<string>();
+            string package = "0";
+            foreach (var line in lines)
+            {
+                if (line.StartsWith("physical id"))
+                    package = line.Split(':')[1].Trim();
+                else if (line.StartsWith("core id"))
+                    pairs.Add(package + "/" + line.Split(':')[1].Trim());
+            }
+            if (pairs.Count > 0)
+                Assert.Equal(Math.Min(pairs.Count, Environment.ProcessorCount), CpuTopology.PhysicalCores);
+        }
+    }
+
+    [Fact]
+    public void Tensors_are_reused_so_an_image_allocates_nothing_of_the_models_size()
+    {
+        // A 1024 model: its input tensor alone is 12 MB, the output 4 MB.
+        var session = Open(SyntheticModels.Write(folder, "isnet", SyntheticModels.IsnetRed()));
+        var image = TestImages.RedSquare(64, 48, 10, 10, 20, 20);
+        BackgroundRemoval.ComputeMask(session, image, MaskOptions.Default, CancellationToken.None); // creates the buffers
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        for (var i = 0; i < 3; i++)
+            BackgroundRemoval.ComputeMask(session, image, MaskOptions.Default, CancellationToken.None);
+        var perImage = (GC.GetTotalAllocatedBytes(precise: true) - before) / 3;
+        Assert.True(perImage < 1_000_000, $"{perImage} bytes allocated per 64x48 image");
+    }
+
+    [Fact]
+    public void The_optimised_graph_is_saved_on_first_use_and_loaded_by_the_next_session()
+    {
+        var model = SyntheticModels.Write(folder, "rmbg2", SyntheticModels.Rmbg2Logits());
+        var first = Open(model);
+        Assert.StartsWith("optimised now and cached", first.GraphSource);
+        var entry = Assert.Single(CacheEntries());
+
+        var second = Open(model);
+        Assert.StartsWith("cached optimised graph", second.GraphSource);
+        Assert.Contains(entry, second.GraphSource);
+        // The same model in every way that matters: names, profile, output, and the masks themselves.
+        Assert.Equal((first.InputName, first.OutputName, first.Profile.Name), (second.InputName, second.OutputName, second.Profile.Name));
+        Assert.Equal(Mask(first), Mask(second));
+        Assert.True(second.OutputIsLogits);
+    }
+
+    [Fact]
+    public void A_damaged_entry_is_made_again_and_a_changed_model_replaces_its_entry()
+    {
+        var model = SyntheticModels.Write(folder, "isnet", SyntheticModels.IsnetRed(256));
+        var expected = Mask(Open(model));
+        var entry = Assert.Single(CacheEntries());
+
+        File.WriteAllText(entry, "not a model");
+        var repaired = Open(model);
+        Assert.StartsWith("optimised now and cached", repaired.GraphSource);
+        Assert.Equal(expected, Mask(repaired));
+
+        File.SetLastWriteTimeUtc(model, DateTime.UtcNow.AddMinutes(1)); // a re-installed or edited model
+        Open(model);
+        var replaced = Assert.Single(CacheEntries());
+        Assert.NotEqual(entry, replaced);
+        Assert.Empty(Directory.GetFiles(CacheFolder, ".*")); // no temporary file left behind
+    }
+
+    [Fact]
+    public void With_the_cache_off_nothing_is_written()
+    {
+        var model = SyntheticModels.Write(folder, "isnet", SyntheticModels.IsnetRed(256));
+        var session = Open(model, new DeviceSettings { CacheOptimizedGraph = false });
+        Assert.Equal("optimised at load", session.GraphSource);
+        Assert.Empty(CacheEntries());
+    }
+
+    [Fact]
+    public void The_cache_is_not_listed_as_a_model_and_uninstalling_a_model_deletes_its_entries()
+    {
+        var installed = Path.Combine(store, "Red", "fp32.onnx");
+        Directory.CreateDirectory(Path.GetDirectoryName(installed)!);
+        File.Copy(SyntheticModels.Write(folder, "isnet", SyntheticModels.IsnetRed(256)), installed);
+        Open(installed);
+        Assert.Single(CacheEntries());
+
+        var models = new ModelStore(store);
+        var listed = Assert.Single(models.List());
+        Assert.Equal("Red", listed.Name);
+        models.Remove(listed);
+        Assert.Empty(CacheEntries());
+    }
+}
