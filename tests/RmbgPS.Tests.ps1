@@ -203,7 +203,11 @@ Describe 'RmbgPS module' {
             foreach ($name in 'Path', 'LiteralPath', 'OutputPath', 'Model', 'Threshold', 'Normalize', 'MaxMegapixels', 'Force', 'WhatIf') {
                 @{ Command = 'Get-ImageMask'; Parameter = $name }
             }
-            foreach ($name in 'Device', 'DeviceId', 'ThreadCount', 'Model', 'Profile', 'PassThru', 'WhatIf') {
+            foreach ($name in 'ThrottleLimit') {
+                @{ Command = 'Remove-ImageBackground'; Parameter = $name }
+                @{ Command = 'Get-ImageMask'; Parameter = $name }
+            }
+            foreach ($name in 'Device', 'DeviceId', 'ThreadCount', 'Model', 'Profile', 'OptimizedGraphCache', 'PassThru', 'WhatIf') {
                 @{ Command = 'Set-RmbgDevice'; Parameter = $name }
             }
         ) {
@@ -476,6 +480,54 @@ Describe "Remove-ImageBackground$script:ModelSkipNote" -Skip:$script:SkipModelTe
             ((Get-ChildItem -LiteralPath $batchOut -Force).Name | Sort-Object) -join ',' |
                 Should -Be '1-chelsea.nobg.png,3-astronaut.nobg.png,4-coffee.nobg.png'
             Get-TempLeftover $batchOut | Should -BeNullOrEmpty
+        }
+    }
+
+    Context 'pipelined batches' {
+        BeforeAll {
+            $pipelined = New-TestFolder 'pipelined'
+            $names = '1-astronaut.png', '2-chelsea.png', '3-coffee.png', '4-rocket.jpg'
+            $null = Copy-Photo 'astronaut.png' $pipelined $names[0]
+            $null = Copy-Photo 'chelsea.png' $pipelined $names[1]
+            $null = Copy-Photo 'coffee.png' $pipelined $names[2]
+            $null = Copy-Photo 'rocket.jpg' $pipelined $names[3]
+        }
+
+        It 'gives the results in input order with -ThrottleLimit <_>' -ForEach 1, 4 {
+            $out = Join-Path $pipelined "out-$_"
+            $results = @(Get-ChildItem -LiteralPath $pipelined -File | Sort-Object Name |
+                    Remove-ImageBackground -OutputPath $out -ThrottleLimit $_)
+            ($results | ForEach-Object { Split-Path $_.InputPath -Leaf }) -join ',' | Should -Be ($names -join ',')
+        }
+
+        It 'writes the same files whatever the -ThrottleLimit' {
+            foreach ($name in $names) {
+                $base = [IO.Path]::GetFileNameWithoutExtension($name)
+                (Get-FileHash (Join-Path $pipelined "out-1/$base.nobg.png")).Hash |
+                    Should -Be (Get-FileHash (Join-Path $pipelined "out-4/$base.nobg.png")).Hash
+            }
+        }
+
+        It 'stops with Ctrl+C (StopProcessing) leaving only complete files' {
+            $out = Join-Path $pipelined 'stopped'
+            $ps = [PowerShell]::Create()
+            $null = $ps.AddScript({
+                    param($manifest, $folder, $out)
+                    Import-Module $manifest
+                    Get-ChildItem -LiteralPath $folder -File | Remove-ImageBackground -OutputPath $out
+                }).AddArgument($ManifestPath).AddArgument($pipelined).AddArgument($out)
+            $handle = $ps.BeginInvoke()
+            $deadline = (Get-Date).AddSeconds(120)
+            while (-not (Test-Path (Join-Path $out '*.nobg.png')) -and -not $handle.IsCompleted -and (Get-Date) -lt $deadline) {
+                Start-Sleep -Milliseconds 20
+            }
+            $ps.Stop()
+            $ps.Dispose()
+            Get-TempLeftover $out | Should -BeNullOrEmpty
+            foreach ($file in Get-ChildItem -LiteralPath $out -Filter *.nobg.png) {
+                $bytes = [IO.File]::ReadAllBytes($file.FullName)
+                [Text.Encoding]::ASCII.GetString($bytes, $bytes.Length - 8, 4) | Should -Be 'IEND'
+            }
         }
     }
 

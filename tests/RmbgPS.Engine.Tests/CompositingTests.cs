@@ -101,10 +101,13 @@ public sealed class CompositingTests(ITestOutputHelper output) : IDisposable
         Assert.Empty(diffs.Take(20)); // (row, column, difference) of the first few that differ by more than rounding
     }
 
-    /// <summary>The reference code's two passes, written plainly on whole planes with clamped box means.</summary>
+    /// <summary>
+    /// The reference code's two passes, written plainly on whole planes with clamped box means; the wide
+    /// pass as the estimator defines it: 4x4 block means, a box of radius 11 there, bilinear back up.
+    /// </summary>
     private static byte[] ReferenceForeground(byte[] rgba, int w, int h)
     {
-        double[] Blur(double[] plane, int r)
+        static double[] Blur(double[] plane, int w, int h, int r)
         {
             // Clamped box means from a summed-area table.
             var table = new double[(w + 1) * (h + 1)];
@@ -121,30 +124,65 @@ public sealed class CompositingTests(ITestOutputHelper output) : IDisposable
                 }
             return result;
         }
-        (double[] F, double[] B) Pass(double[] image, double[] f, double[] b, double[] a, int r)
+        static (int, double) Position(int x, int low)
         {
-            var ba = Blur(a, r);
-            var bf = Blur(f.Select((v, i) => v * a[i]).ToArray(), r);
-            var bb = Blur(b.Select((v, i) => v * (1 - a[i])).ToArray(), r);
-            var outF = new double[image.Length];
-            for (var i = 0; i < image.Length; i++)
-            {
-                var blurredF = bf[i] / (ba[i] + 1e-5);
-                bb[i] /= 1 - ba[i] + 1e-5;
-                outF[i] = Math.Clamp(blurredF + a[i] * (image[i] - a[i] * blurredF - (1 - a[i]) * bb[i]), 0, 1);
-            }
-            return (outF, bb);
+            var at = (x + 0.5) / 4 - 0.5;
+            return at <= 0 ? (0, 0) : at >= low - 1 ? (low - 1, 0) : ((int)at, at - (int)at);
         }
+        var (lw, lh) = ((w + 3) / 4, (h + 3) / 4);
+        double[] BlockMeans(Func<int, double> value)
+        {
+            var means = new double[lw * lh];
+            for (var ly = 0; ly < lh; ly++)
+                for (var lx = 0; lx < lw; lx++)
+                {
+                    double sum = 0;
+                    var count = 0;
+                    for (var y = ly * 4; y < Math.Min(h, ly * 4 + 4); y++)
+                        for (var x = lx * 4; x < Math.Min(w, lx * 4 + 4); x++, count++)
+                            sum += value(y * w + x);
+                    means[ly * lw + lx] = sum / count;
+                }
+            return Blur(means, lw, lh, 11);
+        }
+        double[] Up(double[] low)
+        {
+            var full = new double[w * h];
+            for (var y = 0; y < h; y++)
+                for (var x = 0; x < w; x++)
+                {
+                    var (t, dy) = Position(y, lh);
+                    var (l, dx) = Position(x, lw);
+                    var (b, r) = (Math.Min(t + 1, lh - 1), Math.Min(l + 1, lw - 1));
+                    var upper = low[t * lw + l] + dx * (low[t * lw + r] - low[t * lw + l]);
+                    var lower = low[b * lw + l] + dx * (low[b * lw + r] - low[b * lw + l]);
+                    full[y * w + x] = upper + dy * (lower - upper);
+                }
+            return full;
+        }
+
         var result = (byte[])rgba.Clone();
         var alpha = Enumerable.Range(0, w * h).Select(i => rgba[i * 4 + 3] / 255.0).ToArray();
+        var wideAlpha = BlockMeans(i => alpha[i]);
         for (var c = 0; c < 3; c++)
         {
             var image = Enumerable.Range(0, w * h).Select(i => rgba[i * 4 + c] / 255.0).ToArray();
-            var (f1, b1) = Pass(image, image, image, alpha, 45);
-            var (f2, _) = Pass(image, f1, b1, alpha, 3);
+            var wideSubject = BlockMeans(i => image[i] * alpha[i]).Select((v, i) => v / (wideAlpha[i] + 1e-5)).ToArray();
+            var wideBackground = BlockMeans(i => image[i] * (1 - alpha[i])).Select((v, i) => v / (1 - wideAlpha[i] + 1e-5)).ToArray();
+            var (bf1, bb1) = (Up(wideSubject), Up(wideBackground));
+            var f1 = Enumerable.Range(0, w * h).Select(i => Math.Clamp(bf1[i] + alpha[i] * (image[i] - alpha[i] * bf1[i] - (1 - alpha[i]) * bb1[i]), 0, 1)).ToArray();
+            // Pass 2, as the reference code: its F and blurred B with the box of 6.
+            var ba = Blur(alpha, w, h, 3);
+            var bf = Blur(f1.Select((v, i) => v * alpha[i]).ToArray(), w, h, 3);
+            var bb = Blur(bb1.Select((v, i) => v * (1 - alpha[i])).ToArray(), w, h, 3);
             for (var i = 0; i < w * h; i++)
+            {
+                var blurredF = bf[i] / (ba[i] + 1e-5);
+                var blurredB = bb[i] / (1 - ba[i] + 1e-5);
+                var f2 = Math.Clamp(blurredF + alpha[i] * (image[i] - alpha[i] * blurredF - (1 - alpha[i]) * blurredB), 0, 1);
                 if (rgba[i * 4 + 3] is > 0 and < 255)
-                    result[i * 4 + c] = (byte)(f2[i] * 255 + 0.5);
+                    result[i * 4 + c] = (byte)(f2 * 255 + 0.5);
+            }
         }
         return result;
     }
