@@ -47,6 +47,7 @@ internal static class ChildModes
         // The floor, measured in this process on the very session the cmdlet uses, just before and after the
         // batch: on a shared machine the model's speed drifts, and the ratio should compare like with like.
         var floorBefore = Report.Floor(RmbgEngine.Shared, options.Model, input.Path);
+        var (runsBefore, busyBefore) = Report.RunStatistics(RmbgEngine.Shared, options.Model);
         var throttle = options.Rest.Length > 2 ? $" -ThrottleLimit {options.Rest[2]}" : "";
         var halfway = 0L;
         var done = 0;
@@ -67,10 +68,11 @@ internal static class ChildModes
                 throw new InvalidOperationException(string.Join("; ", ps.Streams.Error));
         }
         var seconds = clock.Elapsed.TotalSeconds;
+        var (runsAfter, busyAfter) = Report.RunStatistics(RmbgEngine.Shared, options.Model);
         var secondHalf = sampler.TakePeak();
         var floorAfter = Report.Floor(RmbgEngine.Shared, options.Model, input.Path);
         Directory.Delete(output, true);
-        Console.WriteLine($"RESULT images={done} seconds={seconds:0.00} floorMs={(floorBefore + floorAfter) / 2:0} peakWS={MemorySampler.ProcessPeak / 1048576} firstHalfPeak={halfway / 1048576} secondHalfPeak={secondHalf / 1048576}");
+        Console.WriteLine($"RESULT images={done} seconds={seconds:0.00} floorMs={(floorBefore + floorAfter) / 2:0} runMs={(busyAfter - busyBefore).TotalMilliseconds / Math.Max(1, runsAfter - runsBefore):0} busy={(busyAfter - busyBefore).TotalSeconds / seconds:0.00} peakWS={MemorySampler.ProcessPeak / 1048576} firstHalfPeak={halfway / 1048576} secondHalfPeak={secondHalf / 1048576}");
         return 0;
     }
 

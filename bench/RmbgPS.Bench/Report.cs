@@ -70,7 +70,7 @@ internal static class Report
             var floor = double.Parse(batch["floorMs"]);
             var ratio = rate * floor / 1000;
             Console.WriteLine($"{input.Label,-5}: {rate:0.000} images/s, floor {floor:0} ms = {1000 / floor:0.000} images/s: batch/floor {ratio:0.00} " +
-                              $"(target {target:0.00}: {(ratio >= target ? "met" : "NOT met")}); peak working set {batch["peakWS"]} MB");
+                              $"(target {target:0.00}: {(ratio >= target ? "met" : "NOT met")}); model busy {batch["busy"]} of the time at {batch["runMs"]} ms a run; peak working set {batch["peakWS"]} MB");
         }
         Console.WriteLine();
 
@@ -82,7 +82,7 @@ internal static class Report
             var peak = long.Parse(batch["peakWS"]);
             Console.WriteLine($"peak working set {peak} MB (budget: model {modelSize / 1048576} MB + 1536 MB = {budget} MB: {(peak <= budget ? "met" : "NOT met")}); " +
                               $"highest sample in the first half {batch["firstHalfPeak"]} MB, in the second half {batch["secondHalfPeak"]} MB; " +
-                              $"{double.Parse(batch["images"]) / double.Parse(batch["seconds"]):0.000} images/s");
+                              $"{double.Parse(batch["images"]) / double.Parse(batch["seconds"]):0.000} images/s, batch/floor {double.Parse(batch["images"]) / double.Parse(batch["seconds"]) * double.Parse(batch["floorMs"]) / 1000:0.00}");
         }
         return 0;
     }
@@ -92,6 +92,13 @@ internal static class Report
     {
         using var lease = engine.Acquire(ModelLocator.Locate(model, engine.Settings.Model));
         return Floor(lease.Session, imagePath);
+    }
+
+    /// <summary>The shared session's model runs so far (count, total time).</summary>
+    public static (long Count, TimeSpan Total) RunStatistics(RmbgEngine engine, string model)
+    {
+        using var lease = engine.Acquire(ModelLocator.Locate(model, engine.Settings.Model));
+        return lease.Session.RunStatistics;
     }
 
     /// <summary>Milliseconds per ORT Run on an already prepared input (median of 5): the model's own cost, nothing around it.</summary>

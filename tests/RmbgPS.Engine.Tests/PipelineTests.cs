@@ -81,43 +81,65 @@ public sealed class PipelineTests
     }
 
     [Fact]
-    public void The_gate_lets_waiters_in_the_order_they_came_and_a_cancelled_waiter_gives_up_its_turn()
+    public void The_model_thread_runs_requests_in_arrival_order_and_skips_one_cancelled_while_waiting()
     {
-        var gate = new FifoGate();
-        gate.Enter(CancellationToken.None);
+        using var runner = new ModelRunner("test");
         var order = new ConcurrentQueue<int>();
+        var threads = new ConcurrentQueue<int>();
         using var cancelled = new CancellationTokenSource();
-        var waiters = new List<Thread>();
         Exception? cancelledOutcome = null;
+        var callers = new List<Thread>();
         for (var i = 0; i < 5; i++)
         {
             var index = i;
-            var thread = new Thread(() =>
+            var caller = new Thread(() =>
             {
                 try
                 {
-                    gate.Enter(index == 2 ? cancelled.Token : CancellationToken.None);
+                    runner.Run(() =>
+                    {
+                        threads.Enqueue(Environment.CurrentManagedThreadId);
+                        Thread.Sleep(index == 0 ? 400 : 5); // the first holds the model while the rest queue up
+                        order.Enqueue(index);
+                    }, index == 2 ? cancelled.Token : CancellationToken.None);
                 }
                 catch (OperationCanceledException e)
                 {
                     cancelledOutcome = e;
-                    return;
                 }
-                order.Enqueue(index);
-                Thread.Sleep(5);
-                gate.Exit();
             });
-            thread.Start();
-            waiters.Add(thread);
-            Thread.Sleep(50); // queue up one after the other
+            caller.Start();
+            callers.Add(caller);
+            Thread.Sleep(50);
         }
         cancelled.Cancel();
-        gate.Exit();
-        foreach (var thread in waiters)
-            Assert.True(thread.Join(TimeSpan.FromSeconds(10)));
+        foreach (var caller in callers)
+            Assert.True(caller.Join(TimeSpan.FromSeconds(10)));
         Assert.Equal([0, 1, 3, 4], order);
         Assert.IsAssignableFrom<OperationCanceledException>(cancelledOutcome);
-        gate.Enter(new CancellationToken(canceled: false)); // free again
+        Assert.Single(threads.Distinct()); // one model thread, whoever asks
+        Assert.Throws<InvalidOperationException>(() => runner.Run(() => throw new InvalidOperationException("passed back"), CancellationToken.None));
+    }
+
+    [Fact]
+    public void Batch_workers_run_their_row_loops_inline_and_other_threads_do_not()
+    {
+        Assert.False(BatchThread.IsCurrent);
+        using var pipeline = new OrderedPipeline<bool>(2, CancellationToken.None);
+        pipeline.Submit(_ => BatchThread.IsCurrent);
+        Assert.True(pipeline.TakeOldest().Result);
+        if (OperatingSystem.IsLinux())
+        {
+            // The worker's own scheduling (fields 19 and 41 of its stat line, nice and policy): SCHED_IDLE (5),
+            // or at least niced, and only that thread.
+            static int Field(int number) => int.Parse(File.ReadAllText("/proc/thread-self/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[number - 3]);
+            pipeline.Submit(_ => Field(41) == 5 || Field(19) > 0);
+            Assert.True(pipeline.TakeOldest().Result, "the batch worker was not lowered in priority");
+            Assert.Equal((0, 0), (Field(41), Field(19)));
+        }
+        using var single = new OrderedPipeline<bool>(1, CancellationToken.None);
+        single.Submit(_ => BatchThread.IsCurrent); // one at a time: the item may use every core
+        Assert.False(single.TakeOldest().Result);
     }
 
     private static void InterlockedMax(ref int target, int value)

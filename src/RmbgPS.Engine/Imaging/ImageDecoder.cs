@@ -41,7 +41,7 @@ public static class ImageDecoder
         // Decoding into sRGB makes Skia convert from an embedded ICC profile (Adobe RGB, Display P3, ...):
         // the model saw sRGB in training, and the output is written as sRGB.
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul, Srgb);
-        var pixels = new byte[(long)width * height * 4];
+        var pixels = GC.AllocateUninitializedArray<byte>(checked(width * height * 4)); // every byte is decoded into
         var result = DecodeInto(codec, info, pixels);
         switch (result)
         {

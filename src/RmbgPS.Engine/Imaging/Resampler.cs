@@ -149,7 +149,7 @@ public static class Resampler
     internal static void ForEachRowBlock(int rows, Action<int, int> body)
     {
         var blocks = Math.Min(rows, Environment.ProcessorCount * 4);
-        if (blocks <= 1 || rows < 64)
+        if (blocks <= 1 || rows < 64 || Pipeline.BatchThread.IsCurrent)
         {
             body(0, rows);
             return;

@@ -25,7 +25,7 @@ public sealed class ModelSession
     private readonly TensorElementType inputType;
     private readonly TensorElementType outputType;
     private readonly long[]? fixedOutputShape;
-    private readonly FifoGate gate = new();
+    private readonly ModelRunner runner;
     private readonly ConcurrentBag<TensorBuffers> pool = [];
     private readonly List<TensorBuffers> allBuffers = [];
     private int users = 1; // the owner's reference, dropped by Retire
@@ -78,6 +78,7 @@ public sealed class ModelSession
         OutputName = ChooseOutput(facts, descriptor);
         inputNames = [InputName];
         outputNames = [OutputName];
+        runner = new ModelRunner(ModelName);
         var output = session.OutputMetadata[OutputName];
         outputType = output.ElementDataType;
         fixedOutputShape = FixedShape(output.Dimensions);
@@ -128,14 +129,16 @@ public sealed class ModelSession
     /// <summary>
     /// Runs the model on a prepared input and returns its foreground probability at the model's resolution
     /// (a view of the input's buffers). Runs take turns in arrival order; cancellation ends a running
-    /// inference through ONNX Runtime's terminate flag.
+    /// inference through ONNX Runtime's terminate flag. Runs on the session's model thread (<see cref="ModelRunner"/>).
     /// </summary>
     public ProbabilityPlane Infer(ModelInput input, CancellationToken cancellationToken)
     {
         var buffers = input.Buffers;
-        gate.Enter(cancellationToken);
-        try
+        ProbabilityPlane? plane = null;
+        runner.Run(() =>
         {
+            var started = Stopwatch.GetTimestamp();
+            using var _ = new Finally(() => RecordRun(Stopwatch.GetElapsedTime(started)));
             using var runOptions = new RunOptions();
             using var cancel = cancellationToken.Register(() => runOptions.Terminate = true);
             try
@@ -143,23 +146,37 @@ public sealed class ModelSession
                 if (buffers.Output is { } bound)
                 {
                     session.Run(runOptions, inputNames, [buffers.Input], outputNames, [bound]);
+                    plane = ReadOutput(bound, buffers);
                 }
                 else
                 {
                     using var outputs = session.Run(runOptions, inputNames, [buffers.Input], outputNames);
-                    return ReadOutput(outputs[0], buffers);
+                    plane = ReadOutput(outputs[0], buffers);
                 }
             }
             catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
             {
                 throw new OperationCanceledException(cancellationToken);
             }
-        }
-        finally
-        {
-            gate.Exit();
-        }
-        return ReadOutput(buffers.Output, buffers);
+        }, cancellationToken);
+        return plane!;
+    }
+
+    private long runs;
+    private long runTicks;
+
+    /// <summary>How many model runs this session has done, and their total time: in a batch, how busy the model was.</summary>
+    public (long Count, TimeSpan Total) RunStatistics => (Interlocked.Read(ref runs), TimeSpan.FromTicks(Interlocked.Read(ref runTicks)));
+
+    private void RecordRun(TimeSpan elapsed)
+    {
+        Interlocked.Increment(ref runs);
+        Interlocked.Add(ref runTicks, elapsed.Ticks);
+    }
+
+    private readonly struct Finally(Action action) : IDisposable
+    {
+        public void Dispose() => action();
     }
 
     private TensorBuffers RentBuffers()
@@ -312,6 +329,7 @@ public sealed class ModelSession
     {
         if (Interlocked.Decrement(ref users) != 0)
             return;
+        runner.Dispose();
         session.Dispose();
         lock (allBuffers)
             foreach (var buffers in allBuffers)
