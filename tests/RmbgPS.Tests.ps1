@@ -509,20 +509,24 @@ Describe "Remove-ImageBackground$script:ModelSkipNote" -Skip:$script:SkipModelTe
         }
 
         It 'stops with Ctrl+C (StopProcessing) leaving only complete files' {
+            $many = New-TestFolder 'many'
+            foreach ($i in 1..12) { $null = Copy-Photo 'astronaut.png' $many "p$i.png" }
             $out = Join-Path $pipelined 'stopped'
             $ps = [PowerShell]::Create()
             $null = $ps.AddScript({
                     param($manifest, $folder, $out)
                     Import-Module $manifest
                     Get-ChildItem -LiteralPath $folder -File | Remove-ImageBackground -OutputPath $out
-                }).AddArgument($ManifestPath).AddArgument($pipelined).AddArgument($out)
+                }).AddArgument($ManifestPath).AddArgument($many).AddArgument($out)
             $handle = $ps.BeginInvoke()
             $deadline = (Get-Date).AddSeconds(120)
             while (-not (Test-Path (Join-Path $out '*.nobg.png')) -and -not $handle.IsCompleted -and (Get-Date) -lt $deadline) {
                 Start-Sleep -Milliseconds 20
             }
             $ps.Stop()
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
             $ps.Dispose()
+            @(Get-ChildItem -LiteralPath $out -Filter *.nobg.png).Count | Should -BeLessThan 12
             Get-TempLeftover $out | Should -BeNullOrEmpty
             foreach ($file in Get-ChildItem -LiteralPath $out -Filter *.nobg.png) {
                 $bytes = [IO.File]::ReadAllBytes($file.FullName)

@@ -1,3 +1,6 @@
+using RmbgPS.Engine;
+using RmbgPS.Engine.Compositing;
+using RmbgPS.Engine.Models;
 using System.Collections.Concurrent;
 using RmbgPS.Engine.Inference;
 using RmbgPS.Engine.Pipeline;
@@ -5,8 +8,12 @@ using RmbgPS.Engine.Pipeline;
 namespace RmbgPS.Tests;
 
 /// <summary>The batch machinery: ordered results under a bound, and the model's first-come gate.</summary>
-public sealed class PipelineTests
+public sealed class PipelineTests : IDisposable
 {
+    private readonly TempFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
     [Fact]
     public void Results_come_back_in_submission_order_even_when_later_items_finish_first()
     {
@@ -61,10 +68,12 @@ public sealed class PipelineTests
     public void Disposing_cancels_the_items_in_flight_and_waits_until_they_have_ended()
     {
         var ended = 0;
+        using var started = new CountdownEvent(3);
         var pipeline = new OrderedPipeline<int>(3, CancellationToken.None);
         for (var i = 0; i < 3; i++)
             pipeline.Submit(token =>
             {
+                started.Signal();
                 try
                 {
                     Task.Delay(Timeout.Infinite, token).Wait(CancellationToken.None);
@@ -76,6 +85,7 @@ public sealed class PipelineTests
                     throw new OperationCanceledException(token);
                 }
             });
+        Assert.True(started.Wait(TimeSpan.FromSeconds(30)));
         pipeline.Dispose();
         Assert.Equal(3, Volatile.Read(ref ended)); // none outlives the caller
     }
@@ -87,6 +97,7 @@ public sealed class PipelineTests
         var order = new ConcurrentQueue<int>();
         var threads = new ConcurrentQueue<int>();
         using var cancelled = new CancellationTokenSource();
+        using var holdFirst = new ManualResetEventSlim();
         Exception? cancelledOutcome = null;
         var callers = new List<Thread>();
         for (var i = 0; i < 5; i++)
@@ -99,7 +110,8 @@ public sealed class PipelineTests
                     runner.Run(() =>
                     {
                         threads.Enqueue(Environment.CurrentManagedThreadId);
-                        Thread.Sleep(index == 0 ? 400 : 5); // the first holds the model while the rest queue up
+                        if (index == 0)
+                            holdFirst.Wait(); // the first holds the model while the rest queue up
                         order.Enqueue(index);
                     }, index == 2 ? cancelled.Token : CancellationToken.None);
                 }
@@ -113,6 +125,7 @@ public sealed class PipelineTests
             Thread.Sleep(50);
         }
         cancelled.Cancel();
+        holdFirst.Set();
         foreach (var caller in callers)
             Assert.True(caller.Join(TimeSpan.FromSeconds(10)));
         Assert.Equal([0, 1, 3, 4], order);
@@ -122,25 +135,38 @@ public sealed class PipelineTests
     }
 
     [Fact]
-    public void Batch_workers_run_their_row_loops_inline_and_other_threads_do_not()
+    public void Items_that_overlap_others_run_inline_below_normal_priority_and_the_model_thread_stays_at_normal()
     {
-        Assert.False(BatchThread.IsCurrent);
-        using var pipeline = new OrderedPipeline<bool>(2, CancellationToken.None);
-        pipeline.Submit(_ => BatchThread.IsCurrent);
-        Assert.True(pipeline.TakeOldest().Result);
+        var session = new ModelSession(new ModelLocation(SyntheticModels.Write(folder, "red", SyntheticModels.IsnetRed(64)), "test"),
+            new DeviceSettings(), ExecutionDevice.Cpu);
+        using var release = new ManualResetEventSlim();
+        using var pipeline = new OrderedPipeline<(bool Inline, int Nice)>(2, CancellationToken.None);
+        pipeline.Submit(_ => { release.Wait(); return (BatchThread.IsCurrent, Nice()); }); // alone: may use every core
+        pipeline.Submit(_ =>
+        {
+            // Overlapping the first: a batch worker. Its inference starts the session's model thread's work.
+            BackgroundRemoval.ComputeMask(session, TestImages.RedSquare(40, 30, 5, 5, 10, 10), MaskOptions.Default, CancellationToken.None);
+            return (BatchThread.IsCurrent, Nice());
+        });
+        var second = pipeline.TakeOldestAfter(release);
+        Assert.Equal((false, 0), second.First);
+        Assert.True(second.Second.Inline);
         if (OperatingSystem.IsLinux())
         {
-            // The worker's own scheduling (fields 19 and 41 of its stat line, nice and policy): SCHED_IDLE (5),
-            // or at least niced, and only that thread.
-            static int Field(int number) => int.Parse(File.ReadAllText("/proc/thread-self/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[number - 3]);
-            pipeline.Submit(_ => Field(41) == 5 || Field(19) > 0);
-            Assert.True(pipeline.TakeOldest().Result, "the batch worker was not lowered in priority");
-            Assert.Equal((0, 0), (Field(41), Field(19)));
+            Assert.True(second.Second.Nice > 0, "the batch worker was not lowered in priority");
+            // The model thread was started with the session, on this thread: it keeps normal priority.
+            var modelThreads = Directory.GetDirectories("/proc/self/task")
+                .Where(t => File.ReadAllText(Path.Combine(t, "comm")).StartsWith("RmbgPS model")).ToList();
+            Assert.NotEmpty(modelThreads);
+            Assert.All(modelThreads, t => Assert.Equal(0, Nice(Path.Combine(t, "stat"))));
         }
-        using var single = new OrderedPipeline<bool>(1, CancellationToken.None);
-        single.Submit(_ => BatchThread.IsCurrent); // one at a time: the item may use every core
-        Assert.False(single.TakeOldest().Result);
+        Assert.False(BatchThread.IsCurrent);
+        Assert.Equal(0, Nice());
     }
+
+    /// <summary>A thread's niceness: field 19 of its stat line (0 off Linux).</summary>
+    private static int Nice(string stat = "/proc/thread-self/stat") =>
+        OperatingSystem.IsLinux() ? int.Parse(File.ReadAllText(stat).Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[16]) : 0;
 
     private static void InterlockedMax(ref int target, int value)
     {
@@ -148,5 +174,16 @@ public sealed class PipelineTests
         while (value > (seen = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
         {
         }
+    }
+}
+
+internal static class PipelineTestExtensions
+{
+    /// <summary>Releases the first item and takes both, in order.</summary>
+    public static (T First, T Second) TakeOldestAfter<T>(this OrderedPipeline<T> pipeline, ManualResetEventSlim release)
+    {
+        release.Set();
+        var first = pipeline.TakeOldest().Result;
+        return (first, pipeline.TakeOldest().Result);
     }
 }

@@ -123,4 +123,16 @@ public sealed class BatchTests : IDisposable
         var again = pwsh.Run("Set-RmbgDevice -ThreadCount 1; Get-ImageMask -LiteralPath $args[0] -Model $args[1] -Verbose; Set-RmbgDevice -ThreadCount 0", image, model);
         Assert.Contains(again.Verbose, v => v.StartsWith("Loaded model") && v.Contains("cached optimised graph"));
     }
+
+    [Fact]
+    public void Two_inputs_with_one_base_name_give_one_mask_and_an_error_for_the_second_whatever_finishes_first()
+    {
+        var other = Dir("other");
+        Directory.CreateDirectory(other);
+        File.Copy(Path.Combine(photos, "b.png"), Path.Combine(other, "a-large.png")); // small, so it would finish first
+        var r = pwsh.Run("Get-ImageMask -LiteralPath $args[0], $args[1] -OutputPath $args[2] -Model $args[3] -ThrottleLimit 2",
+            Path.Combine(photos, "a-large.png"), Path.Combine(other, "a-large.png"), Dir("masks"), model);
+        Assert.Equal(Path.Combine(photos, "a-large.png"), (string)Assert.Single(r.Output).Properties["Path"].Value);
+        Assert.Equal("OutputExists", Assert.Single(r.Errors).FullyQualifiedErrorId.Split(',')[0]);
+    }
 }

@@ -12,21 +12,18 @@ namespace RmbgPS.Engine.Inference;
 internal sealed class ModelRunner : IDisposable
 {
     private readonly BlockingCollection<Request> queue = new();
-    private readonly Lazy<Thread> thread;
 
+    /// <summary>
+    /// Starts the model thread now, on the thread that loads the session: on Linux a new thread inherits its
+    /// creator's scheduling, and one started by an idle-priority batch worker could never be raised again.
+    /// </summary>
     public ModelRunner(string name) =>
-        thread = new Lazy<Thread>(() =>
-        {
-            var started = new Thread(Loop) { IsBackground = true, Name = $"RmbgPS model {name}" };
-            started.Start();
-            return started;
-        }, LazyThreadSafetyMode.ExecutionAndPublication);
+        new Thread(Loop) { IsBackground = true, Name = $"RmbgPS model {name}" }.Start();
 
     /// <summary>Runs the work on the model thread after the requests before it; cancellation skips it while it waits.</summary>
     public void Run(Action work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        _ = thread.Value;
         var request = new Request(work, cancellationToken);
         queue.Add(request, CancellationToken.None);
         request.Done.Task.GetAwaiter().GetResult();

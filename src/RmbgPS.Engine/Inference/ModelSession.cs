@@ -78,10 +78,10 @@ public sealed class ModelSession
         OutputName = ChooseOutput(facts, descriptor);
         inputNames = [InputName];
         outputNames = [OutputName];
-        runner = new ModelRunner(ModelName);
         var output = session.OutputMetadata[OutputName];
         outputType = output.ElementDataType;
         fixedOutputShape = FixedShape(output.Dimensions);
+        runner = new ModelRunner(ModelName); // last: nothing after it can fail and strand its thread
         LoadTime = clock.Elapsed;
     }
 
@@ -190,7 +190,20 @@ public sealed class ModelSession
         return created;
     }
 
-    internal void Return(TensorBuffers buffers) => pool.Add(buffers);
+    /// <summary>Keeps a few sets for the next images; more (after a batch with a high -ThrottleLimit) are freed.</summary>
+    internal void Return(TensorBuffers buffers)
+    {
+        if (pool.Count < PooledBufferSets)
+        {
+            pool.Add(buffers);
+            return;
+        }
+        lock (allBuffers)
+            allBuffers.Remove(buffers);
+        buffers.Dispose();
+    }
+
+    private const int PooledBufferSets = 4;
 
     private ProbabilityPlane ReadOutput(OrtValue output, TensorBuffers buffers)
     {

@@ -3,10 +3,11 @@ using System.Runtime.InteropServices;
 namespace RmbgPS.Engine.Pipeline;
 
 /// <summary>
-/// Marks a pipelined batch's worker threads. They run below normal priority, so the model's threads get
-/// the cores whenever they want them and the workers fill the gaps; and their loops over image rows run
-/// inline rather than on the thread pool, whose threads would run at normal priority and compete with the
-/// model again. Measured on 2 cores: see the README's throughput section.
+/// Marks a pipelined batch's worker threads. They run below normal priority (nice 10), so the model's threads
+/// mostly get the cores when they want them; and their loops over image rows run inline rather than on the
+/// thread pool, whose threads would run at normal priority and compete with the model again. SCHED_IDLE was
+/// 3% faster on an otherwise idle machine, but next to any other busy process it starves the workers and the
+/// batch (and Ctrl+C) stall; nice 10 still gets them a tenth of a contended core.
 /// </summary>
 public static class BatchThread
 {
@@ -23,14 +24,7 @@ public static class BatchThread
         try
         {
             if (OperatingSystem.IsLinux())
-            {
-                // SCHED_IDLE: the thread runs only on a core nobody else wants, and a model thread waking up
-                // takes the core back at once (a merely niced thread keeps it for a scheduler slice, and the
-                // model wakes hundreds of times per run). Allowed without privileges; niceness if it is refused.
-                var none = 0;
-                if (sched_setscheduler(gettid(), SchedIdle, ref none) != 0)
-                    _ = setpriority(0, gettid(), 19);
-            }
+                _ = setpriority(0, gettid(), 10); // per thread on Linux; raising niceness needs no privilege
             else
                 Thread.CurrentThread.Priority = ThreadPriority.BelowNormal;
         }
@@ -40,13 +34,9 @@ public static class BatchThread
         }
     }
 
-    private const int SchedIdle = 5;
-
     [DllImport("libc", SetLastError = true)]
     private static extern int setpriority(int which, int who, int priority);
 
-    [DllImport("libc", SetLastError = true)]
-    private static extern int sched_setscheduler(int pid, int policy, ref int schedParam);
 
     [DllImport("libc")]
     private static extern int gettid();

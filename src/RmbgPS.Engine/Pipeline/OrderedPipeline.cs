@@ -30,7 +30,8 @@ public sealed class OrderedPipeline<T> : IDisposable
         var token = cancellation.Token;
         // A thread of its own (LongRunning): items block on the model's gate for seconds, and pool threads
         // held that way would starve the pool the image stages' parallel loops run on.
-        var background = Limit > 1; // one at a time, the item is all there is: it may use every core
+        // Alone in flight (one at a time, a single image, the first of a batch), an item may use every core.
+        var background = inFlight.Count > 0;
         inFlight.Enqueue(Task.Factory.StartNew(() =>
         {
             if (background)

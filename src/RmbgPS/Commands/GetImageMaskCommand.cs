@@ -13,6 +13,7 @@ public sealed class GetImageMaskCommand : ImageCommandBase
 {
     public const string OutputSuffix = ".mask.png";
 
+    private readonly HashSet<string> writtenThisRun = new(OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
     private string? outputFolder;
 
     /// <summary>A folder to write each mask to as &lt;name&gt;.mask.png (8-bit grayscale); created when missing.</summary>
@@ -40,6 +41,10 @@ public sealed class GetImageMaskCommand : ImageCommandBase
             maskPath = System.IO.Path.Combine(outputFolder, System.IO.Path.GetFileNameWithoutExtension(path) + OutputSuffix);
             if (!ShouldProcess(path, $"Compute mask, write '{maskPath}'"))
                 return null;
+            // Checked here, before the images in flight have written theirs: two inputs with one base name would race.
+            if (!writtenThisRun.Add(maskPath))
+                throw new ImageException(ImageErrorKind.OutputExists, maskPath,
+                    $"'{maskPath}' was already written for another input of this run with the same base name as '{path}'. Write them into different -OutputPath folders.");
             if (!Force && File.Exists(maskPath))
                 throw ImageException.OutputExists(maskPath);
             EnsureFolder(outputFolder);

@@ -129,7 +129,7 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
                 {
                     return work(token);
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
                 {
                     return () => WriteFileError(file, e); // one file's failure is that file's error, written in order
                 }
