@@ -132,4 +132,28 @@ public sealed class InferenceTuningTests : IDisposable
         models.Remove(listed);
         Assert.Empty(CacheEntries());
     }
+
+    [Fact]
+    public void A_cache_folder_that_cannot_be_written_only_costs_the_cache()
+    {
+        Directory.CreateDirectory(store);
+        File.WriteAllText(CacheFolder, "a file where the folder should be"); // fails even for root, unlike permissions
+        var model = SyntheticModels.Write(folder, "isnet", SyntheticModels.IsnetRed(256));
+        var session = Open(model);
+        Assert.Contains("not writable", session.GraphSource);
+        Assert.Equal(255, Mask(session).Max());
+    }
+
+    [Fact]
+    public void Temporary_files_a_killed_process_left_for_a_day_are_swept_and_fresh_ones_kept()
+    {
+        Directory.CreateDirectory(CacheFolder);
+        var (old, fresh) = (Path.Combine(CacheFolder, ".old.tmp"), Path.Combine(CacheFolder, ".fresh.tmp"));
+        File.WriteAllText(old, "");
+        File.WriteAllText(fresh, ""); // another process may be saving right now
+        File.SetLastWriteTimeUtc(old, DateTime.UtcNow.AddDays(-2));
+        Open(SyntheticModels.Write(folder, "isnet", SyntheticModels.IsnetRed(256)));
+        Assert.False(File.Exists(old));
+        Assert.True(File.Exists(fresh));
+    }
 }

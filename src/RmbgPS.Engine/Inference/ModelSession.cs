@@ -273,13 +273,12 @@ public sealed class ModelSession
             }
         }
 
-        string temp;
-        try
+        if (Unsavable.ContainsKey(modelPath))
         {
-            Directory.CreateDirectory(cache.Folder);
-            temp = Path.Combine(cache.Folder, $".{Guid.NewGuid():N}.tmp");
+            using var plain = createOptions();
+            return (ModelProbe.Open(modelPath, plain), "optimised at load (its graph could not be saved earlier in this process)");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        if (cache.ReserveTemporary() is not { } temp)
         {
             using var plain = createOptions();
             return (ModelProbe.Open(modelPath, plain), $"optimised at load (the graph cache '{cache.Folder}' is not writable)");
@@ -295,8 +294,10 @@ public sealed class ModelSession
             }
             catch (OnnxRuntimeException)
             {
-                // Either the model is bad (the plain open below reports it) or the graph could not be saved.
+                // Either the model is bad (the plain open below reports it) or the graph could not be saved (a
+                // model over 2 GB): not tried again in this process, since each try costs a whole optimisation.
                 OptimizedGraphCache.TryDelete(temp);
+                Unsavable[modelPath] = true;
                 using var plain = createOptions();
                 return (ModelProbe.Open(modelPath, plain), "optimised at load");
             }
@@ -313,6 +314,8 @@ public sealed class ModelSession
             return (session, "optimised at load (saving it to the graph cache failed)");
         }
     }
+
+    private static readonly ConcurrentDictionary<string, bool> Unsavable = new();
 
     private static string ChooseOutput(ModelFacts facts, ModelDescriptor? descriptor)
     {

@@ -29,8 +29,33 @@ public sealed class OptimizedGraphCache(string folder)
     {
         var file = new FileInfo(modelPath);
         var state = string.Join("|", file.Length, file.LastWriteTimeUtc.Ticks, OrtEnv.Instance().GetVersionString(), device,
-            RuntimeInformation.ProcessArchitecture, Environment.MachineName, CpuName());
+            RuntimeInformation.ProcessArchitecture, Environment.MachineName, CpuName(), VectorFeatures());
         return Path.Combine(Folder, $"{PathKey(modelPath)}-{Key(state)}.onnx");
+    }
+
+    /// <summary>
+    /// A new temporary file in the cache folder for ONNX Runtime to save into, or null when the folder cannot be
+    /// written (checked with a real file: a read-only folder would otherwise make ORT fail after optimising).
+    /// Temporary files that a killed process left behind for a day are deleted on the way.
+    /// </summary>
+    public string? ReserveTemporary()
+    {
+        try
+        {
+            Directory.CreateDirectory(Folder);
+            foreach (var stale in Directory.EnumerateFiles(Folder, ".*.tmp"))
+                if (File.GetLastWriteTimeUtc(stale) < DateTime.UtcNow.AddDays(-1))
+                    TryDelete(stale);
+            var temp = Path.Combine(Folder, $".{Guid.NewGuid():N}.tmp");
+            using (new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            {
+            }
+            return temp;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Deletes the entries of other states of the same model file (a replaced or re-installed model).</summary>
@@ -63,6 +88,11 @@ public sealed class OptimizedGraphCache(string folder)
     }
 
     private static string Key(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0, 8).ToLowerInvariant();
+
+    /// <summary>The vector instruction sets the optimised kernels and layouts may depend on (a VM can mask some).</summary>
+    private static string VectorFeatures() => string.Join(",",
+        System.Runtime.Intrinsics.X86.Avx512F.IsSupported, System.Runtime.Intrinsics.X86.Avx2.IsSupported,
+        System.Runtime.Intrinsics.X86.Fma.IsSupported, System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported);
 
     /// <summary>The CPU's model name where the OS tells it cheaply; the architecture alone elsewhere.</summary>
     private static string CpuName()
