@@ -24,7 +24,7 @@ internal static class Report
         var modelSize = new FileInfo(options.Model).Length;
 
         Console.WriteLine("# RmbgPS benchmark");
-        Console.WriteLine($"machine: {CpuName()}, {Environment.ProcessorCount} logical / {CpuTopology.PhysicalCores} physical cores, " +
+        Console.WriteLine($"machine: {CpuTopology.CpuName}, {Environment.ProcessorCount} logical / {CpuTopology.PhysicalCores} physical cores, " +
                           $"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1073741824.0:0} GB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, ORT {OrtEnv.Instance().GetVersionString()}");
         Console.WriteLine($"model: {options.Model} ({modelSize / 1048576.0:0} MB)");
         Console.WriteLine();
@@ -172,12 +172,5 @@ internal static class Report
         foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(line, "(\\w+)=(\"[^\"]*\"|\\S+)"))
             values[m.Groups[1].Value] = m.Groups[2].Value.Trim('"');
         return values;
-    }
-
-    private static string CpuName()
-    {
-        if (OperatingSystem.IsLinux() && File.Exists("/proc/cpuinfo"))
-            return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
-        return Environment.GetEnvironmentVariable("PROCESSOR_IDENTIFIER") ?? RuntimeInformation.ProcessArchitecture.ToString();
     }
 }

@@ -9,9 +9,27 @@ namespace RmbgPS.Engine.Inference;
 public static class CpuTopology
 {
     private static readonly Lazy<int> physicalCores = new(Detect);
+    private static readonly Lazy<string> cpuName = new(ReadCpuName);
 
     /// <summary>Physical cores this process may use; the logical count where the platform does not say.</summary>
     public static int PhysicalCores => physicalCores.Value;
+
+    /// <summary>The CPU's model name where the OS tells it cheaply (Linux, Windows); the architecture elsewhere.</summary>
+    public static string CpuName => cpuName.Value;
+
+    private static string ReadCpuName()
+    {
+        try
+        {
+            if (OperatingSystem.IsLinux() && File.Exists("/proc/cpuinfo")
+                && File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal)) is { } line)
+                return line.Split(':', 2)[1].Trim();
+        }
+        catch (IOException)
+        {
+        }
+        return Environment.GetEnvironmentVariable("PROCESSOR_IDENTIFIER") ?? RuntimeInformation.ProcessArchitecture.ToString();
+    }
 
     private static int Detect()
     {

@@ -138,7 +138,6 @@ public sealed class ModelSession
         runner.Run(() =>
         {
             var started = Stopwatch.GetTimestamp();
-            using var _ = new Finally(() => RecordRun(Stopwatch.GetElapsedTime(started)));
             using var runOptions = new RunOptions();
             using var cancel = cancellationToken.Register(() => runOptions.Terminate = true);
             try
@@ -158,6 +157,11 @@ public sealed class ModelSession
             {
                 throw new OperationCanceledException(cancellationToken);
             }
+            finally
+            {
+                Interlocked.Increment(ref runs);
+                Interlocked.Add(ref runTicks, Stopwatch.GetElapsedTime(started).Ticks);
+            }
         }, cancellationToken);
         return plane!;
     }
@@ -167,17 +171,6 @@ public sealed class ModelSession
 
     /// <summary>How many model runs this session has done, and their total time: in a batch, how busy the model was.</summary>
     public (long Count, TimeSpan Total) RunStatistics => (Interlocked.Read(ref runs), TimeSpan.FromTicks(Interlocked.Read(ref runTicks)));
-
-    private void RecordRun(TimeSpan elapsed)
-    {
-        Interlocked.Increment(ref runs);
-        Interlocked.Add(ref runTicks, elapsed.Ticks);
-    }
-
-    private readonly struct Finally(Action action) : IDisposable
-    {
-        public void Dispose() => action();
-    }
 
     private TensorBuffers RentBuffers()
     {
@@ -253,11 +246,14 @@ public sealed class ModelSession
     /// </summary>
     private static (InferenceSession, string) OpenSession(string modelPath, DeviceSettings settings, ExecutionDevice device, Func<SessionOptions> createOptions)
     {
-        if (!settings.CacheOptimizedGraph || !OptimizedGraphCache.Supports(device))
+        (InferenceSession, string) Uncached(string why)
         {
             using var plain = createOptions();
-            return (ModelProbe.Open(modelPath, plain), "optimised at load");
+            return (ModelProbe.Open(modelPath, plain), why);
         }
+
+        if (!settings.CacheOptimizedGraph || !OptimizedGraphCache.Supports(device))
+            return Uncached("optimised at load");
         var cache = OptimizedGraphCache.Default;
         var entry = cache.EntryFor(modelPath, device);
         if (File.Exists(entry))
@@ -274,15 +270,9 @@ public sealed class ModelSession
         }
 
         if (Unsavable.ContainsKey(modelPath))
-        {
-            using var plain = createOptions();
-            return (ModelProbe.Open(modelPath, plain), "optimised at load (its graph could not be saved earlier in this process)");
-        }
+            return Uncached("optimised at load (its graph could not be saved earlier in this process)");
         if (cache.ReserveTemporary() is not { } temp)
-        {
-            using var plain = createOptions();
-            return (ModelProbe.Open(modelPath, plain), $"optimised at load (the graph cache '{cache.Folder}' is not writable)");
-        }
+            return Uncached($"optimised at load (the graph cache '{cache.Folder}' is not writable)");
 
         InferenceSession session;
         using (var saving = createOptions())
@@ -298,8 +288,7 @@ public sealed class ModelSession
                 // model over 2 GB): not tried again in this process, since each try costs a whole optimisation.
                 OptimizedGraphCache.TryDelete(temp);
                 Unsavable[modelPath] = true;
-                using var plain = createOptions();
-                return (ModelProbe.Open(modelPath, plain), "optimised at load");
+                return Uncached("optimised at load");
             }
         }
         try

@@ -29,7 +29,7 @@ public sealed class OptimizedGraphCache(string folder)
     {
         var file = new FileInfo(modelPath);
         var state = string.Join("|", file.Length, file.LastWriteTimeUtc.Ticks, OrtEnv.Instance().GetVersionString(), device,
-            RuntimeInformation.ProcessArchitecture, Environment.MachineName, CpuName(), VectorFeatures());
+            RuntimeInformation.ProcessArchitecture, Environment.MachineName, CpuTopology.CpuName, VectorFeatures());
         return Path.Combine(Folder, $"{PathKey(modelPath)}-{Key(state)}.onnx");
     }
 
@@ -93,19 +93,4 @@ public sealed class OptimizedGraphCache(string folder)
     private static string VectorFeatures() => string.Join(",",
         System.Runtime.Intrinsics.X86.Avx512F.IsSupported, System.Runtime.Intrinsics.X86.Avx2.IsSupported,
         System.Runtime.Intrinsics.X86.Fma.IsSupported, System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported);
-
-    /// <summary>The CPU's model name where the OS tells it cheaply; the architecture alone elsewhere.</summary>
-    private static string CpuName()
-    {
-        try
-        {
-            if (OperatingSystem.IsLinux() && File.Exists("/proc/cpuinfo"))
-                return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal)) ?? "";
-            return Environment.GetEnvironmentVariable("PROCESSOR_IDENTIFIER") ?? "";
-        }
-        catch (IOException)
-        {
-            return "";
-        }
-    }
 }

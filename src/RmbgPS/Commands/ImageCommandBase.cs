@@ -175,7 +175,7 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
             return;
         }
         // Anything else that fails on one file (the runtime on an odd image, memory) stays that file's error.
-        WriteError(ErrorRecords.Create(new IOException($"Processing '{file}' failed: {e.Message}", e), "ProcessingFailed", ErrorCategory.NotSpecified, file));
+        WriteError(ErrorRecords.Create(new IOException($"Processing '{file}' failed: {e.Message} The rest of the batch went on. If the file opens in other programs, run it alone with -Verbose and report the output.", e), "ProcessingFailed", ErrorCategory.NotSpecified, file));
     }
 
     private void ReportProgress(string current)
