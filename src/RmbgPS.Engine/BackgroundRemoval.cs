@@ -59,8 +59,11 @@ public static class BackgroundRemoval
         var warnings = new List<string>(image.Warnings);
         if (output.Crop && mask.VisibleBounds is null)
             warnings.Add($"No subject was found in '{input}', so it was not cropped.");
-        var (outputWidth, outputHeight) = Cutout.OutputSize(image.Width, image.Height, mask.VisibleBounds, output);
-        CheckOutputSize(input, outputWidth, outputHeight, output, maxPixels);
+        if (output.Crop) // uncropped, its size was checked before the model
+        {
+            var (outputWidth, outputHeight) = Cutout.OutputSize(image.Width, image.Height, mask.VisibleBounds, output);
+            CheckOutputSize(input, outputWidth, outputHeight, output, maxPixels);
+        }
         var result = Cutout.Compose(image, mask, output);
         cancellationToken.ThrowIfCancellationRequested();
         AtomicFile.Write(destination, overwrite, stream => ImageEncoder.Write(stream, result, output.Format, output.Quality), cancellationToken);

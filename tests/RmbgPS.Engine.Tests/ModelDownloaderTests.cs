@@ -166,6 +166,7 @@ public sealed class ModelDownloaderTests : IDisposable
         var e = Fails(server, new DownloadOptions { Timeout = TimeSpan.FromMilliseconds(500), MaxRetries = 1, RetryDelay = TimeSpan.Zero });
         Assert.Equal(DownloadErrorKind.TimedOut, e.Kind);
         Assert.Contains("-TimeoutSec", e.Message);
+        Assert.Contains("Gave up after 2 attempts. Run the same command again (the download resumes", e.Message); // what to do once retries are spent
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
         Assert.Equal(2, server.Requests.Count);
         AssertNothingInstalled(partialExpected: true);

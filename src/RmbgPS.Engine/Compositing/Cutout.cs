@@ -8,38 +8,30 @@ namespace RmbgPS.Engine.Compositing;
 public static class Cutout
 {
     /// <summary>
-    /// A new image with the source's colours and alpha = source alpha x mask: a pixel that was
+    /// The image's own buffer becomes the cut-out: alpha = source alpha x mask, so a pixel that was
     /// transparent stays transparent whatever the model says.
     /// </summary>
-    public static RgbaImage Apply(RgbaImage image, AlphaMask mask) => Apply(image, mask, inPlace: false);
-
-    /// <summary>With <paramref name="inPlace"/>, the image's own buffer becomes the cut-out (no second picture-sized buffer).</summary>
-    private static RgbaImage Apply(RgbaImage image, AlphaMask mask, bool inPlace)
+    private static RgbaImage ApplyInPlace(RgbaImage image, AlphaMask mask)
     {
         if (image.Width != mask.Width || image.Height != mask.Height)
             throw new ArgumentException($"The mask is {mask.Width}x{mask.Height} but the image is {image.Width}x{image.Height}.");
-        var source = image.Pixels;
-        var alpha = mask.Values;
-        var result = inPlace ? source : new byte[source.Length];
+        var (pixels, alpha, width) = (image.Pixels, mask.Values, image.Width);
         var keepSourceAlpha = image.HasTransparency;
         Resampler.ForEachRowBlock(image.Height, (y0, y1) =>
         {
-            var width = image.Width;
             for (var y = y0; y < y1; y++)
             {
-                var src = source.AsSpan(y * width * 4, width * 4);
-                var dst = result.AsSpan(y * width * 4, width * 4);
+                var row = pixels.AsSpan(y * width * 4, width * 4);
                 var m = alpha.AsSpan(y * width, width);
-                if (!inPlace)
-                    src.CopyTo(dst);
-                for (var x = 0; x < width; x++)
-                {
-                    var a = m[x];
-                    dst[x * 4 + 3] = keepSourceAlpha ? (byte)((src[x * 4 + 3] * a + 127) / 255) : a;
-                }
+                if (keepSourceAlpha)
+                    for (var x = 0; x < width; x++)
+                        row[x * 4 + 3] = (byte)((row[x * 4 + 3] * m[x] + 127) / 255);
+                else
+                    for (var x = 0; x < width; x++)
+                        row[x * 4 + 3] = m[x];
             }
         });
-        return new RgbaImage(image.Width, image.Height, result, hasTransparency: true);
+        return new RgbaImage(image.Width, image.Height, pixels, hasTransparency: true);
     }
 
     /// <summary>The size <see cref="Compose"/> will produce for this mask (checked against format limits before any work).</summary>
@@ -52,7 +44,7 @@ public static class Cutout
     /// </summary>
     public static RgbaImage Compose(RgbaImage image, AlphaMask mask, CutoutOptions options)
     {
-        var cut = Apply(image, mask, inPlace: true);
+        var cut = ApplyInPlace(image, mask);
         if (options.RefineForeground)
             ForegroundEstimator.Refine(cut.Pixels, cut.Width, cut.Height);
         if (options.Crop && mask.VisibleBounds is { } bounds)
@@ -60,9 +52,9 @@ public static class Cutout
         // A picture first, then the colour under whatever the picture leaves transparent.
         if (options.BackgroundImage is { } picture)
             cut = Backgrounds.OverImage(cut, picture);
-        if (options.BackgroundColor is { } colour)
+        if (options.BackgroundColor is { } colour && cut.HasTransparency) // an opaque picture left nothing to show it
             cut = Backgrounds.OverColour(cut, colour);
-        if (!options.HasOpaqueBackground)
+        if (options.BackgroundImage is null && options.BackgroundColor is null) // "over" already clears what stays fully clear
             ClearHiddenColour(cut.Pixels);
         return cut;
     }

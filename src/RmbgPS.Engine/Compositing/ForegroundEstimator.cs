@@ -73,16 +73,20 @@ public static class ForegroundEstimator
         var rows = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(rgba.AsSpan());
         for (var y = from; y < to; y++)
         {
+            // Only the columns outside the box found so far can widen it: each row stops at its first hit from each side.
             var row = rows.Slice(y * width, width);
-            for (var x = 0; x < width; x++)
-            {
-                var a = row[x] >> 24;
-                if (a is > 0 and < 255)
+            for (var x = 0; x < first; x++)
+                if (row[x] >> 24 is > 0 and < 255)
                 {
-                    first = Math.Min(first, x);
-                    last = Math.Max(last, x);
+                    first = x;
+                    break;
                 }
-            }
+            for (var x = width - 1; x > last; x--)
+                if (row[x] >> 24 is > 0 and < 255)
+                {
+                    last = x;
+                    break;
+                }
         }
         return last < 0 ? null : (first, last);
     }

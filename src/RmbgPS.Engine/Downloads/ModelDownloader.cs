@@ -50,7 +50,7 @@ public static class ModelDownloader
 
         var state = ReadState(statePath);
         if (state is null || state.Url != url)
-            DeleteQuietly(partial);
+            Imaging.AtomicFile.TryDelete(partial);
         else if (File.Exists(partial))
             observer.Message($"Found {new FileInfo(partial).Length:N0} bytes of an earlier download of '{url}'; resuming.");
 
@@ -68,6 +68,13 @@ public static class ModelDownloader
                 observer.Message($"{e.Message} Retrying in {delay.TotalSeconds:0.#} s (attempt {attempt + 2} of {options.MaxRetries + 1}).");
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             }
+            catch (DownloadException e) when (e.Transient)
+            {
+                // Out of retries: every transient failure gets the same way on, whichever step it came from.
+                throw new DownloadException(e.Kind, e.Url,
+                    $"{e.Message} Gave up after {options.MaxRetries + 1} attempts. Run the same command again (the download resumes where it stopped), or raise -MaximumRetryCount or -TimeoutSec.",
+                    e.InnerException);
+            }
         }
 
         var size = new FileInfo(partial).Length;
@@ -79,7 +86,7 @@ public static class ModelDownloader
         if (request.Sha256 is { } pinned && !pinned.Equals(sha, StringComparison.OrdinalIgnoreCase))
             throw Discard(partial, statePath, new DownloadException(DownloadErrorKind.ChecksumMismatch, url,
                 $"The file from '{url}' is damaged or not the expected one: its SHA-256 is {sha}, expected {pinned.ToLowerInvariant()}. It was deleted. Try again; if it keeps failing, the source (or a proxy) serves another file."));
-        DeleteQuietly(statePath);
+        Imaging.AtomicFile.TryDelete(statePath);
         return new DownloadResult(partial, size, sha, resumed);
     }
 
@@ -103,12 +110,12 @@ public static class ModelDownloader
                 observer.Message($"Resuming '{url}' at byte {existing:N0}.");
                 break;
             case HttpStatusCode.PartialContent:
-                DeleteQuietly(partial); // a range we did not ask for: trust nothing of it
+                Imaging.AtomicFile.TryDelete(partial); // a range we did not ask for: trust nothing of it
                 throw new DownloadException(DownloadErrorKind.ServerError, url, $"'{url}' answered with another byte range than asked for; starting over.", transient: true);
             case HttpStatusCode.RequestedRangeNotSatisfiable when existing > 0:
                 if (response.Content.Headers.ContentRange?.Length == existing)
                     return true; // the earlier attempt had already received everything
-                DeleteQuietly(partial);
+                Imaging.AtomicFile.TryDelete(partial);
                 throw new DownloadException(DownloadErrorKind.ServerError, url, $"The server refused to resume '{url}'; starting over.", transient: true);
             case HttpStatusCode.OK:
                 if (existing > 0)
@@ -305,7 +312,7 @@ public static class ModelDownloader
         // ENOSPC on Unix; ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows.
         if (e is IOException && (e.HResult is 28 || (e.HResult & 0xFFFF) is 0x70 or 0x27))
         {
-            DeleteQuietly(partial);
+            Imaging.AtomicFile.TryDelete(partial);
             return new DownloadException(DownloadErrorKind.DiskFull, url,
                 $"The disk filled up while downloading '{url}' to '{partial}' (deleted). Free some space, or set $env:RMBG_MODEL_HOME to a folder on a larger disk.", e);
         }
@@ -335,13 +342,8 @@ public static class ModelDownloader
 
     private static DownloadException Discard(string partial, string statePath, DownloadException error)
     {
-        DeleteQuietly(partial);
-        DeleteQuietly(statePath);
+        Imaging.AtomicFile.TryDelete(partial);
+        Imaging.AtomicFile.TryDelete(statePath);
         return error;
-    }
-
-    internal static void DeleteQuietly(string path)
-    {
-        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

@@ -37,7 +37,8 @@ public static class AtomicFile
         }
     }
 
-    private static void TryDelete(string path)
+    /// <summary>Deletes a file if it can; a file left behind is only untidy.</summary>
+    internal static void TryDelete(string path)
     {
         try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }

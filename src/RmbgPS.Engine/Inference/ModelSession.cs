@@ -265,7 +265,7 @@ public sealed class ModelSession
             }
             catch (OnnxRuntimeException)
             {
-                OptimizedGraphCache.TryDelete(entry); // damaged (or from another ORT build): made again below
+                AtomicFile.TryDelete(entry); // damaged (or from another ORT build): made again below
             }
         }
 
@@ -286,7 +286,7 @@ public sealed class ModelSession
             {
                 // Either the model is bad (the plain open below reports it) or the graph could not be saved (a
                 // model over 2 GB): not tried again in this process, since each try costs a whole optimisation.
-                OptimizedGraphCache.TryDelete(temp);
+                AtomicFile.TryDelete(temp);
                 Unsavable[modelPath] = true;
                 return Uncached("optimised at load");
             }
@@ -299,7 +299,7 @@ public sealed class ModelSession
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            OptimizedGraphCache.TryDelete(temp);
+            AtomicFile.TryDelete(temp);
             return (session, "optimised at load (saving it to the graph cache failed)");
         }
     }

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.ML.OnnxRuntime;
+using RmbgPS.Engine.Imaging;
 using RmbgPS.Engine.Models;
 
 namespace RmbgPS.Engine.Inference;
@@ -45,7 +46,7 @@ public sealed class OptimizedGraphCache(string folder)
             Directory.CreateDirectory(Folder);
             foreach (var stale in Directory.EnumerateFiles(Folder, ".*.tmp"))
                 if (File.GetLastWriteTimeUtc(stale) < DateTime.UtcNow.AddDays(-1))
-                    TryDelete(stale);
+                    AtomicFile.TryDelete(stale);
             var temp = Path.Combine(Folder, $".{Guid.NewGuid():N}.tmp");
             using (new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
             {
@@ -63,23 +64,18 @@ public sealed class OptimizedGraphCache(string folder)
     {
         foreach (var entry in EntriesOf(modelPath))
             if (!string.Equals(entry, keep, StringComparison.Ordinal))
-                TryDelete(entry);
+                AtomicFile.TryDelete(entry);
     }
 
     /// <summary>Deletes every entry of a model file (when it is uninstalled).</summary>
     public void Forget(string modelPath)
     {
         foreach (var entry in EntriesOf(modelPath))
-            TryDelete(entry);
+            AtomicFile.TryDelete(entry);
     }
 
     private IEnumerable<string> EntriesOf(string modelPath) =>
         Directory.Exists(Folder) ? Directory.EnumerateFiles(Folder, PathKey(modelPath) + "-*.onnx").ToList() : [];
-
-    internal static void TryDelete(string path)
-    {
-        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
 
     private static string PathKey(string modelPath)
     {

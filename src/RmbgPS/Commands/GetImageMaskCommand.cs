@@ -13,7 +13,6 @@ public sealed class GetImageMaskCommand : ImageCommandBase
 {
     public const string OutputSuffix = ".mask.png";
 
-    private readonly HashSet<string> writtenThisRun = new(OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
     private string? outputFolder;
 
     /// <summary>A folder to write each mask to as &lt;name&gt;.mask.png (8-bit grayscale); created when missing.</summary>
@@ -41,10 +40,7 @@ public sealed class GetImageMaskCommand : ImageCommandBase
             maskPath = System.IO.Path.Combine(outputFolder, System.IO.Path.GetFileNameWithoutExtension(path) + OutputSuffix);
             if (!ShouldProcess(path, $"Compute mask, write '{maskPath}'"))
                 return null;
-            // Checked here, before the images in flight have written theirs: two inputs with one base name would race.
-            if (!writtenThisRun.Add(maskPath))
-                throw new ImageException(ImageErrorKind.OutputExists, maskPath,
-                    $"'{maskPath}' was already written for another input of this run with the same base name as '{path}'. Write them into different -OutputPath folders.");
+            ClaimOutput(maskPath, path);
             if (!Force && File.Exists(maskPath))
                 throw ImageException.OutputExists(maskPath);
             EnsureFolder(outputFolder);
@@ -55,6 +51,7 @@ public sealed class GetImageMaskCommand : ImageCommandBase
         return token =>
         {
             var image = ImageDecoder.Decode(path, maxPixels);
+            token.ThrowIfCancellationRequested();
             var alpha = BackgroundRemoval.ComputeMask(session, image, maskOptions, token);
             if (maskPath is not null)
                 AtomicFile.Write(maskPath, force, alpha.WritePng, token);

@@ -22,6 +22,7 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
     private readonly CancellationTokenSource cancellation = new();
     private readonly Stopwatch batchClock = new();
     private readonly List<SessionLease> staleLeases = [];
+    private readonly HashSet<string> claimedOutputs = new(OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
     private SessionLease? lease;
     private OrderedPipeline<Action>? pipeline;
     private int done;
@@ -305,6 +306,17 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
             ThrowTerminatingError(ErrorRecords.Create(new IOException($"-OutputPath '{outputPath}' is a file; it must be a folder (created when missing)."),
                 "OutputPathIsFile", ErrorCategory.InvalidArgument, outputPath));
         return folder;
+    }
+
+    /// <summary>
+    /// Claims an output file for one input of this run, on the pipeline thread before any image in flight has
+    /// written its own: two inputs with one base name would otherwise race for the same file.
+    /// </summary>
+    protected void ClaimOutput(string output, string input, string? whyTaken = null)
+    {
+        if (!claimedOutputs.Add(output))
+            throw new ImageException(ImageErrorKind.OutputExists, output, whyTaken ??
+                $"'{output}' was already written for another input of this run with the same base name as '{input}'. Write them into different -OutputPath folders.");
     }
 
     /// <summary>What the decoder did to an input, for -Verbose: " (rotated 90° clockwise as its EXIF orientation says)".</summary>

@@ -18,7 +18,6 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
 {
     public const string OutputSuffix = ".nobg";
 
-    private readonly HashSet<string> writtenThisRun = new(OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
     private string? outputFolder;
     private string? outputFile;
     private string? backgroundPath;
@@ -78,10 +77,14 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
         BackgroundColor? colour = null;
         if (BackgroundColor is not null)
         {
-            if (!Engine.Compositing.BackgroundColor.TryParse(BackgroundColor, out var parsed))
-                Fail(new ArgumentException($"-BackgroundColor '{BackgroundColor}' is not a colour: use a name such as white, or #rgb, #rrggbb or #rrggbbaa (e.g. #00b140)."),
-                    "InvalidBackgroundColor", BackgroundColor);
-            colour = parsed;
+            try
+            {
+                colour = Engine.Compositing.BackgroundColor.Parse(BackgroundColor);
+            }
+            catch (FormatException e)
+            {
+                Fail(new ArgumentException($"-BackgroundColor: {e.Message}", e), "InvalidBackgroundColor", BackgroundColor);
+            }
         }
         BackgroundPicture? picture = null;
         if (BackgroundImage is not null)
@@ -124,10 +127,8 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
         if (backgroundPath is not null && string.Equals(System.IO.Path.GetFullPath(output), System.IO.Path.GetFullPath(backgroundPath),
                 OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase))
             throw new ImageException(ImageErrorKind.OutputIsInput, output, $"The output '{output}' would overwrite the -BackgroundImage. Choose another -OutputPath.");
-        if (!writtenThisRun.Add(output))
-            throw new ImageException(ImageErrorKind.OutputExists, output, outputFile is not null
-                ? $"-OutputPath '{output}' names one file, but more than one image came in ('{path}' is another). Give a folder as -OutputPath."
-                : $"'{output}' was already written for another input of this run with the same base name as '{path}'. Process them into different -OutputPath folders.");
+        ClaimOutput(output, path, outputFile is null ? null
+            : $"-OutputPath '{output}' names one file, but more than one image came in ('{path}' is another). Give a folder as -OutputPath.");
 
         EnsureFolder(System.IO.Path.GetDirectoryName(output)!);
         var session = Session;
@@ -156,7 +157,7 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
             {
                 outputFile = file;
                 if (Format is { } format && format != OutputFormats.FromExtension(file))
-                    Fail(new ArgumentException($"-Format {format} does not match the extension of -OutputPath '{OutputPath}'."), "FormatMismatch", OutputPath);
+                    Fail(new ArgumentException($"-Format {format} does not match the extension of -OutputPath '{OutputPath}'. Leave out -Format, or end the file name in {OutputFormats.Extension(format)}."), "FormatMismatch", OutputPath);
                 return;
             }
         }

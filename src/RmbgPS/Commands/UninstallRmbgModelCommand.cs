@@ -79,12 +79,12 @@ public sealed class UninstallRmbgModelCommand : PSCmdlet
         RmbgEngine.Shared.Unload(model.Path);
         try
         {
-            var wasDefault = store.DefaultModel is { } current && ModelReference.TryParse(current, out var reference) && store.Find(reference)?.Path == model.Path;
             store.Remove(model);
-            if (wasDefault)
+            // A default that still finds an installed model (a bare name with another variant left) stays.
+            if (store.DefaultModel is { } current && ModelReference.TryParse(current, out var reference) && store.Find(reference) is null)
             {
                 store.DefaultModel = null;
-                WriteWarning($"{model} was the default model; there is no default now. Choose one with Set-RmbgDefaultModel.");
+                WriteWarning($"{model} was the default model ({current}); there is no default now. Choose one with Set-RmbgDefaultModel.");
             }
             WriteVerbose($"Uninstalled {model}: deleted '{model.Path}' and its descriptor.");
         }

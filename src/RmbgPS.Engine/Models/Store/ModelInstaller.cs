@@ -58,7 +58,7 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
         Uri url;
         if (string.IsNullOrWhiteSpace(source))
         {
-            if (!Uri.TryCreate(huggingFaceEndpoint, UriKind.Absolute, out _))
+            if (CatalogEntry.IsHuggingFaceHosted(chosen) && !Uri.TryCreate(huggingFaceEndpoint, UriKind.Absolute, out _))
                 throw new DownloadException(DownloadErrorKind.InvalidSource, huggingFaceEndpoint,
                     $"$env:{ModelCatalog.HuggingFaceEndpointVariable} '{huggingFaceEndpoint}' is not an absolute URL; set it like https://hf-mirror.example or remove it.");
             url = entry.ResolveUrl(chosen, huggingFaceEndpoint);
@@ -151,7 +151,7 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
         }
         catch
         {
-            ModelDownloader.DeleteQuietly(partial);
+            Imaging.AtomicFile.TryDelete(partial);
             store.RemoveFolderIfEmpty(folder);
             throw;
         }
@@ -212,7 +212,7 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
         catch (InvalidDataException e)
         {
             if (deleteOnFailure)
-                ModelDownloader.DeleteQuietly(path);
+                Imaging.AtomicFile.TryDelete(path);
             throw new ModelInstallException(InstallErrorKind.NotAModel, what,
                 $"'{what}' is not a model ONNX Runtime can load ({e.InnerException?.Message ?? e.Message}).{(deleteOnFailure ? " The download was deleted." : "")}", e);
         }
@@ -244,7 +244,7 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
         }
         catch
         {
-            ModelDownloader.DeleteQuietly(partial);
+            Imaging.AtomicFile.TryDelete(partial);
             throw;
         }
     }
@@ -265,12 +265,13 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
         }
         catch
         {
-            ModelDownloader.DeleteQuietly(partial);
-            ModelDownloader.DeleteQuietly(staged);
+            Imaging.AtomicFile.TryDelete(partial);
+            Imaging.AtomicFile.TryDelete(staged);
             store.RemoveFolderIfEmpty(Path.GetDirectoryName(destination)!);
             throw;
         }
-        return store.Find(new ModelReference(descriptor.Name!, descriptor.Variant))!;
+        return new InstalledModel(descriptor.Name!, descriptor.Variant!, destination, new FileInfo(destination).Length,
+            descriptor.Installed?.UtcDateTime ?? DateTime.UtcNow, descriptor);
     }
 
 }
