@@ -74,4 +74,66 @@ public class ResamplerTests
         Resampler.ToBytes([-0.5f, 1.5f, 0.5f, 0f], bytes);
         Assert.Equal(new byte[] { 0, 255, 128, 0 }, bytes);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // a batch worker runs the row blocks inline: one block, many bands
+    public void Banded_resizing_equals_the_whole_plane_separable_sum(bool onBatchThread)
+    {
+        // Odd sizes, a shrink across and down and an enlargement, so bands split at rows whose taps overlap.
+        var random = new Random(7);
+        var (sw, sh, w, h) = (1013, 977, 301, 700);
+        var pixels = new byte[sw * sh * 4];
+        random.NextBytes(pixels);
+        var plane = Enumerable.Range(0, 61 * 53).Select(_ => (float)random.NextDouble()).ToArray();
+        var planes = new float[3 * w * h];
+        var bytes = new byte[w * h];
+        void Resize()
+        {
+            Resampler.RgbaToPlanes(new RgbaImage(sw, sh, pixels, false), w, h, planes, Identity, Zero);
+            Resampler.PlaneToBytes(plane, 61, 53, w, h, bytes);
+        }
+        if (onBatchThread)
+        {
+            Exception? failure = null;
+            var worker = new Thread(() =>
+            {
+                RmbgPS.Engine.Pipeline.BatchThread.Enter();
+                try { Resize(); } catch (Exception e) { failure = e; }
+            });
+            worker.Start();
+            worker.Join();
+            if (failure is not null)
+                throw new InvalidOperationException("The resize failed on the batch thread.", failure);
+        }
+        else
+            Resize();
+
+        var rgb = Reference(sw, sh, w, h, (x, y, c) => pixels[(y * sw + x) * 4 + c], 3);
+        for (var i = 0; i < planes.Length; i++)
+            Assert.True(Math.Abs(planes[i] - rgb[i]) < 1e-2, $"RGB value {i}: {planes[i]} vs {rgb[i]}");
+        var mask = Reference(61, 53, w, h, (x, y, _) => plane[y * 61 + x], 1);
+        for (var i = 0; i < bytes.Length; i++)
+            Assert.True(Math.Abs(bytes[i] - mask[i] * 255) <= 0.51, $"mask byte {i}: {bytes[i]} vs {mask[i] * 255}");
+    }
+
+    /// <summary>The plain two-dimensional weighted sum, per output pixel, from the same filter taps.</summary>
+    private static double[] Reference(int sw, int sh, int w, int h, Func<int, int, int, double> sample, int channels)
+    {
+        var across = new AxisWeights(sw, w);
+        var down = new AxisWeights(sh, h);
+        var result = new double[channels * w * h];
+        for (var c = 0; c < channels; c++)
+            for (var y = 0; y < h; y++)
+                for (var x = 0; x < w; x++)
+                {
+                    double sum = 0;
+                    for (var j = 0; j < down.Counts[y]; j++)
+                        for (var i = 0; i < across.Counts[x]; i++)
+                            sum += down.Weights[y * down.TapsPerPixel + j] * across.Weights[x * across.TapsPerPixel + i]
+                                * sample(across.Starts[x] + i, down.Starts[y] + j, c);
+                    result[c * w * h + y * w + x] = sum;
+                }
+        return result;
+    }
 }

@@ -4,12 +4,20 @@ using System.Numerics.Tensors;
 namespace RmbgPS.Engine.Imaging;
 
 /// <summary>
-/// Separable antialiased resampling over whole planes: a horizontal pass into a float scratch plane,
-/// then a vertical pass that is a weighted sum of whole rows (vectorised by TensorPrimitives).
-/// Rows are spread over the cores.
+/// Separable antialiased resampling: output rows are made in bands, each band resampling across only the
+/// source rows it reads into a small scratch and then summing those rows down (vectorised by
+/// TensorPrimitives). No whole-image intermediate plane exists, so a 12-megapixel photo needs a few
+/// megabytes of scratch, not tens. Row blocks are spread over the cores.
 /// </summary>
 public static class Resampler
 {
+    // Output rows per band: large enough that re-reading the source rows two bands share costs a few
+    // per cent, small enough that a band's scratch stays within the cache-sized megabytes.
+    private const int BandRows = 64;
+
+    private delegate void AcrossRow(int sourceRow, float[][] scratch, int offset);
+    private delegate void WriteRow(int row, int channel, ReadOnlySpan<float> values);
+
     /// <summary>
     /// Resizes the RGB channels of <paramref name="source"/> into three planar channels of
     /// <paramref name="destination"/> (channel c at offset c*width*height), each written as
@@ -20,40 +28,17 @@ public static class Resampler
         if (destination.Length < 3L * width * height)
             throw new ArgumentException("The destination is smaller than 3 * width * height.", nameof(destination));
         var across = new AxisWeights(source.Width, width);
-        var down = new AxisWeights(source.Height, height);
-        // Rented: the scratch planes are tens of megabytes for a large photo, and a batch needs them per image.
-        var scratch = new float[3][];
-        for (var c = 0; c < 3; c++)
-            scratch[c] = ArrayPool<float>.Shared.Rent(checked(source.Height * width));
-        try
-        {
-            var pixels = source.Pixels;
-            var sourceWidth = source.Width;
-            ForEachRowBlock(source.Height, (y0, y1) =>
+        var pixels = source.Pixels;
+        var sourceWidth = source.Width;
+        var plane = width * height;
+        Banded(new AxisWeights(source.Height, height), width, 3,
+            (y, scratch, offset) => HorizontalRgb(pixels.AsSpan(y * sourceWidth * 4, sourceWidth * 4), across, scratch, offset),
+            (y, c, row) =>
             {
-                for (var y = y0; y < y1; y++)
-                    HorizontalRgb(pixels.AsSpan(y * sourceWidth * 4, sourceWidth * 4), across, scratch, y * width);
+                var target = destination.AsSpan(c * plane + y * width, width);
+                TensorPrimitives.Multiply(row, scale[c], target);
+                TensorPrimitives.Add(target, bias[c], target);
             });
-
-            var plane = width * height;
-            ForEachRowBlock(height, (y0, y1) =>
-            {
-                var row = new float[width];
-                for (var y = y0; y < y1; y++)
-                    for (var c = 0; c < 3; c++)
-                    {
-                        VerticalRow(scratch[c], width, down, y, row);
-                        var target = destination.AsSpan(c * plane + y * width, width);
-                        TensorPrimitives.Multiply(row, scale[c], target);
-                        TensorPrimitives.Add(target, bias[c], target);
-                    }
-            });
-        }
-        finally
-        {
-            foreach (var channel in scratch)
-                ArrayPool<float>.Shared.Return(channel);
-        }
     }
 
     /// <summary>Resizes a plane of values in 0..1 and writes it as bytes 0..255 (clamped, rounded).</summary>
@@ -62,30 +47,62 @@ public static class Resampler
         if (destination.Length < (long)width * height)
             throw new ArgumentException("The destination is smaller than width * height.", nameof(destination));
         var across = new AxisWeights(sourceWidth, width);
-        var down = new AxisWeights(sourceHeight, height);
-        var scratch = ArrayPool<float>.Shared.Rent(checked(sourceHeight * width));
-        try
-        {
-            ForEachRowBlock(sourceHeight, (y0, y1) =>
-            {
-                for (var y = y0; y < y1; y++)
-                    HorizontalPlane(source.AsSpan(y * sourceWidth, sourceWidth), across, scratch.AsSpan(y * width, width));
-            });
+        Banded(new AxisWeights(sourceHeight, height), width, 1,
+            (y, scratch, offset) => HorizontalPlane(source.AsSpan(y * sourceWidth, sourceWidth), across, scratch[0].AsSpan(offset, width)),
+            (y, _, row) => ToBytes(row, destination.AsSpan(y * width, width)));
+    }
 
-            ForEachRowBlock(height, (y0, y1) =>
-            {
-                var row = new float[width];
-                for (var y = y0; y < y1; y++)
-                {
-                    VerticalRow(scratch, width, down, y, row);
-                    ToBytes(row, destination.AsSpan(y * width, width));
-                }
-            });
-        }
-        finally
+    private static void Banded(AxisWeights down, int width, int channels, AcrossRow acrossRow, WriteRow write)
+    {
+        var height = down.DestinationSize;
+        ForEachRowBlock(height, (y0, y1) =>
         {
-            ArrayPool<float>.Shared.Return(scratch);
+            var rows = 0;
+            for (var b = y0; b < y1; b += BandRows)
+            {
+                var (first, last) = SourceRows(down, b, Math.Min(b + BandRows, y1));
+                rows = Math.Max(rows, last - first);
+            }
+            var scratch = new float[channels][];
+            for (var c = 0; c < channels; c++)
+                scratch[c] = ArrayPool<float>.Shared.Rent(rows * width);
+            var row = ArrayPool<float>.Shared.Rent(width);
+            try
+            {
+                for (var b = y0; b < y1; b += BandRows)
+                {
+                    var end = Math.Min(b + BandRows, y1);
+                    var (first, last) = SourceRows(down, b, end);
+                    for (var sy = first; sy < last; sy++)
+                        acrossRow(sy, scratch, (sy - first) * width);
+                    for (var y = b; y < end; y++)
+                        for (var c = 0; c < channels; c++)
+                        {
+                            VerticalRow(scratch[c], width, down, y, first, row.AsSpan(0, width));
+                            write(y, c, row.AsSpan(0, width));
+                        }
+                }
+            }
+            finally
+            {
+                foreach (var channel in scratch)
+                    ArrayPool<float>.Shared.Return(channel);
+                ArrayPool<float>.Shared.Return(row);
+            }
+        });
+    }
+
+    /// <summary>The source rows [first, last) that output rows [y0, y1) read.</summary>
+    private static (int First, int Last) SourceRows(AxisWeights down, int y0, int y1)
+    {
+        var first = int.MaxValue;
+        var last = 0;
+        for (var y = y0; y < y1; y++)
+        {
+            first = Math.Min(first, down.Starts[y]);
+            last = Math.Max(last, down.Starts[y] + down.Counts[y]);
         }
+        return (first, last);
     }
 
     /// <summary>Values in 0..1 to bytes, rounding to nearest.</summary>
@@ -133,9 +150,9 @@ public static class Resampler
         }
     }
 
-    private static void VerticalRow(float[] scratch, int width, AxisWeights down, int y, Span<float> row)
+    private static void VerticalRow(float[] scratch, int width, AxisWeights down, int y, int firstRow, Span<float> row)
     {
-        var start = down.Starts[y];
+        var start = down.Starts[y] - firstRow;
         var weights = down.Weights.AsSpan(y * down.TapsPerPixel, down.Counts[y]);
         TensorPrimitives.Multiply(scratch.AsSpan(start * width, width), weights[0], row);
         for (var k = 1; k < weights.Length; k++)
