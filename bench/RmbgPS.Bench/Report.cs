@@ -51,13 +51,14 @@ internal static class Report
         Console.WriteLine();
 
         Console.WriteLine("## Engine end to end, file in, file out (PNG cut-out, RefineForeground on), one image at a time");
-        Console.WriteLine("input            e2e ms  /floor   decode prepare   infer    mask compose  encode");
+        Console.WriteLine("input            e2e ms  /floor   decode prepare   infer    mask compose  encode   mask-only");
         foreach (var (input, repeats) in new[] { (small, 3), (large, 2), (huge, 2) })
         {
             var e2e = EndToEnd(session, input, repeats, options.Work);
             var stages = Stages(session, input);
+            var maskOnly = MaskOnly(session, input);
             Console.WriteLine($"{input.Label,-5} {input.Width}x{input.Height,-5} {e2e,7:0} {e2e / floorBefore,7:0.00} " +
-                              string.Join(" ", stages.Select(s => $"{s,7:0}")));
+                              string.Join(" ", stages.Select(s => $"{s,7:0}")) + $" {maskOnly,11:0}");
         }
         Console.WriteLine();
 
@@ -132,6 +133,14 @@ internal static class Report
         }
         times.Sort();
         return times[times.Count / 2];
+    }
+
+    /// <summary>Milliseconds for a mask alone, the way Get-ImageMask makes it (the model's view decoded reduced where the format allows).</summary>
+    private static double MaskOnly(ModelSession session, BenchImages.Input input)
+    {
+        var clock = Stopwatch.StartNew();
+        BackgroundRemoval.ComputeMask(session, input.Path, MaskOptions.Default, ImageDecoder.DefaultMaxPixels, CancellationToken.None);
+        return clock.Elapsed.TotalMilliseconds;
     }
 
     /// <summary>Milliseconds of each stage of one image, run separately: decode, prepare, infer, mask, compose, encode.</summary>

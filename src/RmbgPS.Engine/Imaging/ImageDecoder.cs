@@ -14,7 +14,24 @@ public static class ImageDecoder
 
     private static readonly SKColorSpace Srgb = SKColorSpace.CreateSrgb();
 
-    public static RgbaImage Decode(string path, long maxPixels = DefaultMaxPixels)
+    public static RgbaImage Decode(string path, long maxPixels = DefaultMaxPixels) => Decode(path, maxPixels, 0, 0);
+
+    /// <summary>
+    /// Decodes for a model that takes <paramref name="width"/>x<paramref name="height"/>: a JPEG at least twice
+    /// that size in both directions is decoded at 1/2, 1/4 or 1/8 scale by the codec's DCT scaling, the smallest
+    /// that still covers the model's input, so a 12-MP photo becomes 12 MB of pixels instead of 48 and is read
+    /// about three times faster. The result's <see cref="RgbaImage.OriginalWidth"/> and
+    /// <see cref="RgbaImage.OriginalHeight"/> keep the full upright size, the size a mask must have. Other
+    /// formats are decoded at full size.
+    /// </summary>
+    public static RgbaImage DecodeReduced(string path, long maxPixels, int width, int height)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        return Decode(path, maxPixels, width, height);
+    }
+
+    private static RgbaImage Decode(string path, long maxPixels, int coverWidth, int coverHeight)
     {
         NativeLibraries.EnsureRegistered();
         using var file = OpenForRead(path);
@@ -38,6 +55,12 @@ public static class ImageDecoder
             throw new ImageException(ImageErrorKind.ImageTooLarge, path,
                 $"'{path}' is {width}x{height} ({(long)width * height / 1e6:0.#} MP), more than the {maxPixels / 1e6:0.#} MP limit. Downscale it first or raise the limit (-MaxMegapixels).");
 
+        var origin = codec.EncodedOrigin;
+        var turned = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+        var (originalWidth, originalHeight) = turned ? (height, width) : (width, height);
+        if (coverWidth > 0 && codec.EncodedFormat == SKEncodedImageFormat.Jpeg)
+            (width, height) = ReducedSize(codec, turned ? coverHeight : coverWidth, turned ? coverWidth : coverHeight);
+
         // Decoding into sRGB makes Skia convert from an embedded ICC profile (Adobe RGB, Display P3, ...):
         // the model saw sRGB in training, and the output is written as sRGB.
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul, Srgb);
@@ -60,13 +83,32 @@ public static class ImageDecoder
             notes.Add("converted from its embedded colour profile to sRGB");
         if (codec.FrameCount > 1)
             warnings.Add($"'{path}' is animated ({codec.FrameCount} frames); only the first frame was used.");
-        var origin = codec.EncodedOrigin;
         if (origin is not (SKEncodedOrigin.TopLeft or SKEncodedOrigin.Default))
         {
             (pixels, width, height) = Orientation.ToUpright(pixels, width, height, origin);
             notes.Add($"{Orientation.Describe(origin)} as its EXIF orientation says");
         }
-        return new RgbaImage(width, height, pixels, hasTransparency) { Notes = notes, Warnings = warnings };
+        return new RgbaImage(width, height, pixels, hasTransparency)
+        {
+            Notes = notes,
+            Warnings = warnings,
+            OriginalWidth = originalWidth,
+            OriginalHeight = originalHeight,
+        };
+    }
+
+    /// <summary>The smallest of the codec's DCT scales whose size still covers the given size (stored orientation).</summary>
+    private static (int Width, int Height) ReducedSize(SKCodec codec, int coverWidth, int coverHeight)
+    {
+        var best = codec.Info.Size;
+        foreach (var scale in (ReadOnlySpan<float>)[0.5f, 0.25f, 0.125f])
+        {
+            var size = codec.GetScaledDimensions(scale);
+            if (size.Width < coverWidth || size.Height < coverHeight)
+                break;
+            best = size;
+        }
+        return (best.Width, best.Height);
     }
 
     /// <summary>

@@ -27,6 +27,27 @@ public sealed class RgbaImage
 
     public long PixelCount => (long)Width * Height;
 
+    /// <summary>
+    /// The picture's full upright size. Larger than <see cref="Width"/> x <see cref="Height"/> only for an
+    /// image decoded reduced for the model (<see cref="ImageDecoder.DecodeReduced"/>).
+    /// </summary>
+    public int OriginalWidth
+    {
+        get => originalWidth == 0 ? Width : originalWidth;
+        init => originalWidth = value;
+    }
+
+    public int OriginalHeight
+    {
+        get => originalHeight == 0 ? Height : originalHeight;
+        init => originalHeight = value;
+    }
+
+    public bool IsReduced => OriginalWidth != Width || OriginalHeight != Height;
+
+    private readonly int originalWidth;
+    private readonly int originalHeight;
+
     /// <summary>What decoding did that a user may want to know (-Verbose): orientation applied, colours converted.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 

@@ -50,7 +50,7 @@ public sealed class GetImageMaskCommand : ImageCommandBase
         var (force, maskOptions, maxPixels) = (Force.IsPresent, MaskOptions, MaxPixels);
         return token =>
         {
-            var image = ImageDecoder.Decode(path, maxPixels);
+            var image = BackgroundRemoval.DecodeForModel(session, path, maxPixels); // the mask needs only the model's view
             token.ThrowIfCancellationRequested();
             var alpha = BackgroundRemoval.ComputeMask(session, image, maskOptions, token);
             if (maskPath is not null)
