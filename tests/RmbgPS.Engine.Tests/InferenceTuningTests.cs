@@ -58,6 +58,38 @@ public sealed class InferenceTuningTests : IDisposable
         }
     }
 
+    [Theory]
+    // x86 with SMT: core ids 0,1 twice, each core's two threads listed together
+    [InlineData(new[] { "0:0:0,2", "1:0:1,3", "2:0:0,2", "3:0:1,3" }, 2)]
+    // arm64 big.LITTLE: two clusters both numbering their cores from 0, one thread per core
+    [InlineData(new[] { "0:0:0", "1:1:1", "2:0:2", "3:1:3", "4:0:4", "5:1:5" }, 6)]
+    // an offline CPU (its topology folder gone) does not count
+    [InlineData(new[] { "0:0:0", "1:1:1", "2:offline:" }, 2)]
+    // an old kernel without sibling lists: (package, core id) pairs
+    [InlineData(new[] { "0:0:", "1:1:", "2:0:", "3:1:" }, 2)]
+    public void Cores_are_counted_by_the_logical_CPUs_they_run_not_by_core_id_alone(string[] cpus, int expected)
+    {
+        using var folder = new TempFolder();
+        foreach (var cpu in cpus)
+        {
+            var (index, coreId, siblings) = (cpu.Split(':')[0], cpu.Split(':')[1], cpu.Split(':')[2]);
+            var topology = Directory.CreateDirectory(Path.Combine(folder.Path, "cpu" + index, "topology")).FullName;
+            if (coreId == "offline")
+            {
+                Directory.Delete(topology);
+                File.WriteAllText(Path.Combine(folder.Path, "cpu" + index, "online"), "0\n");
+                continue;
+            }
+            File.WriteAllText(Path.Combine(topology, "core_id"), coreId + "\n");
+            File.WriteAllText(Path.Combine(topology, "physical_package_id"), "0\n");
+            if (siblings.Length > 0)
+                File.WriteAllText(Path.Combine(topology, "core_cpus_list"), siblings + "\n");
+        }
+        Directory.CreateDirectory(Path.Combine(folder.Path, "cpufreq"));
+
+        Assert.Equal(expected, CpuTopology.LinuxCores(folder.Path));
+    }
+
     [Fact]
     public void Tensors_are_reused_so_an_image_allocates_nothing_of_the_models_size()
     {

@@ -17,6 +17,9 @@ namespace RmbgPS.Engine.Downloads;
 public static class ModelDownloader
 {
     public const string PartialSuffix = ".partial";
+
+    /// <summary>The resume record kept beside a partial download: what it belongs to, so only the same file resumes.</summary>
+    public static string ResumeRecordFor(string partialPath) => partialPath + ".json";
     private const int MaxRedirects = 10;
     private const int BufferSize = 1 << 20;
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
@@ -45,7 +48,7 @@ public static class ModelDownloader
         SourcePolicy.EnsureAllowed(request.Url);
         var url = SourcePolicy.Describe(request.Url);
         var partial = request.Destination + PartialSuffix;
-        var statePath = partial + ".json";
+        var statePath = ResumeRecordFor(partial);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(partial))!);
 
         var state = ReadState(statePath);

@@ -49,13 +49,16 @@ public static class CpuTopology
         return found is > 0 ? Math.Min(found.Value, logical) : logical;
     }
 
-    /// <summary>Distinct (package, core) pairs among the online CPUs in sysfs.</summary>
-    private static int? LinuxCores()
+    /// <summary>
+    /// Distinct cores among the online CPUs in sysfs, each named by the set of logical CPUs it runs
+    /// (core_cpus_list, or thread_siblings_list on kernels before 5.7). A core_id alone is not unique: on
+    /// arm64 each cluster numbers its cores from 0 again. Without those lists, (package, core_id) pairs.
+    /// </summary>
+    internal static int? LinuxCores(string root = "/sys/devices/system/cpu")
     {
-        const string root = "/sys/devices/system/cpu";
         if (!Directory.Exists(root))
             return null;
-        var cores = new HashSet<(string, string)>();
+        var cores = new HashSet<string>();
         foreach (var cpu in Directory.EnumerateDirectories(root, "cpu*"))
         {
             var topology = Path.Combine(cpu, "topology");
@@ -65,10 +68,16 @@ public static class CpuTopology
             var online = Path.Combine(cpu, "online");
             if (File.Exists(online) && File.ReadAllText(online).Trim() == "0")
                 continue;
-            var package = Path.Combine(topology, "physical_package_id");
-            cores.Add((File.Exists(package) ? File.ReadAllText(package).Trim() : "0", File.ReadAllText(coreId).Trim()));
+            var siblings = Read(topology, "core_cpus_list") ?? Read(topology, "thread_siblings_list");
+            cores.Add(siblings is not null ? "cpus " + siblings : $"core {Read(topology, "physical_package_id") ?? "0"}/{File.ReadAllText(coreId).Trim()}");
         }
         return cores.Count;
+    }
+
+    private static string? Read(string folder, string name)
+    {
+        var path = Path.Combine(folder, name);
+        return File.Exists(path) ? File.ReadAllText(path).Trim() : null;
     }
 
     private static int? WindowsCores()

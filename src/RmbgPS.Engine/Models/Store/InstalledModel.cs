@@ -11,7 +11,7 @@ public sealed record InstalledModel(string Name, string Variant, string Path, lo
     /// <summary>The files that make up this model in the store: the .onnx, its descriptor, and leftovers of an interrupted download.</summary>
     public IEnumerable<string> Files =>
     [
-        Path, ModelDescriptor.PathFor(Path), Path + Downloads.ModelDownloader.PartialSuffix, Path + Downloads.ModelDownloader.PartialSuffix + ".json",
+        Path, ModelDescriptor.PathFor(Path), Path + Downloads.ModelDownloader.PartialSuffix, Downloads.ModelDownloader.ResumeRecordFor(Path + Downloads.ModelDownloader.PartialSuffix),
     ];
 
     public override string ToString() => Reference.ToString();

@@ -113,7 +113,7 @@ public sealed class ModelStore(string root)
     public void RemoveIncomplete(string partialPath)
     {
         File.Delete(partialPath);
-        File.Delete(partialPath + ".json");
+        File.Delete(Downloads.ModelDownloader.ResumeRecordFor(partialPath));
         RemoveFolderIfEmpty(System.IO.Path.GetDirectoryName(partialPath)!);
     }
 
