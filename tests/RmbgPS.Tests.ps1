@@ -207,7 +207,7 @@ Describe 'RmbgPS module' {
                 @{ Command = 'Remove-ImageBackground'; Parameter = $name }
                 @{ Command = 'Get-ImageMask'; Parameter = $name }
             }
-            foreach ($name in 'Device', 'DeviceId', 'ThreadCount', 'Model', 'Profile', 'OptimizedGraphCache', 'PassThru', 'WhatIf') {
+            foreach ($name in 'Device', 'DeviceId', 'ThreadCount', 'Model', 'Profile', 'OptimizedGraphCache', 'WorkerPriority', 'PassThru', 'WhatIf') {
                 @{ Command = 'Set-RmbgDevice'; Parameter = $name }
             }
         ) {
@@ -498,6 +498,25 @@ Describe "Remove-ImageBackground$script:ModelSkipNote" -Skip:$script:SkipModelTe
             $results = @(Get-ChildItem -LiteralPath $pipelined -File | Sort-Object Name |
                     Remove-ImageBackground -OutputPath $out -ThrottleLimit $_)
             ($results | ForEach-Object { Split-Path $_.InputPath -Leaf }) -join ',' | Should -Be ($names -join ',')
+        }
+
+        It 'keeps the loaded model when only -WorkerPriority changes, and writes the same files with Idle workers' {
+            $before = Get-RmbgDevice
+            try {
+                Set-RmbgDevice -WorkerPriority Idle
+                $out = Join-Path $pipelined 'out-idle'
+                $null = Get-ChildItem -LiteralPath $pipelined -File | Remove-ImageBackground -OutputPath $out -ThrottleLimit 4
+                (Get-RmbgDevice).WorkerPriority | Should -Be 'Idle'
+                (Get-RmbgDevice).SessionId | Should -Be $before.SessionId
+                foreach ($name in $names) {
+                    $base = [IO.Path]::GetFileNameWithoutExtension($name)
+                    (Get-FileHash (Join-Path $out "$base.nobg.png")).Hash |
+                        Should -Be (Get-FileHash (Join-Path $pipelined "out-4/$base.nobg.png")).Hash
+                }
+            }
+            finally {
+                Set-RmbgDevice -WorkerPriority BelowNormal
+            }
         }
 
         It 'writes the same files whatever the -ThrottleLimit' {

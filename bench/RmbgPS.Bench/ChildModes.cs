@@ -25,7 +25,7 @@ internal static class ChildModes
     /// <summary>
     /// Remove-ImageBackground over a batch, through the real PowerShell engine with the built module, the
     /// way a user pipes Get-ChildItem into it. The model is loaded by a first image outside the timing.
-    /// Rest: label count [throttle].
+    /// Rest: label count [throttle [worker priority]].
     /// </summary>
     public static int Batch(BenchOptions options)
     {
@@ -41,7 +41,8 @@ internal static class ChildModes
         using var sampler = new MemorySampler();
         using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
         runspace.Open();
-        Invoke(runspace, "Import-Module $args[0]; Set-RmbgDevice -Model $args[1]", Path.Combine(TestAssets.RepoRoot, "out", "RmbgPS", "RmbgPS.psd1"), options.Model);
+        var priority = options.Rest.Length > 3 ? options.Rest[3] : "BelowNormal";
+        Invoke(runspace, "Import-Module $args[0]; Set-RmbgDevice -Model $args[1] -WorkerPriority $args[2]", Path.Combine(TestAssets.RepoRoot, "out", "RmbgPS", "RmbgPS.psd1"), options.Model, priority);
         Invoke(runspace, "Remove-ImageBackground -LiteralPath $args[0] -OutputPath $args[1] -Force | Out-Null", input.Path, Path.Combine(options.Work, "warm-up"));
 
         // The floor, measured in this process on the very session the cmdlet uses, just before and after the

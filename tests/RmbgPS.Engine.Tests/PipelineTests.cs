@@ -174,6 +174,27 @@ public sealed class PipelineTests : IDisposable
         Assert.Equal(0, Nice());
     }
 
+    [Theory]
+    [InlineData(WorkerPriority.BelowNormal, 10, 0)]
+    [InlineData(WorkerPriority.Idle, 0, 5)] // SCHED_IDLE
+    [InlineData(WorkerPriority.Normal, 0, 0)]
+    public void Workers_are_scheduled_at_the_chosen_priority(WorkerPriority priority, int nice, int policy)
+    {
+        using var release = new ManualResetEventSlim();
+        using var pipeline = new OrderedPipeline<(int Nice, int Policy, bool Inline)>(2, CancellationToken.None, priority);
+        pipeline.Submit(_ => { release.Wait(); return (Nice(), Policy(), BatchThread.IsCurrent); }); // alone: untouched
+        pipeline.Submit(_ => (Nice(), Policy(), BatchThread.IsCurrent));
+        var (first, second) = pipeline.TakeOldestAfter(release);
+        Assert.Equal((0, 0, false), first);
+        Assert.True(second.Inline);
+        if (OperatingSystem.IsLinux())
+            Assert.Equal((nice, policy), (second.Nice, second.Policy));
+    }
+
+    /// <summary>A thread's scheduling policy: field 41 of its stat line (0 normal, 5 SCHED_IDLE; 0 off Linux).</summary>
+    private static int Policy() =>
+        OperatingSystem.IsLinux() ? int.Parse(File.ReadAllText("/proc/thread-self/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[38]) : 0;
+
     /// <summary>A thread's niceness: field 19 of its stat line (0 off Linux).</summary>
     private static int Nice(string stat = "/proc/thread-self/stat") =>
         OperatingSystem.IsLinux() ? int.Parse(File.ReadAllText(stat).Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[16]) : 0;

@@ -125,6 +125,33 @@ public sealed class BatchTests : IDisposable
     }
 
     [Fact]
+    public void WorkerPriority_changes_how_batches_run_without_reloading_the_model()
+    {
+        try
+        {
+            var r = pwsh.Run("$null = Get-ImageMask -LiteralPath $args[0] -Model $args[1]; $before = Get-RmbgDevice; " +
+                             "Set-RmbgDevice -WorkerPriority Idle -Verbose; $after = Get-RmbgDevice; " +
+                             "$masks = $ExecutionContext.InvokeProvider.ChildItem.Get($args[2], $false) | Where-Object Extension -eq '.png' | Get-ImageMask -Model $args[1] -ThrottleLimit 3; " +
+                             "$before, $after, (Get-RmbgDevice), $masks.Count", Path.Combine(photos, "b.png"), model, photos);
+            Assert.Empty(r.Errors);
+            var (before, after, last) = (r.Output[0], r.Output[1], r.Output[2]);
+            Assert.Equal("BelowNormal", before.Properties["WorkerPriority"].Value);
+            Assert.Equal("Idle", after.Properties["WorkerPriority"].Value);
+            Assert.Equal(before.Properties["SessionId"].Value, last.Properties["SessionId"].Value); // the model stayed loaded
+            Assert.Equal(before.Properties["LoadCount"].Value, last.Properties["LoadCount"].Value);
+            Assert.Equal(Directory.GetFiles(photos, "*.png").Length, (int)r.Output[3].BaseObject);
+            Assert.Contains(r.Verbose, v => v.Contains("Idle") && v.Contains("stays loaded"));
+
+            var invalid = pwsh.Run("Set-RmbgDevice -WorkerPriority Fastest");
+            Assert.Contains("WorkerPriority", Assert.Single(invalid.Errors).ToString());
+        }
+        finally
+        {
+            pwsh.Run("Set-RmbgDevice -WorkerPriority BelowNormal");
+        }
+    }
+
+    [Fact]
     public void Two_inputs_with_one_base_name_give_one_mask_and_an_error_for_the_second_whatever_finishes_first()
     {
         var other = Dir("other");

@@ -14,5 +14,8 @@ public sealed record DeviceSettings
     /// <summary>A profile name that overrides detection, or null.</summary>
     public string? Profile { get; init; }
 
+    /// <summary>How a batch's worker threads are scheduled beside the model (<see cref="RmbgEngine.SetWorkerPriority"/> changes it without a reload).</summary>
+    public Pipeline.WorkerPriority WorkerPriority { get; init; } = Pipeline.WorkerPriority.BelowNormal;
+
     public int EffectiveThreads => ThreadCount > 0 ? ThreadCount : CpuTopology.PhysicalCores;
 }

@@ -61,6 +61,13 @@ public sealed class RmbgEngine
         return device;
     }
 
+    /// <summary>Changes how later batches schedule their workers; loaded sessions stay (they do not depend on it).</summary>
+    public void SetWorkerPriority(Pipeline.WorkerPriority priority)
+    {
+        lock (gate)
+            settings = settings with { WorkerPriority = priority };
+    }
+
     /// <summary>Retires the session of a model file (before it is uninstalled); calls still using it finish first.</summary>
     public void Unload(string modelPath)
     {

@@ -3,11 +3,12 @@ using System.Runtime.InteropServices;
 namespace RmbgPS.Engine.Pipeline;
 
 /// <summary>
-/// Marks a pipelined batch's worker threads. They run below normal priority (nice 10), so the model's threads
-/// mostly get the cores when they want them; and their loops over image rows run inline rather than on the
-/// thread pool, whose threads would run at normal priority and compete with the model again. SCHED_IDLE was
-/// 3% faster on an otherwise idle machine, but next to any other busy process it starves the workers and the
-/// batch (and Ctrl+C) stall; nice 10 still gets them a tenth of a contended core.
+/// Marks a pipelined batch's worker threads. They run below normal priority (nice 10 by default, see
+/// <see cref="WorkerPriority"/>), so the model's threads mostly get the cores when they want them; and their
+/// loops over image rows run inline rather than on the thread pool, whose threads would run at normal priority
+/// and compete with the model again. SCHED_IDLE is faster on an otherwise idle machine, but next to any other
+/// busy process it starves the workers and the batch (and Ctrl+C) stall; nice 10 still gets them a tenth of a
+/// contended core, so Idle is a choice for dedicated machines, not the default.
 /// </summary>
 public static class BatchThread
 {
@@ -17,22 +18,36 @@ public static class BatchThread
     /// <summary>True on a batch worker: image-row loops stay on this thread.</summary>
     public static bool IsCurrent => isCurrent;
 
-    /// <summary>Makes the calling thread a batch worker for the rest of its life.</summary>
-    public static void Enter()
+    /// <summary>Makes the calling thread a batch worker for the rest of its life, scheduled at <paramref name="priority"/>.</summary>
+    public static void Enter(WorkerPriority priority = WorkerPriority.BelowNormal)
     {
         isCurrent = true;
         try
         {
             if (OperatingSystem.IsLinux())
-                _ = setpriority(0, gettid(), 10); // per thread on Linux; raising niceness needs no privilege
-            else
-                Thread.CurrentThread.Priority = ThreadPriority.BelowNormal;
+            {
+                // Per thread on Linux; lowering one's own priority needs no privilege.
+                if (priority == WorkerPriority.BelowNormal)
+                    _ = setpriority(0, gettid(), 10);
+                else if (priority == WorkerPriority.Idle)
+                {
+                    var parameters = 0; // struct sched_param { int sched_priority; }, 0 for SCHED_IDLE
+                    _ = sched_setscheduler(gettid(), SchedIdle, ref parameters);
+                }
+            }
+            else if (priority != WorkerPriority.Normal)
+                Thread.CurrentThread.Priority = priority == WorkerPriority.Idle ? ThreadPriority.Lowest : ThreadPriority.BelowNormal;
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException or PlatformNotSupportedException)
         {
             // Only slower: the workers then compete with the model at equal priority.
         }
     }
+
+    private const int SchedIdle = 5;
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int sched_setscheduler(int pid, int policy, ref int parameters);
 
     [DllImport("libc", SetLastError = true)]
     private static extern int setpriority(int which, int who, int priority);

@@ -11,14 +11,17 @@ public sealed class OrderedPipeline<T> : IDisposable
     private readonly Queue<Task<T>> inFlight = new();
     private readonly CancellationTokenSource cancellation;
 
-    public OrderedPipeline(int limit, CancellationToken cancellationToken)
+    public OrderedPipeline(int limit, CancellationToken cancellationToken, WorkerPriority workerPriority = WorkerPriority.BelowNormal)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         Limit = limit;
+        WorkerPriority = workerPriority;
         cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
     }
 
     public int Limit { get; }
+    /// <summary>How the items that overlap others are scheduled (<see cref="BatchThread.Enter"/>).</summary>
+    public WorkerPriority WorkerPriority { get; }
     public int Count => inFlight.Count;
     public bool IsFull => inFlight.Count >= Limit;
 
@@ -32,10 +35,11 @@ public sealed class OrderedPipeline<T> : IDisposable
         // held that way would starve the pool the image stages' parallel loops run on.
         // Alone in flight (one at a time, a single image, the first of a batch), an item may use every core.
         var background = inFlight.Count > 0;
+        var priority = WorkerPriority;
         inFlight.Enqueue(Task.Factory.StartNew(() =>
         {
             if (background)
-                BatchThread.Enter();
+                BatchThread.Enter(priority);
             return work(token);
         }, token, TaskCreationOptions.LongRunning, TaskScheduler.Default));
     }

@@ -105,7 +105,7 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
         var files = ResolveInputs().ToList(); // expanded up front: a -Path wildcard gives the batch's total
         if (!MyInvocation.ExpectingInput)
             total = files.Count;
-        pipeline ??= new OrderedPipeline<Action>(ThrottleLimit, Cancellation);
+        pipeline ??= new OrderedPipeline<Action>(ThrottleLimit, Cancellation, RmbgEngine.Shared.Settings.WorkerPriority);
         foreach (var file in files)
         {
             if (Cancellation.IsCancellationRequested)

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using RmbgPS.Engine.Inference;
 using RmbgPS.Completers;
 using RmbgPS.Engine.Models;
+using RmbgPS.Engine.Pipeline;
 
 namespace RmbgPS.Commands;
 
@@ -45,6 +46,15 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
     [Parameter]
     public SwitchParameter OptimizedGraphCache { get; set; }
 
+    /// <summary>
+    /// How a batch's worker threads (decode, resize, compose, encode beside the model) are scheduled: BelowNormal
+    /// (the default), Idle (only cores nothing else wants: fastest on a machine dedicated to the batch, but next to
+    /// another busy process the batch and Ctrl+C crawl), or Normal (for a GPU model). Changing only this keeps the
+    /// loaded model.
+    /// </summary>
+    [Parameter]
+    public WorkerPriority WorkerPriority { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -52,6 +62,19 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
     {
         var engine = RmbgEngine.Shared;
         var current = engine.Settings;
+        if (MyInvocation.BoundParameters.Keys.All(k => k is nameof(WorkerPriority) or nameof(PassThru) || CommonParameters.Contains(k)) && Has(nameof(WorkerPriority)))
+        {
+            // Nothing a session depends on: the loaded model stays.
+            if (ShouldProcess("RmbgPS shared engine", $"Schedule batch workers at {WorkerPriority} priority"))
+            {
+                engine.SetWorkerPriority(WorkerPriority);
+                WriteVerbose($"Batch workers will run at {WorkerPriority} priority; the loaded model stays loaded.");
+                if (PassThru)
+                    WriteObject(new DeviceInfo(engine.GetStatus()));
+            }
+            return;
+        }
+
         var next = current with
         {
             Device = Has(nameof(Device)) ? Device : current.Device,
@@ -60,6 +83,7 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
             Model = Has(nameof(Model)) ? NullIfEmpty(ResolveModelArgument(Model)) : current.Model,
             Profile = Has(nameof(Profile)) ? NullIfEmpty(Profile) : current.Profile,
             CacheOptimizedGraph = Has(nameof(OptimizedGraphCache)) ? OptimizedGraphCache.IsPresent : current.CacheOptimizedGraph,
+            WorkerPriority = Has(nameof(WorkerPriority)) ? WorkerPriority : current.WorkerPriority,
         };
         if (next.Profile is { } profile && ModelProfiles.Find(profile) is null)
             ThrowTerminatingError(ErrorRecords.Create(new ArgumentException($"Unknown profile '{profile}'. Known profiles: {ModelProfiles.KnownNames}."),
@@ -85,6 +109,8 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
         if (PassThru)
             WriteObject(new DeviceInfo(engine.GetStatus()));
     }
+
+    private static readonly HashSet<string> CommonParameters = new(Cmdlet.CommonParameters.Concat(Cmdlet.OptionalCommonParameters), StringComparer.OrdinalIgnoreCase);
 
     private bool Has(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
 

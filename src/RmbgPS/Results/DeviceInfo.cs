@@ -25,6 +25,7 @@ public sealed class DeviceInfo
         OptimizedGraphCache = settings.CacheOptimizedGraph;
         GraphSource = session?.GraphSource;
         LoadTime = session?.LoadTime;
+        WorkerPriority = settings.WorkerPriority.ToString();
     }
 
     /// <summary>The device asked for (Auto, Cpu, Cuda, DirectML, CoreML).</summary>
@@ -53,4 +54,6 @@ public sealed class DeviceInfo
     public string? GraphSource { get; }
     /// <summary>How long loading the model took.</summary>
     public TimeSpan? LoadTime { get; }
+    /// <summary>How a batch's worker threads are scheduled beside the model (BelowNormal, Idle, Normal).</summary>
+    public string WorkerPriority { get; }
 }
