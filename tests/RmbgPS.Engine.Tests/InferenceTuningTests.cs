@@ -1,4 +1,5 @@
 using RmbgPS.Engine;
+using RmbgPS.Engine.Imaging;
 using RmbgPS.Engine.Compositing;
 using RmbgPS.Engine.Inference;
 using RmbgPS.Engine.Models;
@@ -112,8 +113,10 @@ public sealed class InferenceTuningTests : IDisposable
         Assert.StartsWith("optimised now and cached", first.GraphSource);
         var entry = Assert.Single(CacheEntries());
 
+        File.SetLastWriteTimeUtc(entry, DateTime.UtcNow.AddDays(-20));
         var second = Open(model);
         Assert.StartsWith("cached optimised graph", second.GraphSource);
+        Assert.True(File.GetLastWriteTimeUtc(entry) > DateTime.UtcNow.AddMinutes(-5), "loading an entry marks it as used");
         Assert.Contains(entry, second.GraphSource);
         // The same model in every way that matters: names, profile, output, and the masks themselves.
         Assert.Equal((first.InputName, first.OutputName, first.Profile.Name), (second.InputName, second.OutputName, second.Profile.Name));
@@ -138,6 +141,39 @@ public sealed class InferenceTuningTests : IDisposable
         var replaced = Assert.Single(CacheEntries());
         Assert.NotEqual(entry, replaced);
         Assert.Empty(Directory.GetFiles(CacheFolder, ".*")); // no temporary file left behind
+    }
+
+    [Fact]
+    public void Machines_sharing_a_store_keep_each_others_entries_and_entries_unused_for_a_month_are_swept()
+    {
+        var model = SyntheticModels.Write(folder, "isnet", SyntheticModels.IsnetRed(64));
+        var (mine, theirs) = (new OptimizedGraphCache(CacheFolder, "machine A"), new OptimizedGraphCache(CacheFolder, "machine B"));
+        string Make(string entry)
+        {
+            Directory.CreateDirectory(CacheFolder);
+            File.WriteAllText(entry, "graph");
+            return entry;
+        }
+        var old = Make(mine.EntryFor(model, ExecutionDevice.Cpu));
+        var other = Make(theirs.EntryFor(model, ExecutionDevice.Cpu));
+        Assert.NotEqual(old, other);
+        File.SetLastWriteTimeUtc(model, DateTime.UtcNow.AddMinutes(1)); // the model is replaced; this machine optimises again
+        var current = Make(mine.EntryFor(model, ExecutionDevice.Cpu));
+        mine.RemoveOthers(model, current);
+        Assert.False(File.Exists(old), "this machine's entry of the old file is replaced");
+        Assert.True(File.Exists(other), "another machine's entry stays");
+
+        // A model since deleted, and another machine not seen for a month: swept when an entry is next made.
+        var vanished = Make(mine.EntryFor(SyntheticModels.Write(folder, "gone", SyntheticModels.IsnetRed(64)), ExecutionDevice.Cpu));
+        foreach (var unused in new[] { vanished, other })
+            File.SetLastWriteTimeUtc(unused, DateTime.UtcNow - OptimizedGraphCache.UnusedFor - TimeSpan.FromDays(1));
+        var recent = Make(theirs.EntryFor(SyntheticModels.Write(folder, "recent", SyntheticModels.IsnetRed(64)), ExecutionDevice.Cpu));
+        File.SetLastWriteTimeUtc(recent, DateTime.UtcNow - OptimizedGraphCache.UnusedFor + TimeSpan.FromDays(1));
+        AtomicFile.TryDelete(mine.ReserveTemporary()!);
+        Assert.Equal(new[] { current, recent }.Order(), CacheEntries().Order());
+
+        mine.Forget(model); // uninstall: every machine's entries of the file
+        Assert.Equal([recent], CacheEntries());
     }
 
     [Fact]

@@ -261,7 +261,9 @@ public sealed class ModelSession
             using var cached = createOptions();
             try
             {
-                return (new InferenceSession(entry, cached), $"cached optimised graph '{entry}'");
+                var loaded = new InferenceSession(entry, cached);
+                OptimizedGraphCache.Touch(entry);
+                return (loaded, $"cached optimised graph '{entry}'");
             }
             catch (OnnxRuntimeException)
             {

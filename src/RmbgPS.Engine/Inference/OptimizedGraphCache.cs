@@ -12,11 +12,21 @@ namespace RmbgPS.Engine.Inference;
 /// model here); loading the saved result takes about 70 ms. The optimised graph is hardware-specific (ORT
 /// warns so: NCHWc layouts follow the CPU's vector width), so an entry is keyed by the model file's path,
 /// size and time, ORT's version, the device, and the machine and its CPU. Entries live in the model store's
-/// <c>.optimized</c> folder as <c>&lt;path key&gt;-&lt;state key&gt;.onnx</c>; a changed model replaces its entry.
+/// <c>.optimized</c> folder as <c>&lt;path key&gt;-&lt;machine key&gt;-&lt;file key&gt;.onnx</c>: a changed model
+/// replaces its entry for this machine only, so machines sharing a store keep each other's. Loading an entry
+/// refreshes its time, and entries unused for <see cref="UnusedFor"/> (models since deleted, machines gone) are
+/// swept when a new entry is made.
 /// </summary>
-public sealed class OptimizedGraphCache(string folder)
+/// <param name="folder">The cache folder.</param>
+/// <param name="machine">What makes an optimised graph specific to a machine; null for this machine (tests pass others).</param>
+public sealed class OptimizedGraphCache(string folder, string? machine = null)
 {
     public const string FolderName = ".optimized";
+
+    public static readonly TimeSpan UnusedFor = TimeSpan.FromDays(30);
+
+    // Lazy: Forget (on uninstall) needs no machine key, and computing it starts ONNX Runtime.
+    private readonly Lazy<string> machineKey = new(() => Key(machine ?? ThisMachine()));
 
     public static OptimizedGraphCache Default => new(Path.Combine(ModelLocator.StoreFolder, FolderName));
 
@@ -29,15 +39,27 @@ public sealed class OptimizedGraphCache(string folder)
     public string EntryFor(string modelPath, ExecutionDevice device)
     {
         var file = new FileInfo(modelPath);
-        var state = string.Join("|", file.Length, file.LastWriteTimeUtc.Ticks, OrtEnv.Instance().GetVersionString(), device,
-            RuntimeInformation.ProcessArchitecture, Environment.MachineName, CpuTopology.CpuName, VectorFeatures());
-        return Path.Combine(Folder, $"{PathKey(modelPath)}-{Key(state)}.onnx");
+        var state = string.Join("|", file.Length, file.LastWriteTimeUtc.Ticks, device);
+        return Path.Combine(Folder, $"{PathKey(modelPath)}-{machineKey.Value}-{Key(state)}.onnx");
+    }
+
+    /// <summary>Marks an entry as used now, so the sweep keeps it. Best effort: a read-only store just ages.</summary>
+    public static void Touch(string entry)
+    {
+        try
+        {
+            File.SetLastWriteTimeUtc(entry, DateTime.UtcNow);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
     }
 
     /// <summary>
     /// A new temporary file in the cache folder for ONNX Runtime to save into, or null when the folder cannot be
     /// written (checked with a real file: a read-only folder would otherwise make ORT fail after optimising).
-    /// Temporary files that a killed process left behind for a day are deleted on the way.
+    /// Temporary files that a killed process left behind for a day, and entries unused for <see cref="UnusedFor"/>,
+    /// are deleted on the way.
     /// </summary>
     public string? ReserveTemporary()
     {
@@ -47,6 +69,9 @@ public sealed class OptimizedGraphCache(string folder)
             foreach (var stale in Directory.EnumerateFiles(Folder, ".*.tmp"))
                 if (File.GetLastWriteTimeUtc(stale) < DateTime.UtcNow.AddDays(-1))
                     AtomicFile.TryDelete(stale);
+            foreach (var unused in Directory.EnumerateFiles(Folder, "*.onnx"))
+                if (File.GetLastWriteTimeUtc(unused) < DateTime.UtcNow - UnusedFor)
+                    AtomicFile.TryDelete(unused);
             var temp = Path.Combine(Folder, $".{Guid.NewGuid():N}.tmp");
             using (new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
             {
@@ -59,23 +84,26 @@ public sealed class OptimizedGraphCache(string folder)
         }
     }
 
-    /// <summary>Deletes the entries of other states of the same model file (a replaced or re-installed model).</summary>
+    /// <summary>Deletes this machine's entries of other states of the same model file (a replaced or re-installed model).</summary>
     public void RemoveOthers(string modelPath, string keep)
     {
-        foreach (var entry in EntriesOf(modelPath))
+        foreach (var entry in EntriesOf($"{PathKey(modelPath)}-{machineKey.Value}-*.onnx"))
             if (!string.Equals(entry, keep, StringComparison.Ordinal))
                 AtomicFile.TryDelete(entry);
     }
 
-    /// <summary>Deletes every entry of a model file (when it is uninstalled).</summary>
+    /// <summary>Deletes every machine's entries of a model file (when it is uninstalled).</summary>
     public void Forget(string modelPath)
     {
-        foreach (var entry in EntriesOf(modelPath))
+        foreach (var entry in EntriesOf(PathKey(modelPath) + "-*.onnx"))
             AtomicFile.TryDelete(entry);
     }
 
-    private IEnumerable<string> EntriesOf(string modelPath) =>
-        Directory.Exists(Folder) ? Directory.EnumerateFiles(Folder, PathKey(modelPath) + "-*.onnx").ToList() : [];
+    private IEnumerable<string> EntriesOf(string pattern) =>
+        Directory.Exists(Folder) ? Directory.EnumerateFiles(Folder, pattern).ToList() : [];
+
+    private static string ThisMachine() => string.Join("|", OrtEnv.Instance().GetVersionString(),
+        RuntimeInformation.ProcessArchitecture, Environment.MachineName, CpuTopology.CpuName, VectorFeatures());
 
     private static string PathKey(string modelPath)
     {
