@@ -77,9 +77,10 @@ public sealed class CompositingTests(ITestOutputHelper output) : IDisposable
     }
 
     [Theory]
-    [InlineData(150, 1300, false)] // taller than a strip, soft alpha across every column
-    [InlineData(900, 1200, true)]  // soft alpha in narrow column bands: strips cut to their columns
-    public void Foreground_estimation_in_strips_matches_the_whole_image_formula(int w, int h, bool narrowBands)
+    [InlineData(150, 1300, "rows")]  // taller than a strip, soft alpha across every column
+    [InlineData(900, 1200, "bands")] // soft alpha in narrow column bands: strips cut to their columns
+    [InlineData(900, 600, "edges")]  // a subject's two edges in the same rows, runs 16 and 17 apart: regions per run
+    public void Foreground_estimation_in_strips_matches_the_whole_image_formula(int w, int h, string layout)
     {
         // The strips, their margins, their column cuts and the skipped rows must give what the two
         // blur-fusion passes give on the whole plane at once.
@@ -89,7 +90,13 @@ public sealed class CompositingTests(ITestOutputHelper output) : IDisposable
         for (var y = 0; y < h; y++)
             for (var x = 0; x < w; x++)
             {
-                var soft = narrowBands ? (y < 600 ? x is >= 300 and < 340 : x is >= 700 and < 712) || (y == 511 && x == 0) : y is <= 400 or (>= 700 and <= 1100);
+                var soft = layout switch
+                {
+                    "bands" => (y < 600 ? x is >= 300 and < 340 : x is >= 700 and < 712) || (y == 511 && x == 0),
+                    // left edge, a column 16 on (joined), right edge 17 on from another (apart), a lone pixel at the border
+                    "edges" => x is >= 100 and < 110 or 125 or (>= 600 and < 606) or 622 || (y == 300 && x == 899),
+                    _ => y is <= 400 or (>= 700 and <= 1100),
+                };
                 rgba[(y * w + x) * 4 + 3] = soft ? (byte)random.Next(256) : y % 2 == 0 ? (byte)255 : (byte)0;
             }
         var expected = ReferenceForeground(rgba, w, h);

@@ -23,41 +23,55 @@ public static class ForegroundEstimator
     /// <summary>Rows and columns around a strip that its result depends on: the narrow pass's radius.</summary>
     private const int Margin = NarrowRadius;
 
+    /// <summary>Soft column runs closer than this are done as one region: a region's own cost outweighs a few columns.</summary>
+    private const int MergeGap = 16;
+
     /// <summary>
     /// Replaces the RGB of <paramref name="rgba"/> (straight RGBA, alpha already final) with the estimated
     /// foreground colour where 0 &lt; alpha &lt; 255; opaque pixels keep their colour exactly. Works on strips
-    /// of rows, each cut to the columns where its alpha is soft, with margins wide enough that the result
-    /// is the same as on the whole image at once; strips without soft alpha are skipped.
+    /// of rows, each cut into regions around its runs of columns with soft alpha (a subject's left and right
+    /// edges, not the opaque body between them), with margins wide enough that the result is the same as on
+    /// the whole image at once; strips without soft alpha are skipped.
     /// </summary>
     public static void Refine(byte[] rgba, int width, int height)
     {
         float[][]? planes = null;
         WideEstimate? wide = null;
-        // A strip's margins overlap its neighbours' rows, so results are written back one strip late:
-        // every strip reads the original pixels.
-        (Region Region, byte[] Rgb)? pending = null;
+        // A strip's margins overlap its neighbours' rows, so results are written back one strip late: every
+        // strip reads the original pixels. Regions of one strip do not read each other's soft pixels (runs
+        // are at least MergeGap apart, margins are 3), so they only wait for the next strip.
+        var pending = new List<(Region Region, int Offset)>();
+        var current = new List<(Region Region, int Offset)>();
         var buffers = new byte[2][]; // the pending strip's colours and the current one's, swapped
+        var softColumns = new bool[width];
         for (var core = 0; core < height; core += StripRows)
         {
             var coreEnd = Math.Min(height, core + StripRows);
-            if (SoftColumns(rgba, width, core, coreEnd) is not { } soft)
+            var offset = 0;
+            foreach (var (first, last) in SoftRuns(rgba, width, core, coreEnd, softColumns))
+            {
+                var top = Math.Max(0, core - Margin);
+                var bottom = Math.Min(height, coreEnd + Margin);
+                var left = Math.Max(0, first - Margin);
+                var right = Math.Min(width, last + 1 + Margin);
+                planes ??= AllocatePlanes(width * Math.Min(height, StripRows + 2 * Margin));
+                wide ??= WideEstimate.Compute(rgba, width, height); // read before any write-back: original colours
+                var region = new Region(left, top, right - left, bottom - top, core - top, coreEnd - top);
+                var result = buffers[0] ??= new byte[StripRows * width * 3]; // regions' widths never add up to more than the image's
+                RefineRegion(rgba, width, region, wide, planes, result, offset);
+                current.Add((region, offset));
+                offset += (coreEnd - core) * region.Width * 3;
+            }
+            if (current.Count == 0 && pending.Count == 0)
                 continue;
-            var top = Math.Max(0, core - Margin);
-            var bottom = Math.Min(height, coreEnd + Margin);
-            var left = Math.Max(0, soft.First - Margin);
-            var right = Math.Min(width, soft.Last + 1 + Margin);
-            planes ??= AllocatePlanes(width * Math.Min(height, StripRows + 2 * Margin));
-            wide ??= WideEstimate.Compute(rgba, width, height); // read before any write-back: original colours
-            var region = new Region(left, top, right - left, bottom - top, core - top, coreEnd - top);
-            var result = buffers[0] ??= new byte[StripRows * width * 3];
-            RefineRegion(rgba, width, region, wide, planes, result);
+            foreach (var (region, at) in pending)
+                WriteBack(rgba, width, region, buffers[1], at);
             (buffers[0], buffers[1]) = (buffers[1], buffers[0]);
-            if (pending is { } previous)
-                WriteBack(rgba, width, previous.Region, previous.Rgb);
-            pending = (region, result);
+            (pending, current) = (current, pending);
+            current.Clear();
         }
-        if (pending is { } last)
-            WriteBack(rgba, width, last.Region, last.Rgb);
+        foreach (var (region, at) in pending)
+            WriteBack(rgba, width, region, buffers[1], at);
     }
 
     /// <summary>A rectangle of the image (X, Y, Width, Height) whose rows CoreTop..CoreBottom (relative) are written back.</summary>
@@ -66,33 +80,33 @@ public static class ForegroundEstimator
     // Exact sizes rather than the shared pool, which rounds a 20 MB request up to 32 MB.
     private static float[][] AllocatePlanes(int size) => Enumerable.Range(0, 6).Select(_ => GC.AllocateUninitializedArray<float>(size)).ToArray();
 
-    /// <summary>The first and last column with 0 &lt; alpha &lt; 255 in rows from..to, or null when there is none.</summary>
-    private static (int First, int Last)? SoftColumns(byte[] rgba, int width, int from, int to)
+    /// <summary>The runs of columns (first, last) with 0 &lt; alpha &lt; 255 somewhere in rows from..to, runs closer than <see cref="MergeGap"/> joined.</summary>
+    private static List<(int First, int Last)> SoftRuns(byte[] rgba, int width, int from, int to, bool[] soft)
     {
-        int first = width, last = -1;
-        var rows = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(rgba.AsSpan());
+        Array.Clear(soft);
+        var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(rgba.AsSpan());
         for (var y = from; y < to; y++)
         {
-            // Only the columns outside the box found so far can widen it: each row stops at its first hit from each side.
-            var row = rows.Slice(y * width, width);
-            for (var x = 0; x < first; x++)
-                if (row[x] >> 24 is > 0 and < 255)
-                {
-                    first = x;
-                    break;
-                }
-            for (var x = width - 1; x > last; x--)
-                if (row[x] >> 24 is > 0 and < 255)
-                {
-                    last = x;
-                    break;
-                }
+            var row = words.Slice(y * width, width);
+            for (var x = 0; x < row.Length; x++)
+                if (row[x] - 0x01000000u < 0xFE000000u) // alpha (the top byte) in 1..254
+                    soft[x] = true;
         }
-        return last < 0 ? null : (first, last);
+        var runs = new List<(int First, int Last)>();
+        for (var x = 0; x < width; x++)
+        {
+            if (!soft[x])
+                continue;
+            if (runs.Count > 0 && x - runs[^1].Last <= MergeGap)
+                runs[^1] = (runs[^1].First, x);
+            else
+                runs.Add((x, x));
+        }
+        return runs;
     }
 
     /// <summary>Writes the estimated colours of the region's core rows, RGB per pixel, to <paramref name="result"/>.</summary>
-    private static void RefineRegion(byte[] rgba, int stride, Region region, WideEstimate wide, float[][] planes, byte[] result)
+    private static void RefineRegion(byte[] rgba, int stride, Region region, WideEstimate wide, float[][] planes, byte[] result, int resultOffset)
     {
         var (width, height) = (region.Width, region.Height);
         // Per region: alpha and the reciprocals of blur(alpha) and blur(1 - alpha); per channel: the two
@@ -136,7 +150,7 @@ public static class ForegroundEstimator
                 for (var y = y0; y < y1; y++)
                 {
                     var row = region.CoreTop + y;
-                    for (int x = 0, p = Pixel(row, 0) + channel, i = row * width, o = y * width * 3 + channel; x < width; x++, p += 4, i++, o += 3)
+                    for (int x = 0, p = Pixel(row, 0) + channel, i = row * width, o = resultOffset + y * width * 3 + channel; x < width; x++, p += 4, i++, o += 3)
                     {
                         var a = alpha[i];
                         var bf = subject[i] * subjectNorm[i];
@@ -150,12 +164,12 @@ public static class ForegroundEstimator
     }
 
     /// <summary>Writes a region's estimated colours where its alpha is soft; opaque and clear pixels keep theirs.</summary>
-    private static void WriteBack(byte[] rgba, int stride, Region region, byte[] rgb)
+    private static void WriteBack(byte[] rgba, int stride, Region region, byte[] rgb, int offset)
     {
         Resampler.ForEachRowBlock(region.CoreBottom - region.CoreTop, (y0, y1) =>
         {
             for (var y = y0; y < y1; y++)
-                for (int x = 0, p = ((region.Y + region.CoreTop + y) * stride + region.X) * 4, o = y * region.Width * 3; x < region.Width; x++, p += 4, o += 3)
+                for (int x = 0, p = ((region.Y + region.CoreTop + y) * stride + region.X) * 4, o = offset + y * region.Width * 3; x < region.Width; x++, p += 4, o += 3)
                     if (rgba[p + 3] is > 0 and < 255)
                     {
                         rgba[p] = rgb[o];
