@@ -51,6 +51,31 @@ public sealed class RmbgEngineTests : IDisposable
     }
 
     [Fact]
+    public void Changing_only_the_workers_priority_keeps_the_loaded_session_and_anything_else_reloads()
+    {
+        var engine = new RmbgEngine();
+        var settings = new DeviceSettings { Device = ExecutionDevice.Cpu };
+        engine.Configure(settings);
+        Guid Session()
+        {
+            using var lease = engine.Acquire(model);
+            return lease.Session.Id;
+        }
+        var loaded = Session();
+
+        engine.Configure(settings = settings with { WorkerPriority = RmbgPS.Engine.Pipeline.WorkerPriority.Idle });
+        Assert.Equal(loaded, Session());
+        Assert.Equal(RmbgPS.Engine.Pipeline.WorkerPriority.Idle, engine.Settings.WorkerPriority);
+
+        engine.Configure(settings with { WorkerPriority = RmbgPS.Engine.Pipeline.WorkerPriority.Normal, ThreadCount = 1 });
+        Assert.NotEqual(loaded, Session()); // the threads changed too
+        loaded = Session();
+        engine.Configure(engine.Settings); // the same settings again: a reload, as Set-RmbgDevice always did
+        Assert.NotEqual(loaded, Session());
+        Assert.Equal(3, engine.LoadCount);
+    }
+
+    [Fact]
     public void Swapping_while_many_threads_predict_never_fails_a_prediction()
     {
         var engine = new RmbgEngine();

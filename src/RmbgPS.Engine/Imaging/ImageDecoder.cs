@@ -56,7 +56,7 @@ public static class ImageDecoder
                 $"'{path}' is {width}x{height} ({(long)width * height / 1e6:0.#} MP), more than the {maxPixels / 1e6:0.#} MP limit. Downscale it first or raise the limit (-MaxMegapixels).");
 
         var origin = codec.EncodedOrigin;
-        var turned = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+        var turned = Orientation.SwapsAxes(origin);
         var (originalWidth, originalHeight) = turned ? (height, width) : (width, height);
         if (coverWidth > 0 && codec.EncodedFormat == SKEncodedImageFormat.Jpeg)
             (width, height) = ReducedSize(codec, turned ? coverHeight : coverWidth, turned ? coverWidth : coverHeight);

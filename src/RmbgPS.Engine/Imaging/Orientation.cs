@@ -9,13 +9,16 @@ namespace RmbgPS.Engine.Imaging;
 /// </summary>
 public static class Orientation
 {
+    /// <summary>True when turning the picture upright swaps its width and height (a quarter turn, with or without a flip).</summary>
+    public static bool SwapsAxes(SKEncodedOrigin origin) =>
+        origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+
     /// <summary>The upright pixels and size; the same buffer when the origin is already top-left.</summary>
     public static (byte[] Pixels, int Width, int Height) ToUpright(byte[] pixels, int width, int height, SKEncodedOrigin origin)
     {
         if (origin is SKEncodedOrigin.TopLeft or SKEncodedOrigin.Default)
             return (pixels, width, height);
-        var swap = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
-        var (outWidth, outHeight) = swap ? (height, width) : (width, height);
+        var (outWidth, outHeight) = SwapsAxes(origin) ? (height, width) : (width, height);
         // The source index is affine in the output's x and y: start + x * stepX + y * stepY.
         long w = width, last = (long)(height - 1) * width;
         var (start, stepX, stepY) = origin switch

@@ -14,8 +14,12 @@ public sealed record DeviceSettings
     /// <summary>A profile name that overrides detection, or null.</summary>
     public string? Profile { get; init; }
 
-    /// <summary>How a batch's worker threads are scheduled beside the model (<see cref="RmbgEngine.SetWorkerPriority"/> changes it without a reload).</summary>
+    /// <summary>How a batch's worker threads are scheduled beside the model; no session depends on it.</summary>
     public Pipeline.WorkerPriority WorkerPriority { get; init; } = Pipeline.WorkerPriority.BelowNormal;
+
+    /// <summary>True when <paramref name="next"/> changes the workers' priority and nothing else: loaded sessions can stay.</summary>
+    public bool ChangesOnlyWorkerPriority(DeviceSettings next) =>
+        WorkerPriority != next.WorkerPriority && this with { WorkerPriority = next.WorkerPriority } == next;
 
     public int EffectiveThreads => ThreadCount > 0 ? ThreadCount : CpuTopology.PhysicalCores;
 }

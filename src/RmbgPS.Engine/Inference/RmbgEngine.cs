@@ -43,7 +43,8 @@ public sealed class RmbgEngine
 
     /// <summary>
     /// Applies new settings: checks the device is available first (so a bad request changes nothing),
-    /// then retires every loaded session; the next call loads under the new settings.
+    /// then retires every loaded session, unless only the workers' priority changed; the next call loads
+    /// under the new settings.
     /// </summary>
     public ExecutionDevice Configure(DeviceSettings newSettings)
     {
@@ -51,7 +52,10 @@ public sealed class RmbgEngine
         List<Lazy<ModelSession>> old;
         lock (gate)
         {
+            var keepSessions = settings.ChangesOnlyWorkerPriority(newSettings);
             settings = newSettings;
+            if (keepSessions)
+                return device;
             old = sessions.Values.ToList();
             sessions.Clear();
         }
@@ -59,13 +63,6 @@ public sealed class RmbgEngine
             if (lazy.IsValueCreated)
                 lazy.Value.Retire();
         return device;
-    }
-
-    /// <summary>Changes how later batches schedule their workers; loaded sessions stay (they do not depend on it).</summary>
-    public void SetWorkerPriority(Pipeline.WorkerPriority priority)
-    {
-        lock (gate)
-            settings = settings with { WorkerPriority = priority };
     }
 
     /// <summary>Retires the session of a model file (before it is uninstalled); calls still using it finish first.</summary>

@@ -62,19 +62,6 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
     {
         var engine = RmbgEngine.Shared;
         var current = engine.Settings;
-        if (MyInvocation.BoundParameters.Keys.All(k => k is nameof(WorkerPriority) or nameof(PassThru) || CommonParameters.Contains(k)) && Has(nameof(WorkerPriority)))
-        {
-            // Nothing a session depends on: the loaded model stays.
-            if (ShouldProcess("RmbgPS shared engine", $"Schedule batch workers at {WorkerPriority} priority"))
-            {
-                engine.SetWorkerPriority(WorkerPriority);
-                WriteVerbose($"Batch workers will run at {WorkerPriority} priority; the loaded model stays loaded.");
-                if (PassThru)
-                    WriteObject(new DeviceInfo(engine.GetStatus()));
-            }
-            return;
-        }
-
         var next = current with
         {
             Device = Has(nameof(Device)) ? Device : current.Device,
@@ -89,7 +76,7 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
             ThrowTerminatingError(ErrorRecords.Create(new ArgumentException($"Unknown profile '{profile}'. Known profiles: {ModelProfiles.KnownNames}."),
                 "UnknownProfile", ErrorCategory.InvalidArgument, profile));
 
-        if (!ShouldProcess("RmbgPS shared engine", $"Use device {next.Device} (id {next.DeviceId}), {next.EffectiveThreads} threads, model {next.Model ?? "(default lookup)"}"))
+        if (!ShouldProcess("RmbgPS shared engine", $"Use device {next.Device} (id {next.DeviceId}), {next.EffectiveThreads} threads, model {next.Model ?? "(default lookup)"}, workers at {next.WorkerPriority} priority"))
             return;
 
         ExecutionDevice effective;
@@ -105,12 +92,12 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
         WriteVerbose(next.Device == ExecutionDevice.Auto
             ? $"Device Auto resolved to {effective} (providers in this build: {string.Join(", ", ExecutionProviders.Available)})."
             : $"Device set to {effective}.");
-        WriteVerbose("Loaded models were released; the next inference loads the model with the new settings.");
+        WriteVerbose(current.ChangesOnlyWorkerPriority(next)
+            ? $"Batch workers will run at {next.WorkerPriority} priority; the loaded model stays loaded."
+            : "Loaded models were released; the next inference loads the model with the new settings.");
         if (PassThru)
             WriteObject(new DeviceInfo(engine.GetStatus()));
     }
-
-    private static readonly HashSet<string> CommonParameters = new(Cmdlet.CommonParameters.Concat(Cmdlet.OptionalCommonParameters), StringComparer.OrdinalIgnoreCase);
 
     private bool Has(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
 
