@@ -1,5 +1,7 @@
 @{
     RootModule           = 'RmbgPS.dll'
+    # Imported before RootModule: it puts the engine and its dependencies (engine/) in a load context of their own.
+    NestedModules        = @('RmbgPS.Loader.dll')
     ModuleVersion        = '0.1.0'
     GUID                 = '5f8a3c2e-6b1d-4e7a-9c0f-2d4b8e1a7c35'
     Author               = 'RmbgPS contributors'

@@ -54,9 +54,9 @@ public sealed class BatchTests : IDisposable
     [Fact]
     public void Results_come_out_in_input_order_and_match_one_at_a_time_processing()
     {
-        var one = pwsh.Run("$ExecutionContext.InvokeProvider.ChildItem.Get($args[0], $false) | Remove-ImageBackground -OutputPath $args[1] -Model $args[2] -ThrottleLimit 1",
+        var one = pwsh.Run("Get-ChildItem -LiteralPath $args[0] | Remove-ImageBackground -OutputPath $args[1] -Model $args[2] -ThrottleLimit 1",
             photos, Dir("one"), model);
-        var many = pwsh.Run("$ExecutionContext.InvokeProvider.ChildItem.Get($args[0], $false) | Remove-ImageBackground -OutputPath $args[1] -Model $args[2] -ThrottleLimit 4 -Verbose",
+        var many = pwsh.Run("Get-ChildItem -LiteralPath $args[0] | Remove-ImageBackground -OutputPath $args[1] -Model $args[2] -ThrottleLimit 4 -Verbose",
             photos, Dir("many"), model);
 
         Assert.Empty(one.Errors);
@@ -74,7 +74,7 @@ public sealed class BatchTests : IDisposable
     public void A_failing_image_is_reported_and_the_images_after_it_still_come_out_in_order()
     {
         File.WriteAllText(Path.Combine(photos, "c-large.png"), "not an image");
-        var r = pwsh.Run("$ExecutionContext.InvokeProvider.ChildItem.Get($args[0], $false) | Remove-ImageBackground -OutputPath $args[1] -Model $args[2] -ThrottleLimit 3",
+        var r = pwsh.Run("Get-ChildItem -LiteralPath $args[0] | Remove-ImageBackground -OutputPath $args[1] -Model $args[2] -ThrottleLimit 3",
             photos, Dir("out"), model);
         var error = Assert.Single(r.Errors);
         Assert.Contains("c-large.png", error.ToString());
@@ -97,7 +97,7 @@ public sealed class BatchTests : IDisposable
         Assert.Contains(r.Progress, p => p.RecordType == ProgressRecordType.Completed);
 
         // Piped input has no known total: no percentage is claimed.
-        var piped = pwsh.Run("$ExecutionContext.InvokeProvider.ChildItem.Get($args[0], $false) | Get-ImageMask -Model $args[1]", photos, model);
+        var piped = pwsh.Run("Get-ChildItem -LiteralPath $args[0] | Get-ImageMask -Model $args[1]", photos, model);
         Assert.All(piped.Progress.Where(p => p.RecordType == ProgressRecordType.Processing), p => Assert.Equal(-1, p.PercentComplete));
     }
 
@@ -131,7 +131,7 @@ public sealed class BatchTests : IDisposable
         {
             var r = pwsh.Run("$null = Get-ImageMask -LiteralPath $args[0] -Model $args[1]; $before = Get-RmbgDevice; " +
                              "Set-RmbgDevice -WorkerPriority Idle -Verbose; $after = Get-RmbgDevice; " +
-                             "$masks = $ExecutionContext.InvokeProvider.ChildItem.Get($args[2], $false) | Where-Object Extension -eq '.png' | Get-ImageMask -Model $args[1] -ThrottleLimit 3; " +
+                             "$masks = Get-ChildItem -LiteralPath $args[2] | Where-Object Extension -eq '.png' | Get-ImageMask -Model $args[1] -ThrottleLimit 3; " +
                              "$before, $after, (Get-RmbgDevice), $masks.Count", Path.Combine(photos, "b.png"), model, photos);
             Assert.Empty(r.Errors);
             var (before, after, last) = (r.Output[0], r.Output[1], r.Output[2]);

@@ -54,13 +54,22 @@ public sealed class ModuleTests : IDisposable
     }
 
     [Fact]
-    public void The_native_libraries_come_from_the_module_folder()
+    public void The_engine_and_its_native_libraries_load_from_the_module_folder_in_their_own_context()
     {
         pwsh.Run("Get-ImageMask -LiteralPath $args[0] -Model $args[1]", Path.Combine(photos, "a.png"), model);
+        var engineFolder = Path.Combine(TestAssets.RepoRoot, "out", "RmbgPS", "engine");
+        foreach (var name in new[] { "RmbgPS.Engine", "SkiaSharp", "Microsoft.ML.OnnxRuntime", "System.Numerics.Tensors" })
+        {
+            var loaded = AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name == name).ToList();
+            var ours = Assert.Single(loaded, a => System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(a)?.Name == "RmbgPS.Engine");
+            Assert.Equal(Path.Combine(engineFolder, name + ".dll"), ours.Location);
+            Assert.DoesNotContain(loaded, a => System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(a) == System.Runtime.Loader.AssemblyLoadContext.Default);
+        }
         if (!OperatingSystem.IsLinux())
             return;
         var maps = File.ReadAllText("/proc/self/maps");
-        var moduleNative = Path.Combine(TestAssets.RepoRoot, "out", "RmbgPS", "runtimes", "linux-x64", "native");
+        var arch = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
+        var moduleNative = Path.Combine(engineFolder, "runtimes", "linux-" + arch, "native");
         Assert.Contains(Path.Combine(moduleNative, "libonnxruntime.so"), maps);
         Assert.Contains(Path.Combine(moduleNative, "libSkiaSharp.so"), maps);
     }
@@ -68,7 +77,7 @@ public sealed class ModuleTests : IDisposable
     [Fact]
     public void FileInfo_from_the_provider_binds_by_PSPath_and_each_image_gets_a_result()
     {
-        var r = pwsh.Run("$ExecutionContext.InvokeProvider.ChildItem.Get($args[0], $false) | Remove-ImageBackground -OutputPath $args[1] -Model $args[2]",
+        var r = pwsh.Run("Get-ChildItem -LiteralPath $args[0] | Remove-ImageBackground -OutputPath $args[1] -Model $args[2]",
             photos, Dir("out"), model);
 
         Assert.Null(r.Terminating);
@@ -125,7 +134,7 @@ public sealed class ModuleTests : IDisposable
     public void A_bad_file_in_the_middle_of_a_batch_is_reported_and_the_rest_is_processed()
     {
         File.WriteAllText(Path.Combine(photos, "b.png"), "not an image at all");
-        var r = pwsh.Run("$ExecutionContext.InvokeProvider.ChildItem.Get($args[0], $false) | Remove-ImageBackground -OutputPath $args[1] -Model $args[2]; " +
+        var r = pwsh.Run("Get-ChildItem -LiteralPath $args[0] | Remove-ImageBackground -OutputPath $args[1] -Model $args[2]; " +
                          "Remove-ImageBackground -LiteralPath $args[3] -OutputPath $args[1] -Model $args[2]",
             photos, Dir("out"), model, Path.Combine(photos, "missing.png"));
 
@@ -208,7 +217,7 @@ public sealed class ModuleTests : IDisposable
         int Outputs() => Directory.Exists(outFolder) ? Directory.GetFiles(outFolder, "*.nobg.png").Length : 0;
 
         // The real model: about a second an image, time enough to stop mid-batch as Ctrl+C would.
-        using var ps = pwsh.Prepare("$ExecutionContext.InvokeProvider.ChildItem.Get($args[0], $false) | Remove-ImageBackground -OutputPath $args[1] -Model $args[2]",
+        using var ps = pwsh.Prepare("Get-ChildItem -LiteralPath $args[0] | Remove-ImageBackground -OutputPath $args[1] -Model $args[2]",
             many, outFolder, TestAssets.IsnetModelPath);
         var runner = new PowerShellHost.BackgroundInvocation(ps);
         var deadline = DateTime.UtcNow.AddSeconds(120);

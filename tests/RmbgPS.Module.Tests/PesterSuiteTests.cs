@@ -1,0 +1,39 @@
+using Xunit.Abstractions;
+
+namespace RmbgPS.Tests;
+
+/// <summary>
+/// The Pester suite, one file at a time, each in a fresh real pwsh with Pester 5.7.1 (tests/Invoke-RmbgPester.ps1),
+/// so 'dotnet test' runs it and a failing Pester test fails the test command.
+/// </summary>
+public sealed class PesterSuiteTests(ITestOutputHelper output)
+{
+    public static TheoryData<string> PesterFiles()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(Path.Combine(TestAssets.RepoRoot, "tests"), "*.Tests.ps1").Order(StringComparer.Ordinal))
+            data.Add(Path.GetFileName(file));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(PesterFiles))]
+    public void Pester_file_passes(string file)
+    {
+        var r = PwshProcess.RunFile(Path.Combine(TestAssets.RepoRoot, "tests", "Invoke-RmbgPester.ps1"),
+            [Path.Combine(TestAssets.RepoRoot, "tests", file)], TimeSpan.FromMinutes(15));
+        output.WriteLine(r.Output);
+        Assert.True(r.ExitCode == 0, $"Pester {file}: {r}");
+        Assert.Matches(@"Pester: [1-9]\d* passed, 0 failed", r.Output);
+    }
+
+    [Fact]
+    public void Every_exported_cmdlet_has_Pester_tests()
+    {
+        var manifest = File.ReadAllText(Path.Combine(TestAssets.RepoRoot, "RmbgPS.psd1"));
+        var cmdlets = System.Text.RegularExpressions.Regex.Matches(manifest, @"'(\w+-Rmbg\w+|\w+-Image\w+)'").Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(cmdlets);
+        var suite = string.Join("\n", Directory.GetFiles(Path.Combine(TestAssets.RepoRoot, "tests"), "*.Tests.ps1").Select(File.ReadAllText));
+        Assert.All(cmdlets, cmdlet => Assert.Contains(cmdlet + " ", suite));
+    }
+}
