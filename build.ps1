@@ -8,10 +8,13 @@
     Runs 'dotnet build RmbgPS.sln'. The build lays the importable module out in out/RmbgPS: the
     manifest, the assemblies and the native libraries under runtimes/<rid>/native.
 
-    With -Test it then runs 'dotnet test RmbgPS.sln' and, when Pester 5 or later is installed, the
-    Pester suite tests/RmbgPS.Tests.ps1 in a child pwsh, so that the module's assemblies are never
-    loaded (and, on Windows, locked) in the session that runs this script. Any failing step stops
-    the script with an error.
+    With -Test it then runs 'dotnet test RmbgPS.sln', which runs every .NET test and the whole Pester
+    suite (tests/*.Tests.ps1, each in a fresh pwsh with Pester 5.7.1), so the module's assemblies are
+    never loaded (and, on Windows, locked) in the session that runs this script.
+
+    With -Package it writes out/RmbgPS.<version>.nupkg with PSResourceGet's Publish-PSResource, through
+    a temporary local file repository; Install-PSResource and Save-PSResource install it from any
+    repository it is published to. Any failing step stops the script with an error.
 
     The script works from any current directory.
 
@@ -20,10 +23,20 @@
 
 .PARAMETER Gpu
     Builds against the Microsoft.ML.OnnxRuntime.Gpu package (CUDA execution provider) instead of
-    the CPU-only Microsoft.ML.OnnxRuntime. Running on the GPU needs CUDA 12 and cuDNN 9 installed.
+    the CPU-only Microsoft.ML.OnnxRuntime. Running on the GPU needs CUDA 13 and cuDNN 9 installed.
 
 .PARAMETER Test
-    After building, runs the .NET tests and, when Pester 5+ is available, the Pester suite.
+    After building, runs the test command: the .NET tests and the Pester suite.
+
+.PARAMETER Package
+    After building (or without building, with -NoBuild), packs out/RmbgPS into RmbgPS.<version>.nupkg
+    in -PackagePath.
+
+.PARAMETER PackagePath
+    The folder the package is written to; out/ by default.
+
+.PARAMETER NoBuild
+    Uses the module already in out/RmbgPS instead of building it (with -Package or -Test).
 
 .PARAMETER Clean
     Removes out/ and every project's bin/ and obj/ folders before building.
@@ -43,10 +56,17 @@
 
     Builds the module with the CUDA execution provider.
 
+.EXAMPLE
+    ./build.ps1 -Package
+
+    Builds, then writes out/RmbgPS.0.1.0.nupkg. Publish it to a feed, or install it from a folder:
+        Register-PSResourceRepository -Name Local -Uri ./out -Trusted
+        Install-PSResource RmbgPS -Repository Local
+
 .NOTES
-    Needs the .NET SDK (dotnet on PATH). The Pester tests need the test model and photos; see
-    tests/assets/fetch-test-assets.sh. Install Pester with:
-        Install-Module Pester -MinimumVersion 5.5 -Scope CurrentUser
+    Needs the .NET SDK (dotnet on PATH). The tests fetch their model and photos on first use (see
+    tests/assets/fetch-test-assets.sh), real pwsh through the repository's local dotnet tool and Pester
+    5.7.1 from NuGet.
 #>
 [CmdletBinding()]
 param(
@@ -56,6 +76,12 @@ param(
     [switch] $Gpu,
 
     [switch] $Test,
+
+    [switch] $Package,
+
+    [string] $PackagePath,
+
+    [switch] $NoBuild,
 
     [switch] $Clean
 )
@@ -70,7 +96,6 @@ $solution = Join-Path $repoRoot 'RmbgPS.sln'
 $outRoot = Join-Path $repoRoot 'out'
 $moduleDir = Join-Path $outRoot 'RmbgPS'
 $manifest = Join-Path $moduleDir 'RmbgPS.psd1'
-$pesterSuite = Join-Path $repoRoot 'tests' 'RmbgPS.Tests.ps1'
 
 function Invoke-NativeStep {
     <#
@@ -93,19 +118,6 @@ function Invoke-NativeStep {
     if ($LASTEXITCODE -ne 0) {
         throw "$Name failed (exit code $LASTEXITCODE): $FilePath $($ArgumentList -join ' ')"
     }
-}
-
-function Get-PwshPath {
-    # The pwsh running this script, so the tests run on the same PowerShell version.
-    $candidate = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
-    if (Test-Path -LiteralPath $candidate -PathType Leaf) {
-        return $candidate
-    }
-    $onPath = Get-Command pwsh -CommandType Application -ErrorAction Ignore | Select-Object -First 1
-    if ($onPath) {
-        return $onPath.Source
-    }
-    throw "Cannot find pwsh (looked in '$PSHOME' and on PATH) to run the Pester tests in."
 }
 
 function ConvertTo-SingleQuoted([string] $Text) {
@@ -150,42 +162,45 @@ if ($Gpu) {
     $msbuildArgs += '-p:RmbgOrtFlavor=Gpu'
 }
 
-Invoke-NativeStep -Name "Build ($Configuration$($Gpu ? ', GPU' : ''))" -FilePath 'dotnet' -ArgumentList (@('build', $solution) + $msbuildArgs)
+if (-not $NoBuild) {
+    Invoke-NativeStep -Name "Build ($Configuration$($Gpu ? ', GPU' : ''))" -FilePath 'dotnet' -ArgumentList (@('build', $solution) + $msbuildArgs)
+}
 
 if (-not (Test-Path -LiteralPath $manifest -PathType Leaf)) {
-    throw "The build succeeded but laid out no module: '$manifest' is missing."
+    throw ($NoBuild ? "-NoBuild: there is no module to use, '$manifest' is missing. Run ./build.ps1 first." :
+        "The build succeeded but laid out no module: '$manifest' is missing.")
 }
 
 if ($Test) {
-    # --no-build: test what was just built (a rebuild would lay out out/RmbgPS again).
-    Invoke-NativeStep -Name '.NET tests' -FilePath 'dotnet' -ArgumentList (@('test', $solution, '--no-build') + $msbuildArgs)
+    # --no-build: test what was just built (a rebuild would lay out out/RmbgPS again). The Pester suite runs
+    # inside it (tests/RmbgPS.Module.Tests/PesterSuiteTests.cs), each file in a fresh pwsh.
+    Invoke-NativeStep -Name 'Tests (.NET and Pester)' -FilePath 'dotnet' -ArgumentList (@('test', $solution, '--no-build') + $msbuildArgs)
+}
 
-    $pester = Get-Module -ListAvailable -Name Pester |
-        Where-Object { $_.Version -ge [version]'5.0' } |
-        Sort-Object Version -Descending |
-        Select-Object -First 1
-    if (-not $pester) {
-        Write-Warning ('Pester 5 or later is not installed, so the Pester tests in tests/RmbgPS.Tests.ps1 were not run. ' +
-            'Install it with: Install-Module Pester -MinimumVersion 5.5 -Scope CurrentUser')
+if ($Package) {
+    $packageFolder = if ($PackagePath) { $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($PackagePath) } else { $outRoot }
+    $version = (Import-PowerShellDataFile -LiteralPath $manifest).ModuleVersion
+    $nupkg = Join-Path $packageFolder "RmbgPS.$version.nupkg"
+    Write-Host "==> Package $nupkg" -ForegroundColor Cyan
+    # Publish-PSResource packs only into a registered repository: a temporary one, removed afterwards.
+    $staging = Join-Path ([IO.Path]::GetTempPath()) "rmbgps-package-$([guid]::NewGuid().ToString('N'))"
+    $repositoryName = "RmbgPSBuild$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    New-Item -ItemType Directory -Path $staging | Out-Null
+    try {
+        Register-PSResourceRepository -Name $repositoryName -Uri $staging -Trusted
+        Publish-PSResource -Path $moduleDir -Repository $repositoryName -SkipDependenciesCheck
+        $built = Join-Path $staging "RmbgPS.$version.nupkg"
+        if (-not (Test-Path -LiteralPath $built -PathType Leaf)) {
+            throw "Publish-PSResource wrote no '$built'."
+        }
+        New-Item -ItemType Directory -Path $packageFolder -Force | Out-Null
+        Move-Item -LiteralPath $built -Destination $nupkg -Force
     }
-    elseif (-not (Test-Path -LiteralPath $pesterSuite -PathType Leaf)) {
-        throw "The Pester suite '$pesterSuite' is missing."
+    finally {
+        Unregister-PSResourceRepository -Name $repositoryName -ErrorAction Ignore
+        Remove-Item -LiteralPath $staging -Recurse -Force -ErrorAction Ignore
     }
-    else {
-        # A child pwsh, so the module's assemblies are not loaded (or locked) in this session.
-        $childScript = @(
-            '$ErrorActionPreference = ''Stop'''
-            "Import-Module Pester -RequiredVersion $($pester.Version)"
-            '$config = New-PesterConfiguration'
-            "`$config.Run.Path = $(ConvertTo-SingleQuoted $pesterSuite)"
-            '$config.Run.PassThru = $true'
-            '$config.Output.Verbosity = ''Detailed'''
-            '$result = Invoke-Pester -Configuration $config'
-            'if ($result.Result -eq ''Passed'' -and $result.TotalCount -gt 0) { exit 0 } else { exit 1 }'
-        ) -join '; '
-        Invoke-NativeStep -Name "Pester tests (Pester $($pester.Version))" -FilePath (Get-PwshPath) `
-            -ArgumentList @('-NoProfile', '-NonInteractive', '-Command', $childScript)
-    }
+    Write-Host ("Package: {0} ({1:N1} MB)" -f $nupkg, ((Get-Item -LiteralPath $nupkg).Length / 1MB)) -ForegroundColor Green
 }
 
 $cwd = (Get-Location -PSProvider FileSystem).ProviderPath

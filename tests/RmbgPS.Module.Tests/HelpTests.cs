@@ -1,0 +1,128 @@
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using RmbgPS.HelpCompiler;
+
+namespace RmbgPS.Tests;
+
+/// <summary>
+/// Get-Help is the manual: every exported cmdlet's help (built from docs/en-US into out/RmbgPS/en-US) is
+/// complete, its examples parse, and its parameter metadata says what the cmdlet really declares.
+/// </summary>
+public sealed class HelpTests : IDisposable
+{
+    private static readonly string DocsFolder = Path.Combine(TestAssets.RepoRoot, "docs", "en-US");
+    private readonly PowerShellHost pwsh = new();
+
+    public void Dispose() => pwsh.Dispose();
+
+    public static TheoryData<string> Cmdlets()
+    {
+        var manifest = File.ReadAllText(Path.Combine(TestAssets.RepoRoot, "RmbgPS.psd1"));
+        var block = manifest[manifest.IndexOf("CmdletsToExport", StringComparison.Ordinal)..];
+        block = block[..block.IndexOf(')')];
+        var data = new TheoryData<string>();
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(block, @"'([\w-]+)'"))
+            data.Add(m.Groups[1].Value);
+        return data;
+    }
+
+    /// <summary>What the page documents: every parameter but the common ones (-WhatIf and -Confirm are documented, as PlatyPS does).</summary>
+    private static IEnumerable<string> OwnParameters(CommandInfo command) =>
+        command.Parameters.Keys.Where(p => !Cmdlet.CommonParameters.Contains(p) && p != "UseTransaction");
+
+    [Theory]
+    [MemberData(nameof(Cmdlets))]
+    public void Get_Help_Full_is_complete(string cmdlet)
+    {
+        var command = (CommandInfo)pwsh.Run("Get-Command $args[0]", cmdlet).Output.Single().BaseObject;
+        var help = pwsh.Run("Get-Help $args[0] -Full", cmdlet).Output.Single();
+        string Text(object? o) => o is null ? "" : string.Join("\n", LanguagePrimitives.GetEnumerable(o) is { } items
+            ? items.Cast<object?>().Select(i => PSObject.AsPSObject(i ?? "").Properties["Text"]?.Value?.ToString() ?? i?.ToString())
+            : [o.ToString()]);
+
+        var synopsis = help.Properties["Synopsis"].Value?.ToString() ?? "";
+        Assert.False(string.IsNullOrWhiteSpace(synopsis), $"{cmdlet}: no synopsis");
+        Assert.DoesNotContain("[<CommonParameters>]", synopsis); // what Get-Help shows when there is no help at all
+        Assert.True(Text(help.Properties["description"].Value).Length > 100, $"{cmdlet}: no real description");
+
+        var parameters = ((PSObject)help.Properties["parameters"].Value).Properties["parameter"].Value;
+        var documented = LanguagePrimitives.GetEnumerable(parameters)!.Cast<object>().Select(PSObject.AsPSObject)
+            .ToDictionary(p => p.Properties["name"].Value.ToString()!, p => Text(p.Properties["description"]?.Value), StringComparer.OrdinalIgnoreCase);
+        foreach (var name in OwnParameters(command))
+        {
+            Assert.True(documented.TryGetValue(name, out var text), $"{cmdlet} -{name}: no help");
+            Assert.True(text!.Length > 20, $"{cmdlet} -{name}: help text too short: '{text}'");
+        }
+
+        var examples = LanguagePrimitives.GetEnumerable(((PSObject)help.Properties["examples"].Value).Properties["example"].Value)!
+            .Cast<object>().Select(PSObject.AsPSObject).ToList();
+        Assert.True(examples.Count >= 2, $"{cmdlet}: {examples.Count} examples, at least 2 expected");
+        foreach (var example in examples)
+        {
+            var code = example.Properties["code"].Value.ToString()!;
+            Parser.ParseInput(code, out _, out var errors);
+            Assert.True(errors.Length == 0, $"{cmdlet} example '{example.Properties["title"].Value}' does not parse: {string.Join("; ", errors.Select(e => e.Message))}\n{code}");
+            Assert.True(Text(example.Properties["remarks"].Value).Length > 20, $"{cmdlet} example '{example.Properties["title"].Value}' has no explanation");
+        }
+
+        foreach (var section in new[] { "inputTypes", "returnValues", "alertSet", "relatedLinks" })
+            Assert.True(help.Properties[section]?.Value is not null, $"{cmdlet}: no {section}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Cmdlets))]
+    public void The_help_page_states_the_real_parameter_metadata(string cmdlet)
+    {
+        var command = (CmdletInfo)pwsh.Run("Get-Command $args[0]", cmdlet).Output.Single().BaseObject;
+        var page = CommandHelpReader.Read(MarkdownPage.Read(Path.Combine(DocsFolder, cmdlet + ".md")));
+
+        var realSets = command.ParameterSets.Select(s => s.Name).Where(s => s != "__AllParameterSets").ToHashSet(StringComparer.OrdinalIgnoreCase);
+        Assert.Equal(realSets.Count == 0 ? ["__AllParameterSets"] : realSets.Order(), page.ParameterSets.Select(s => s.Name).Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
+        if (realSets.Count > 1)
+            Assert.Equal(command.DefaultParameterSet, Assert.Single(page.ParameterSets, s => s.IsDefault).Name, StringComparer.OrdinalIgnoreCase);
+
+        var own = OwnParameters(command).ToList();
+        Assert.Equal(own.Order(StringComparer.OrdinalIgnoreCase), page.Parameters.Select(p => p.Name).Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
+        foreach (var doc in page.Parameters)
+        {
+            var real = command.Parameters[doc.Name];
+            var where = $"{cmdlet} -{doc.Name}";
+            var type = Nullable.GetUnderlyingType(real.ParameterType) ?? real.ParameterType;
+            Assert.True(type.Name == doc.Type, $"{where}: Type {doc.Type}, really {type.Name}");
+            Assert.Equal(real.Aliases.Order(), doc.Aliases.Order());
+            var sets = real.ParameterSets.Keys.Where(s => s != "__AllParameterSets").Order(StringComparer.OrdinalIgnoreCase).ToList();
+            Assert.True(sets.SequenceEqual(doc.Sets.Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase) || (sets.Count == realSets.Count && doc.Sets.Count == 0),
+                $"{where}: Parameter Sets {string.Join(", ", doc.Sets)}, really {string.Join(", ", sets)}");
+            var metadata = real.ParameterSets.Values.ToList();
+            Assert.True(metadata.Any(m => m.IsMandatory) == doc.Required, $"{where}: Required {doc.Required}");
+            var position = metadata.Select(m => m.Position).Max();
+            Assert.True((position < 0 ? "Named" : position.ToString()) == doc.Position, $"{where}: Position {doc.Position}, really {position}");
+            var byValue = metadata.Any(m => m.ValueFromPipeline);
+            var byName = metadata.Any(m => m.ValueFromPipelineByPropertyName);
+            var pipeline = (byValue, byName) switch
+            {
+                (true, true) => "True (ByPropertyName, ByValue)",
+                (true, false) => "True (ByValue)",
+                (false, true) => "True (ByPropertyName)",
+                _ => "False",
+            };
+            Assert.True(pipeline == doc.PipelineInput, $"{where}: Accept pipeline input '{doc.PipelineInput}', really '{pipeline}'");
+            var wildcards = real.Attributes.OfType<SupportsWildcardsAttribute>().Any();
+            Assert.True(wildcards == doc.Wildcards, $"{where}: Accept wildcard characters {doc.Wildcards}, really {wildcards}");
+        }
+    }
+
+    [Fact]
+    public void about_RmbgPS_explains_the_concepts()
+    {
+        var text = string.Join("\n", pwsh.Run("Get-Help about_RmbgPS").Output.Select(o => o.ToString()));
+        Assert.Contains("about_RmbgPS", text);
+        Assert.Contains("SHORT DESCRIPTION", text);
+        Assert.Contains("LONG DESCRIPTION", text);
+        foreach (var concept in new[] { "Set-RmbgDevice", "Install-RmbgModel", "RMBG_MODEL", "ErrorId", "-ThrottleLimit" })
+            Assert.Contains(concept, text);
+        // Prose is wrapped; code (indented 8) is kept as written, so it can be pasted.
+        Assert.All(text.Split('\n').Where(line => !line.StartsWith("        ", StringComparison.Ordinal)),
+            line => Assert.True(line.TrimEnd().Length <= AboutTopicWriter.Width, $"longer than {AboutTopicWriter.Width}: {line}"));
+    }
+}
