@@ -37,14 +37,22 @@ public static class ImageEncoder
 
     private static bool PngEncode(SKPixmap pixmap, SKWStream stream) => pixmap.Encode(stream, PngOptions);
 
+    /// <summary>
+    /// Encodes into Skia's own memory, then copies with ordinary .NET I/O. Writing through a managed stream from
+    /// inside the native encoder would be cheaper by one copy, but an exception thrown in that callback (a full
+    /// disk) cannot unwind through native frames and ends the whole process, every PowerShell session with it.
+    /// </summary>
     private static unsafe void Encode(Stream destination, SKImageInfo info, byte[] pixels, int rowBytes, Func<SKPixmap, SKWStream, bool> encode)
     {
+        using var encoded = new SKDynamicMemoryWStream();
         fixed (byte* p = pixels)
         {
             using var pixmap = new SKPixmap(info, (IntPtr)p, rowBytes);
-            using var wstream = new SKManagedWStream(destination);
-            if (!encode(pixmap, wstream))
+            if (!encode(pixmap, encoded))
                 throw new IOException($"The encoder rejected a {info.Width}x{info.Height} {info.ColorType} image.");
         }
+        using var data = encoded.DetachAsData();
+        using var bytes = data.AsStream();
+        bytes.CopyTo(destination);
     }
 }
