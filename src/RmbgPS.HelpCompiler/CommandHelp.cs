@@ -22,8 +22,19 @@ internal sealed record ExampleHelp(string Title, string Code, IReadOnlyList<stri
 
 internal sealed record TypeHelp(string TypeName, IReadOnlyList<string> Description);
 
-/// <summary>A parameter's description and the metadata block PlatyPS writes under it.</summary>
-internal sealed record ParameterHelp(string Name, IReadOnlyList<string> Description)
+/// <summary>
+/// A parameter's description and the metadata blocks PlatyPS writes under it: one block, or one per parameter set
+/// when the parameter binds differently in different sets (positional or from the pipeline in one only).
+/// </summary>
+internal sealed record ParameterHelp(string Name, IReadOnlyList<string> Description, IReadOnlyList<ParameterMetadata> Blocks)
+{
+    public ParameterMetadata First => Blocks[0];
+    public bool InSet(string set) => Blocks.Any(b => b.InSet(set));
+    public ParameterMetadata For(string set) => Blocks.First(b => b.InSet(set));
+}
+
+/// <summary>One ```yaml block of a parameter.</summary>
+internal sealed record ParameterMetadata
 {
     public string Type { get; init; } = "";
     /// <summary>Empty means every set ("(All)").</summary>

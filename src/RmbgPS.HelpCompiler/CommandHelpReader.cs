@@ -46,23 +46,39 @@ internal static class CommandHelpReader
 
     private static ParameterHelp ReadParameter(MarkdownPage page, MarkdownPage.Subsection section)
     {
-        var open = section.Lines.FindIndex(l => l.Trim() == "```yaml");
-        var close = open < 0 ? -1 : section.Lines.FindIndex(open + 1, l => l.Trim() == "```");
-        if (close < 0)
+        var blocks = new List<ParameterMetadata>();
+        var descriptionEnd = -1;
+        for (var open = section.Lines.FindIndex(IsYamlStart); open >= 0; open = section.Lines.FindIndex(open + 1, IsYamlStart))
+        {
+            var close = section.Lines.FindIndex(open + 1, l => l.Trim() == "```");
+            if (close < 0)
+                throw page.Error($"parameter '{section.Title}' has an unclosed ```yaml block");
+            descriptionEnd = descriptionEnd < 0 ? open : descriptionEnd;
+            blocks.Add(ReadMetadata(page, section.Title, section.Lines.Skip(open + 1).Take(close - open - 1)));
+            open = close;
+        }
+        if (blocks.Count == 0)
             throw page.Error($"parameter '{section.Title}' has no ```yaml metadata block");
+        return new ParameterHelp(section.Title[1..], MarkdownText.Paragraphs(section.Lines.Take(descriptionEnd)), blocks);
+    }
+
+    private static bool IsYamlStart(string line) => line.Trim() == "```yaml";
+
+    private static ParameterMetadata ReadMetadata(MarkdownPage page, string parameter, IEnumerable<string> lines)
+    {
         var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var line in section.Lines.Skip(open + 1).Take(close - open - 1))
+        foreach (var line in lines)
         {
             var colon = line.IndexOf(':');
             if (colon > 0)
                 fields[line[..colon].Trim()] = line[(colon + 1)..].Trim();
         }
-        string Field(string name) => fields.TryGetValue(name, out var value) ? value : throw page.Error($"parameter '{section.Title}' has no '{name}:' line");
+        string Field(string name) => fields.TryGetValue(name, out var value) ? value : throw page.Error($"parameter '{parameter}' has no '{name}:' line");
         static IReadOnlyList<string> List(string value) =>
             value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
         var sets = Field("Parameter Sets");
-        return new ParameterHelp(section.Title[1..], MarkdownText.Paragraphs(section.Lines.Take(open)))
+        return new ParameterMetadata
         {
             Type = Field("Type"),
             Sets = sets.Equals("(All)", StringComparison.OrdinalIgnoreCase) ? [] : List(sets),

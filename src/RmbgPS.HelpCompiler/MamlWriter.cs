@@ -26,7 +26,7 @@ internal static class MamlWriter
                 Description([help.Synopsis])),
             Description(help.Description),
             new XElement(Command + "syntax", help.ParameterSets.Select(set => SyntaxItem(help, set.Name))),
-            new XElement(Command + "parameters", help.Parameters.Select(p => Parameter(p, inSyntax: false))),
+            new XElement(Command + "parameters", help.Parameters.Select(p => Parameter(p.Name, p.Description, p.First, inSyntax: false))),
             new XElement(Command + "inputTypes", help.Inputs.Select(t => TypeElement("inputType", t))),
             new XElement(Command + "returnValues", help.Outputs.Select(t => TypeElement("returnValue", t))),
             new XElement(Maml + "alertSet", new XElement(Maml + "alert", Paragraphs(help.Notes))),
@@ -39,16 +39,16 @@ internal static class MamlWriter
     /// <summary>The parameters of one set: positional ones first by position, then the others in page order.</summary>
     private static XElement SyntaxItem(CommandHelp help, string set)
     {
-        var members = help.Parameters.Where(p => p.InSet(set)).ToList();
-        var ordered = members.Where(p => p.Position != "Named").OrderBy(p => int.Parse(p.Position))
-            .Concat(members.Where(p => p.Position == "Named" && p.Required))
-            .Concat(members.Where(p => p.Position == "Named" && !p.Required));
+        var members = help.Parameters.Where(p => p.InSet(set)).Select(p => (Help: p, Metadata: p.For(set))).ToList();
+        var ordered = members.Where(m => m.Metadata.Position != "Named").OrderBy(m => int.Parse(m.Metadata.Position))
+            .Concat(members.Where(m => m.Metadata.Position == "Named" && m.Metadata.Required))
+            .Concat(members.Where(m => m.Metadata.Position == "Named" && !m.Metadata.Required));
         return new XElement(Command + "syntaxItem",
             new XElement(Maml + "name", help.Name),
-            ordered.Select(p => Parameter(p, inSyntax: true)));
+            ordered.Select(m => Parameter(m.Help.Name, m.Help.Description, m.Metadata, inSyntax: true)));
     }
 
-    private static XElement Parameter(ParameterHelp p, bool inSyntax) =>
+    private static XElement Parameter(string name, IReadOnlyList<string> description, ParameterMetadata p, bool inSyntax) =>
         new(Command + "parameter",
             new XAttribute("required", p.Required ? "true" : "false"),
             new XAttribute("variableLength", p.Type.EndsWith("[]", StringComparison.Ordinal) ? "true" : "false"),
@@ -56,8 +56,8 @@ internal static class MamlWriter
             new XAttribute("pipelineInput", p.PipelineInput),
             new XAttribute("position", p.Position == "Named" ? "named" : p.Position),
             new XAttribute("aliases", p.Aliases.Count == 0 ? "none" : string.Join(", ", p.Aliases)),
-            new XElement(Maml + "name", p.Name),
-            Description(p.Description),
+            new XElement(Maml + "name", name),
+            Description(description),
             // A switch takes no value: Get-Help shows "[-Force]", not "[-Force <SwitchParameter>]".
             p.IsSwitch && inSyntax ? null : new XElement(Command + "parameterValue",
                 new XAttribute("required", p.IsSwitch ? "false" : "true"), new XAttribute("variableLength", "false"), p.Type),

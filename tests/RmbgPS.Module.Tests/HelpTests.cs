@@ -45,8 +45,8 @@ public sealed class HelpTests : IDisposable
         Assert.DoesNotContain("[<CommonParameters>]", synopsis); // what Get-Help shows when there is no help at all
         Assert.True(Text(help.Properties["description"].Value).Length > 100, $"{cmdlet}: no real description");
 
-        var parameters = ((PSObject)help.Properties["parameters"].Value).Properties["parameter"].Value;
-        var documented = LanguagePrimitives.GetEnumerable(parameters)!.Cast<object>().Select(PSObject.AsPSObject)
+        var parameters = (help.Properties["parameters"].Value as PSObject)?.Properties["parameter"]?.Value;
+        var documented = (LanguagePrimitives.GetEnumerable(parameters)?.Cast<object>() ?? []).Select(PSObject.AsPSObject)
             .ToDictionary(p => p.Properties["name"].Value.ToString()!, p => Text(p.Properties["description"]?.Value), StringComparer.OrdinalIgnoreCase);
         foreach (var name in OwnParameters(command))
         {
@@ -86,29 +86,32 @@ public sealed class HelpTests : IDisposable
         foreach (var doc in page.Parameters)
         {
             var real = command.Parameters[doc.Name];
-            var where = $"{cmdlet} -{doc.Name}";
-            var type = Nullable.GetUnderlyingType(real.ParameterType) ?? real.ParameterType;
-            Assert.True(type.Name == doc.Type, $"{where}: Type {doc.Type}, really {type.Name}");
-            Assert.Equal(real.Aliases.Order(), doc.Aliases.Order());
-            var sets = real.ParameterSets.Keys.Where(s => s != "__AllParameterSets").Order(StringComparer.OrdinalIgnoreCase).ToList();
-            Assert.True(sets.SequenceEqual(doc.Sets.Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase) || (sets.Count == realSets.Count && doc.Sets.Count == 0),
-                $"{where}: Parameter Sets {string.Join(", ", doc.Sets)}, really {string.Join(", ", sets)}");
-            var metadata = real.ParameterSets.Values.ToList();
-            Assert.True(metadata.Any(m => m.IsMandatory) == doc.Required, $"{where}: Required {doc.Required}");
-            var position = metadata.Select(m => m.Position).Max();
-            Assert.True((position < 0 ? "Named" : position.ToString()) == doc.Position, $"{where}: Position {doc.Position}, really {position}");
-            var byValue = metadata.Any(m => m.ValueFromPipeline);
-            var byName = metadata.Any(m => m.ValueFromPipelineByPropertyName);
-            var pipeline = (byValue, byName) switch
+            var documentedSets = new List<string>();
+            foreach (var block in doc.Blocks)
             {
-                (true, true) => "True (ByPropertyName, ByValue)",
-                (true, false) => "True (ByValue)",
-                (false, true) => "True (ByPropertyName)",
-                _ => "False",
-            };
-            Assert.True(pipeline == doc.PipelineInput, $"{where}: Accept pipeline input '{doc.PipelineInput}', really '{pipeline}'");
-            var wildcards = real.Attributes.OfType<SupportsWildcardsAttribute>().Any();
-            Assert.True(wildcards == doc.Wildcards, $"{where}: Accept wildcard characters {doc.Wildcards}, really {wildcards}");
+                var where = $"{cmdlet} -{doc.Name} ({string.Join(", ", block.Sets.DefaultIfEmpty("(All)"))})";
+                var type = Nullable.GetUnderlyingType(real.ParameterType) ?? real.ParameterType;
+                Assert.True(type.Name == block.Type, $"{where}: Type {block.Type}, really {type.Name}");
+                Assert.Equal(real.Aliases.Order(), block.Aliases.Order());
+                Assert.True(real.Attributes.OfType<SupportsWildcardsAttribute>().Any() == block.Wildcards, $"{where}: Accept wildcard characters {block.Wildcards}");
+                // The cmdlet's metadata in the sets this block covers (every set of the parameter for "(All)").
+                var metadata = real.ParameterSets.Where(s => block.Sets.Count == 0 || block.Sets.Contains(s.Key, StringComparer.OrdinalIgnoreCase)).Select(s => s.Value).ToList();
+                Assert.True(metadata.Count > 0, $"{where}: not a set of this parameter");
+                documentedSets.AddRange(block.Sets.Count == 0 ? real.ParameterSets.Keys : block.Sets);
+                Assert.True(metadata.All(m => m.IsMandatory == block.Required), $"{where}: Required {block.Required}");
+                var positions = metadata.Select(m => m.Position < 0 ? "Named" : m.Position.ToString()).Distinct().ToList();
+                Assert.True(positions.SequenceEqual([block.Position]), $"{where}: Position {block.Position}, really {string.Join("/", positions)}");
+                var pipelines = metadata.Select(m => (m.ValueFromPipeline, m.ValueFromPipelineByPropertyName) switch
+                {
+                    (true, true) => "True (ByPropertyName, ByValue)",
+                    (true, false) => "True (ByValue)",
+                    (false, true) => "True (ByPropertyName)",
+                    _ => "False",
+                }).Distinct().ToList();
+                Assert.True(pipelines.SequenceEqual([block.PipelineInput]), $"{where}: Accept pipeline input '{block.PipelineInput}', really '{string.Join("/", pipelines)}'");
+            }
+            var realParameterSets = real.ParameterSets.Keys.Where(s => s != "__AllParameterSets").Order(StringComparer.OrdinalIgnoreCase);
+            Assert.Equal(realParameterSets, documentedSets.Where(s => s != "__AllParameterSets").Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
         }
     }
 
