@@ -40,7 +40,7 @@ $config = New-PesterConfiguration
 $config.Run.Path = $Path
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
-$config.Output.RenderMode = 'Plain'
+$config.Output.RenderMode = 'Plaintext'
 $result = Invoke-Pester -Configuration $config
 
 # One plain line for whoever reads the log (CI counts 'N passed, N failed').

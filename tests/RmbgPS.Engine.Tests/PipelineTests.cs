@@ -15,7 +15,7 @@ public sealed class PipelineTests : IDisposable
     public void Dispose() => folder.Dispose();
 
     [Fact]
-    public void Results_come_back_in_submission_order_even_when_later_items_finish_first()
+    public async Task Results_come_back_in_submission_order_even_when_later_items_finish_first()
     {
         using var pipeline = new OrderedPipeline<int>(4, CancellationToken.None);
         var taken = new List<int>();
@@ -23,14 +23,14 @@ public sealed class PipelineTests : IDisposable
         for (var i = 0; i < delays.Length; i++)
         {
             while (pipeline.IsFull)
-                taken.Add(pipeline.TakeOldest().Result);
+                taken.Add(await pipeline.TakeOldest());
             var (index, delay) = (i, delays[i]);
             pipeline.Submit(_ => { Thread.Sleep(delay); return index; });
             while (pipeline.TryTakeFinished(out var done))
-                taken.Add(done.Result);
+                taken.Add(await done);
         }
         while (pipeline.Count > 0)
-            taken.Add(pipeline.TakeOldest().Result);
+            taken.Add(await pipeline.TakeOldest());
         Assert.Equal(Enumerable.Range(0, delays.Length), taken);
     }
 

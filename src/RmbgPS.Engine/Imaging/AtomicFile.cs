@@ -1,12 +1,22 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
 namespace RmbgPS.Engine.Imaging;
 
 /// <summary>
 /// Writes a file so that readers only ever see the old file or the complete new one: the bytes go to a
 /// hidden temporary file in the same folder (same volume, so the final move is a rename), which is
-/// moved into place only after the writer finished; on any failure or cancellation it is deleted.
+/// moved into place only after the writer finished; on any failure or cancellation it is deleted. A process
+/// killed mid-write cannot delete its temporary file, so the name says who owns it and
+/// <see cref="SweepStale"/> removes those whose owner is gone.
 /// </summary>
-public static class AtomicFile
+public static partial class AtomicFile
 {
+    /// <summary>A temporary file of another machine (a shared folder) is left alone until no write can still be in progress.</summary>
+    public static readonly TimeSpan ForeignOwnerGrace = TimeSpan.FromHours(1);
+
+    private static readonly string Owner = $"{HostLabel()}-{Environment.ProcessId}";
+
     public static void Write(string path, bool overwrite, Action<Stream> write, CancellationToken cancellationToken = default)
     {
         var fullPath = Path.GetFullPath(path);
@@ -14,7 +24,7 @@ public static class AtomicFile
         if (!overwrite && File.Exists(fullPath))
             throw ImageException.OutputExists(fullPath);
 
-        var temp = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        var temp = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Owner}.{Guid.NewGuid():N}.tmp");
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
@@ -37,9 +47,75 @@ public static class AtomicFile
         }
     }
 
-    /// <summary>Deletes a file if it can; a file left behind is only untidy.</summary>
-    internal static void TryDelete(string path)
+    /// <summary>
+    /// Deletes this writer's temporary files in <paramref name="folder"/> that nobody can still own: this
+    /// machine's whose process has ended, and others (another machine's in a shared folder, or unnamed from
+    /// older versions) not written to for <see cref="ForeignOwnerGrace"/>. Returns the names deleted.
+    /// </summary>
+    public static IReadOnlyList<string> SweepStale(string folder)
     {
-        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        var deleted = new List<string>();
+        IEnumerable<string> candidates;
+        try
+        {
+            candidates = Directory.EnumerateFiles(folder, ".*.tmp").ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return deleted; // nothing to sweep where nothing can be listed
+        }
+        var host = HostLabel();
+        foreach (var path in candidates)
+        {
+            var match = TemporaryName().Match(Path.GetFileName(path));
+            if (!match.Success)
+                continue; // not ours
+            var stale = match.Groups["host"].Value == host && int.TryParse(match.Groups["pid"].Value, out var pid)
+                ? !IsRunning(pid) // this machine's: exactly when its writer has ended
+                : DateTime.UtcNow - File.GetLastWriteTimeUtc(path) >= ForeignOwnerGrace;
+            if (!stale)
+                continue;
+            if (TryDelete(path))
+                deleted.Add(Path.GetFileName(path));
+        }
+        return deleted;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        if (pid == Environment.ProcessId)
+            return true;
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static string HostLabel() => NonLabel().Replace(Environment.MachineName, "_");
+
+    // ".<file>.<host>-<pid>.<32 hex>.tmp", or ".<file>.<32 hex>.tmp" as versions before the owner was named wrote them.
+    [GeneratedRegex(@"^\..+?(\.(?<host>[A-Za-z0-9_]+)-(?<pid>\d+))?\.[0-9a-f]{32}\.tmp$")]
+    private static partial Regex TemporaryName();
+
+    [GeneratedRegex("[^A-Za-z0-9]")]
+    private static partial Regex NonLabel();
+
+    /// <summary>Deletes a file if it can; a file left behind is only untidy.</summary>
+    internal static bool TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 }
