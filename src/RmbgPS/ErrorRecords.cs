@@ -70,6 +70,7 @@ internal static class ErrorRecords
         ImageErrorKind.WriteFailed => "FileWriteError",
         ImageErrorKind.OutputExists => "OutputExists",
         ImageErrorKind.OutputIsInput => "OutputIsInput",
+        ImageErrorKind.FolderNotWritable => "OutputFolderNotWritable",
         _ => kind.ToString(),
     };
 
@@ -83,6 +84,7 @@ internal static class ErrorRecords
         ImageErrorKind.WriteFailed => ErrorCategory.WriteError,
         ImageErrorKind.OutputExists => ErrorCategory.ResourceExists,
         ImageErrorKind.OutputIsInput => ErrorCategory.InvalidArgument,
+        ImageErrorKind.FolderNotWritable => ErrorCategory.PermissionDenied,
         _ => ErrorCategory.NotSpecified,
     };
 }

@@ -20,11 +20,23 @@ public sealed class PesterSuiteTests(ITestOutputHelper output)
     [MemberData(nameof(PesterFiles))]
     public void Pester_file_passes(string file)
     {
-        var r = PwshProcess.RunFile(Path.Combine(TestAssets.RepoRoot, "tests", "Invoke-RmbgPester.ps1"),
-            [Path.Combine(TestAssets.RepoRoot, "tests", file)], TimeSpan.FromMinutes(15));
-        output.WriteLine(r.Output);
-        Assert.True(r.ExitCode == 0, $"Pester {file}: {r}");
-        Assert.Matches(@"Pester: [1-9]\d* passed, 0 failed", r.Output);
+        // As a user runs it: no store chosen, so the default one, under a cache folder we can watch. Every
+        // Pester file must work in a temporary store of its own and never touch the user's.
+        var userCache = Path.Combine(Path.GetTempPath(), $"rmbgps-user-cache-{Guid.NewGuid():N}");
+        var environment = new Dictionary<string, string?> { ["RMBG_MODEL_HOME"] = null, ["RMBG_MODEL"] = null, ["XDG_CACHE_HOME"] = userCache };
+        try
+        {
+            var r = PwshProcess.RunFile(Path.Combine(TestAssets.RepoRoot, "tests", "Invoke-RmbgPester.ps1"),
+                [Path.Combine(TestAssets.RepoRoot, "tests", file)], TimeSpan.FromMinutes(15), environment);
+            output.WriteLine(r.Output);
+            Assert.True(r.ExitCode == 0, $"Pester {file}: {r}");
+            Assert.Matches(@"Pester: [1-9]\d* passed, 0 failed", r.Output);
+            Assert.False(Directory.Exists(Path.Combine(userCache, "RmbgPS")), $"Pester {file} wrote into the user's model store");
+        }
+        finally
+        {
+            try { Directory.Delete(userCache, true); } catch (IOException) { }
+        }
     }
 
     [Fact]

@@ -48,6 +48,29 @@ public static partial class AtomicFile
     }
 
     /// <summary>
+    /// Creates <paramref name="folder"/> when missing and checks that a file can be created in it, with a probe
+    /// named like every temporary file (so <see cref="SweepStale"/> finds one a kill leaves behind). Callers check
+    /// each output folder once, before any model runs for it.
+    /// </summary>
+    public static void EnsureWritable(string folder)
+    {
+        var probe = Path.Combine(folder, $".rmbgps-probe.{Owner}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            Directory.CreateDirectory(folder);
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(probe);
+            throw new ImageException(ImageErrorKind.FolderNotWritable, folder,
+                $"Cannot create files in the output folder '{folder}': {e.Message} Choose a folder you can write to with -OutputPath, or make this one writable.", e);
+        }
+    }
+
+    /// <summary>
     /// Deletes this writer's temporary files in <paramref name="folder"/> that nobody can still own: this
     /// machine's whose process has ended, and others (another machine's in a shared folder, or unnamed from
     /// older versions) not written to for <see cref="ForeignOwnerGrace"/>. Returns the names deleted.

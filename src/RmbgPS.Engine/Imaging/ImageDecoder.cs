@@ -134,7 +134,9 @@ public static class ImageDecoder
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new ImageException(ImageErrorKind.FileNotFound, path, $"Cannot find '{path}'. Check the path; use -LiteralPath if it contains wildcard characters such as [ ].", e);
+            throw new ImageException(ImageErrorKind.FileNotFound, path, path.AsSpan().IndexOfAny("*?[]") >= 0
+                ? $"Cannot find '{path}'. Check the path; use -LiteralPath if its name contains wildcard characters such as [ ]."
+                : $"Cannot find '{path}': it was deleted or moved before it was processed, or the path is wrong.", e);
         }
         catch (UnauthorizedAccessException e)
         {

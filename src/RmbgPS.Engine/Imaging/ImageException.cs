@@ -13,6 +13,8 @@ public enum ImageErrorKind
     WriteFailed,
     OutputExists,
     OutputIsInput,
+    /// <summary>No file can be created in the output folder (read-only, no permission): found before the model runs.</summary>
+    FolderNotWritable,
 }
 
 /// <summary>A failure tied to one file, with a message that names it and says what to do.</summary>
