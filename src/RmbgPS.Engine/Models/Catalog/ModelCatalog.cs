@@ -90,11 +90,15 @@ public sealed class ModelCatalog
             {
                 if (!ModelReference.IsValidVariant(variant.Name))
                     throw new InvalidDataException($"{Where()}: variant names must be simple words such as fp32, fp16 or int8.");
-                if (variant.Url is null && (variant.HuggingFacePath is null || entry.HuggingFaceRepo is null))
-                    throw new InvalidDataException($"{Where()}, variant '{variant.Name}': give either \"url\" or \"path\" with the entry's \"huggingFaceRepo\".");
+                var sources = new[] { variant.Url, variant.HuggingFacePath, variant.Resource }.Count(s => s is not null);
+                if (sources != 1 || variant.HuggingFacePath is not null && entry.HuggingFaceRepo is null || variant.Resource is not null && entry.Npm is null)
+                    throw new InvalidDataException($"{Where()}, variant '{variant.Name}': give exactly one of \"url\", \"path\" with the entry's \"huggingFaceRepo\", " +
+                        "or \"resource\" with the entry's \"npm\" package.");
                 if (variant.Sha256 is { } sha && (sha.Length != 64 || !sha.All(Uri.IsHexDigit)))
                     throw new InvalidDataException($"{Where()}, variant '{variant.Name}': \"sha256\" must be 64 hexadecimal digits.");
             }
+            if (entry.Npm?.Problem() is { } problem)
+                throw new InvalidDataException($"{Where()}: {problem}");
             if (entry.DefaultVariant is { } dv && entry.FindVariant(dv) is null)
                 throw new InvalidDataException($"{Where()}: the default variant '{dv}' is not among its variants.");
         }

