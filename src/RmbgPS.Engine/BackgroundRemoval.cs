@@ -13,15 +13,25 @@ public sealed record RemovalOutcome(string InputPath, string OutputPath, int Wid
     public OutputFormat Format { get; init; }
     public IReadOnlyList<string> Warnings { get; init; } = [];
     public IReadOnlyList<string> Notes { get; init; } = [];
+    /// <summary>Of <see cref="Elapsed"/>, the time spent waiting for the model while it ran other images.</summary>
+    public TimeSpan ModelWait { get; init; }
+    /// <summary>The image's own work: <see cref="Elapsed"/> without <see cref="ModelWait"/>.</summary>
+    public TimeSpan ProcessingTime => Elapsed - ModelWait;
+    public bool NeedsReview => SubjectCoverage.NeedsReview(ForegroundRatio);
 }
 
 /// <summary>The per-image operations the cmdlets (and the benchmark) run: file in, mask or cut-out out.</summary>
 public static class BackgroundRemoval
 {
-    public static AlphaMask ComputeMask(ModelSession session, RgbaImage image, MaskOptions options, CancellationToken cancellationToken)
+    public static AlphaMask ComputeMask(ModelSession session, RgbaImage image, MaskOptions options, CancellationToken cancellationToken) =>
+        ComputeMask(session, image, options, out _, cancellationToken);
+
+    /// <summary>The mask, and how long its run waited for the model while the model ran other images.</summary>
+    public static AlphaMask ComputeMask(ModelSession session, RgbaImage image, MaskOptions options, out TimeSpan modelWait, CancellationToken cancellationToken)
     {
         using var input = session.Prepare(image, cancellationToken);
         var plane = session.Infer(input, cancellationToken);
+        modelWait = plane.ModelWait;
         return AlphaMask.FromProbabilities(plane, image.OriginalWidth, image.OriginalHeight, options);
     }
 
@@ -61,8 +71,10 @@ public static class BackgroundRemoval
         cancellationToken.ThrowIfCancellationRequested();
         if (!output.Crop)
             CheckOutputSize(input, image.Width, image.Height, output, maxPixels); // before the model: no work wasted
-        var mask = ComputeMask(session, image, options, cancellationToken);
+        var mask = ComputeMask(session, image, options, out var modelWait, cancellationToken);
         var warnings = new List<string>(image.Warnings);
+        if (SubjectCoverage.Warning(input, mask.ForegroundRatio) is { } unclear)
+            warnings.Add(unclear);
         if (output.Crop && mask.VisibleBounds is null)
             warnings.Add($"No subject was found in '{input}', so it was not cropped.");
         if (output.Crop) // uncropped, its size was checked before the model
@@ -80,6 +92,7 @@ public static class BackgroundRemoval
             Format = output.Format,
             Warnings = warnings,
             Notes = image.Notes,
+            ModelWait = modelWait,
         };
     }
 

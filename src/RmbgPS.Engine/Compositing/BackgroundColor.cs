@@ -14,6 +14,9 @@ public readonly record struct BackgroundColor(byte R, byte G, byte B, byte A)
 
     public bool IsOpaque => A == 255;
 
+    /// <summary>Every colour name Parse accepts (Skia's, the CSS/X11 names plus Empty and Transparent), for completion.</summary>
+    public static IEnumerable<string> Names => Named.Value.Keys.Order(StringComparer.OrdinalIgnoreCase);
+
     public static BackgroundColor Parse(string text)
     {
         if (TryParse(text, out var colour))

@@ -6,6 +6,9 @@ namespace RmbgPS.Engine.Imaging;
 /// <summary>Decodes any format Skia knows (PNG, JPEG, WebP, GIF, BMP, ICO, WBMP, HEIF where the OS has it) to straight RGBA.</summary>
 public static class ImageDecoder
 {
+    /// <summary>The file extensions of the formats the decoder reads (it goes by content, not name; this is for completion).</summary>
+    public static IReadOnlyList<string> Extensions { get; } = [".png", ".jpg", ".jpeg", ".jfif", ".webp", ".gif", ".bmp"];
+
     /// <summary>
     /// 100 megapixels: a 400 MB RGBA buffer plus the mask, beyond which a batch on an ordinary machine
     /// would risk running out of memory. Callers can raise it.

@@ -17,9 +17,11 @@ public sealed record DeviceSettings
     /// <summary>How a batch's worker threads are scheduled beside the model; no session depends on it.</summary>
     public Pipeline.WorkerPriority WorkerPriority { get; init; } = Pipeline.WorkerPriority.BelowNormal;
 
-    /// <summary>True when <paramref name="next"/> changes the workers' priority and nothing else: loaded sessions can stay.</summary>
-    public bool ChangesOnlyWorkerPriority(DeviceSettings next) =>
-        WorkerPriority != next.WorkerPriority && this with { WorkerPriority = next.WorkerPriority } == next;
+    /// <summary>
+    /// True when <paramref name="next"/> changes nothing a loaded session depends on (the same settings, or only
+    /// the workers' priority): the loaded models stay, and the next call does not pay for a load.
+    /// </summary>
+    public bool KeepsLoadedSessions(DeviceSettings next) => this with { WorkerPriority = next.WorkerPriority } == next;
 
     public int EffectiveThreads => ThreadCount > 0 ? ThreadCount : CpuTopology.PhysicalCores;
 }

@@ -135,9 +135,12 @@ public sealed class ModelSession
     {
         var buffers = input.Buffers;
         ProbabilityPlane? plane = null;
+        var asked = Stopwatch.GetTimestamp();
+        var wait = TimeSpan.Zero;
         runner.Run(() =>
         {
             var started = Stopwatch.GetTimestamp();
+            wait = Stopwatch.GetElapsedTime(asked, started);
             using var runOptions = new RunOptions();
             using var cancel = cancellationToken.Register(() => runOptions.Terminate = true);
             try
@@ -163,7 +166,8 @@ public sealed class ModelSession
                 Interlocked.Add(ref runTicks, Stopwatch.GetElapsedTime(started).Ticks);
             }
         }, cancellationToken);
-        return plane!;
+        plane!.ModelWait = wait;
+        return plane;
     }
 
     private long runs;

@@ -13,6 +13,9 @@ public sealed class ProbabilityPlane
         Values = values;
     }
 
+    /// <summary>How long the run waited for the model (other images' runs before it) before it started.</summary>
+    public TimeSpan ModelWait { get; internal set; }
+
     public int Width { get; }
     public int Height { get; }
     /// <summary>Row-major values; only the first Width*Height are meaningful.</summary>

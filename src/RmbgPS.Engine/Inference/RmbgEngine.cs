@@ -8,7 +8,13 @@ public sealed record EngineStatus(
     ExecutionDevice EffectiveDevice,
     IReadOnlyList<string> AvailableProviders,
     IReadOnlyList<ModelSession> LoadedSessions,
-    int LoadCount);
+    int LoadCount)
+{
+    /// <summary>The model a call without -Model would use now, found without loading it; null when there is none.</summary>
+    public ModelLocation? NextModel { get; init; }
+    /// <summary>Why there is no next model (where it looked), when there is none.</summary>
+    public string? NextModelProblem { get; init; }
+}
 
 /// <summary>
 /// The one inference engine of the process. Sessions load lazily on first use and are shared by every
@@ -43,7 +49,7 @@ public sealed class RmbgEngine
 
     /// <summary>
     /// Applies new settings: checks the device is available first (so a bad request changes nothing),
-    /// then retires every loaded session, unless only the workers' priority changed; the next call loads
+    /// then retires every loaded session, unless nothing they depend on changed; the next call loads
     /// under the new settings.
     /// </summary>
     public ExecutionDevice Configure(DeviceSettings newSettings)
@@ -52,7 +58,7 @@ public sealed class RmbgEngine
         List<Lazy<ModelSession>> old;
         lock (gate)
         {
-            var keepSessions = settings.ChangesOnlyWorkerPriority(newSettings);
+            var keepSessions = settings.KeepsLoadedSessions(newSettings);
             settings = newSettings;
             if (keepSessions)
                 return device;
@@ -145,7 +151,17 @@ public sealed class RmbgEngine
         {
             effective = ExecutionDevice.Cpu;
         }
-        return new EngineStatus(current, effective, ExecutionProviders.Available, loaded, LoadCount);
+        ModelLocation? next = null;
+        string? problem = null;
+        try
+        {
+            next = LocateModel(null);
+        }
+        catch (ModelNotFoundException e)
+        {
+            problem = e.Message;
+        }
+        return new EngineStatus(current, effective, ExecutionProviders.Available, loaded, LoadCount) { NextModel = next, NextModelProblem = problem };
     }
 
     private ModelSession Load(ModelLocation location, DeviceSettings current)

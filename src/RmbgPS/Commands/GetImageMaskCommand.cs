@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using RmbgPS.Engine;
+using RmbgPS.Engine.Compositing;
 using RmbgPS.Engine.Imaging;
 
 namespace RmbgPS.Commands;
@@ -11,8 +12,6 @@ namespace RmbgPS.Commands;
 [OutputType(typeof(ImageMask))]
 public sealed class GetImageMaskCommand : ImageCommandBase
 {
-    public const string OutputSuffix = ".mask.png";
-
     private string? outputFolder;
 
     /// <summary>A folder to write each mask to as &lt;name&gt;.mask.png (8-bit grayscale); created when missing.</summary>
@@ -37,16 +36,17 @@ public sealed class GetImageMaskCommand : ImageCommandBase
         string? maskPath = null;
         if (outputFolder is not null)
         {
-            maskPath = System.IO.Path.Combine(outputFolder, System.IO.Path.GetFileNameWithoutExtension(path) + OutputSuffix);
-            if (!ShouldProcess(path, $"Compute mask, write '{maskPath}'"))
+            maskPath = OutputNames.Mask(path, outputFolder);
+            if (!ShouldProcess(path, OutputAction("Compute mask", maskPath, Force)))
                 return null;
             ClaimOutput(maskPath, path);
             if (!Force && File.Exists(maskPath))
                 throw ImageException.OutputExists(maskPath);
-            EnsureFolder(outputFolder);
         }
 
-        var session = Session;
+        var session = Session; // the model first: without one, nothing is created
+        if (outputFolder is not null)
+            PrepareOutputFolder(outputFolder, isOutputPath: true);
         var (force, maskOptions, maxPixels) = (Force.IsPresent, MaskOptions, MaxPixels);
         return token =>
         {
@@ -60,6 +60,8 @@ public sealed class GetImageMaskCommand : ImageCommandBase
             {
                 foreach (var warning in warnings)
                     WriteWarning(warning);
+                if (SubjectCoverage.Warning(path, alpha.ForegroundRatio) is { } unclear)
+                    WriteWarning(unclear);
                 WriteVerbose($"{System.IO.Path.GetFileName(path)}: {alpha.Width}x{alpha.Height}{Notes(notes)}, foreground {alpha.ForegroundRatio:P1}{(maskPath is null ? "" : $" -> '{maskPath}'")}.");
                 WriteObject(new ImageMask(path, alpha, session.ModelName, maskPath));
             };

@@ -23,6 +23,7 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
     private readonly Stopwatch batchClock = new();
     private readonly List<SessionLease> staleLeases = [];
     private readonly HashSet<string> claimedOutputs = new(OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, ImageException?> checkedFolders = new(OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
     private SessionLease? lease;
     private OrderedPipeline<Action>? pipeline;
     private int done;
@@ -102,7 +103,7 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
-        var files = ResolveInputs().ToList(); // expanded up front: a -Path wildcard gives the batch's total
+        var files = ResolveInputs().Where(Accept).Select(f => f.Path).ToList(); // expanded up front: a -Path wildcard gives the batch's total
         if (!MyInvocation.ExpectingInput)
             total = files.Count;
         pipeline ??= new OrderedPipeline<Action>(ThrottleLimit, Cancellation, RmbgEngine.Shared.Settings.WorkerPriority);
@@ -179,13 +180,15 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
         WriteError(ErrorRecords.Create(new IOException($"Processing '{file}' failed: {e.Message} The rest of the batch went on. If the file opens in other programs, run it alone with -Verbose and report the output.", e), "ProcessingFailed", ErrorCategory.NotSpecified, file));
     }
 
+    /// <summary>The file first: PowerShell's default (Minimal) progress view shows the status, not the current operation.</summary>
     private void ReportProgress(string current)
     {
         var seconds = batchClock.Elapsed.TotalSeconds;
         var status = total is { } known ? $"{done} of {known} done" : $"{done} done";
         if (done > 0 && seconds > 0)
             status += $", {done / seconds:0.00} images/s";
-        var record = new ProgressRecord(1, Activity, status) { CurrentOperation = System.IO.Path.GetFileName(current) };
+        var name = System.IO.Path.GetFileName(current);
+        var record = new ProgressRecord(1, Activity, $"{name} ({status})") { CurrentOperation = name };
         if (total is > 0)
             record.PercentComplete = Math.Min(100, done * 100 / total.Value);
         WriteProgress(record);
@@ -207,7 +210,7 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
             var engine = RmbgEngine.Shared;
             try
             {
-                var location = engine.LocateModel(Model);
+                var location = engine.LocateModel(this.ResolveModelArgument(Model));
                 lease = engine.Acquire(location);
             }
             catch (ModelNotFoundException e)
@@ -239,9 +242,37 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
         staleLeases.Clear();
     }
 
-    /// <summary>File system paths for the current record; unresolvable ones are reported and skipped.</summary>
-    private IEnumerable<string> ResolveInputs()
+    /// <summary>An input file, and whether it came from a listing (a wildcard, or the pipeline: Get-ChildItem) rather than by name.</summary>
+    private readonly record struct Input(string Path, bool FromListing);
+
+    /// <summary>
+    /// Listings skip folders and the module's own outputs (a rerun must not cut out its cut-outs), saying so in
+    /// -Verbose; a file or folder named explicitly is taken at its word.
+    /// </summary>
+    private bool Accept(Input input)
     {
+        if (Directory.Exists(input.Path))
+        {
+            if (input.FromListing)
+                WriteVerbose($"Skipped '{input.Path}': a folder.");
+            else
+                WriteError(ErrorRecords.Create(new ArgumentException(
+                    $"'{input.Path}' is a folder. Pass its images: Get-ChildItem -LiteralPath '{input.Path}' -File | {MyInvocation.MyCommand.Name}."),
+                    "PathIsFolder", ErrorCategory.InvalidArgument, input.Path));
+            return false;
+        }
+        if (input.FromListing && OutputNames.IsOwnOutput(input.Path))
+        {
+            WriteVerbose($"Skipped '{input.Path}': named as this module names its outputs (*{OutputNames.CutoutSuffix}.*, *{OutputNames.MaskSuffix}.*). Name it with -LiteralPath to process it anyway.");
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>File system paths for the current record; unresolvable ones are reported and skipped.</summary>
+    private IEnumerable<Input> ResolveInputs()
+    {
+        var piped = MyInvocation.ExpectingInput;
         if (ParameterSetName == LiteralPathSet)
         {
             foreach (var literal in LiteralPath)
@@ -256,8 +287,7 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
                     WriteError(ErrorRecords.Create(e, "FileNotFound", ErrorCategory.ObjectNotFound, literal));
                     continue;
                 }
-                if (IsFile(resolved, literal))
-                    yield return resolved;
+                yield return new Input(resolved, piped);
             }
             yield break;
         }
@@ -277,23 +307,36 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
             }
             catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException)
             {
-                WriteError(ErrorRecords.Create(new FileNotFoundException($"Cannot find '{pattern}'. Check the path; use -LiteralPath if it contains wildcard characters such as [ ].", e),
+                var hint = WildcardPattern.ContainsWildcardCharacters(pattern) ? " Use -LiteralPath if the name itself contains wildcard characters such as [ ]." : "";
+                WriteError(ErrorRecords.Create(new FileNotFoundException($"Cannot find '{pattern}'. Check the path.{hint}", e),
+                    "FileNotFound", ErrorCategory.ObjectNotFound, pattern));
+                continue;
+            }
+            var wildcard = WildcardPattern.ContainsWildcardCharacters(pattern);
+            if (resolved.Count == 0 && wildcard && LiteralFile(pattern) is { } literal)
+            {
+                // As Get-Item: a pattern that matches nothing is no error, but a file named exactly so is a likely mistake.
+                WriteError(ErrorRecords.Create(new FileNotFoundException(
+                    $"'{pattern}' matched no file as a wildcard pattern, but '{literal}' has exactly that name. Use -LiteralPath '{pattern}' to process it."),
                     "FileNotFound", ErrorCategory.ObjectNotFound, pattern));
                 continue;
             }
             foreach (var file in resolved)
-                if (IsFile(file, pattern))
-                    yield return file;
+                yield return new Input(file, piped || wildcard);
         }
     }
 
-    private bool IsFile(string path, string asGiven)
+    private string? LiteralFile(string pattern)
     {
-        if (!Directory.Exists(path))
-            return true; // a missing file is reported by the decoder, with the rest of the batch going on
-        WriteError(ErrorRecords.Create(new ArgumentException($"'{asGiven}' is a folder. Pass its images, e.g. Get-ChildItem '{asGiven}' -File | {MyInvocation.MyCommand.Name}."),
-            "PathIsFolder", ErrorCategory.InvalidArgument, asGiven));
-        return false;
+        try
+        {
+            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(pattern);
+            return File.Exists(path) ? path : null;
+        }
+        catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A folder from -OutputPath, created if missing; null when not given.</summary>
@@ -319,19 +362,43 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
                 $"'{output}' was already written for another input of this run with the same base name as '{input}'. Write them into different -OutputPath folders.");
     }
 
+    /// <summary>
+    /// What -WhatIf and -Confirm say a file would get: written, overwritten (-Force), or refused because the output
+    /// is already there, as the real run would do.
+    /// </summary>
+    protected static string OutputAction(string action, string output, bool force) => File.Exists(output)
+        ? force ? $"{action}, overwrite '{output}'" : $"{action}: refused, '{output}' already exists (OutputExists; -Force overwrites it)"
+        : $"{action}, write '{output}'";
+
     /// <summary>What the decoder did to an input, for -Verbose: " (rotated 90° clockwise as its EXIF orientation says)".</summary>
     protected static string Notes(IReadOnlyList<string> notes) => notes.Count == 0 ? "" : $" ({string.Join("; ", notes)})";
 
-    protected static void EnsureFolder(string folder)
+    /// <summary>
+    /// Makes sure files can be created in an output folder, once per folder and batch, after the model was found
+    /// (a failed command creates nothing) and before any image runs for it; sweeps temporary files that killed
+    /// runs left there. An unwritable -OutputPath stops the command; a folder beside some inputs fails those files.
+    /// </summary>
+    protected void PrepareOutputFolder(string folder, bool isOutputPath)
     {
-        try
+        if (!checkedFolders.TryGetValue(folder, out var failure))
         {
-            Directory.CreateDirectory(folder);
+            try
+            {
+                AtomicFile.EnsureWritable(folder);
+                foreach (var stale in AtomicFile.SweepStale(folder))
+                    WriteVerbose($"Removed '{stale}' from '{folder}': a temporary file left by a run that was killed before it finished.");
+            }
+            catch (ImageException e)
+            {
+                failure = e;
+            }
+            checkedFolders[folder] = failure;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ImageException(ImageErrorKind.WriteFailed, folder, $"Cannot create the output folder '{folder}': {e.Message}", e);
-        }
+        if (failure is null)
+            return;
+        if (isOutputPath)
+            ThrowTerminatingError(ErrorRecords.ForImage(failure));
+        throw failure;
     }
 
     public void Dispose()

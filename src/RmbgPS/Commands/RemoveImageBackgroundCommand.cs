@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Management.Automation;
+using RmbgPS.Completers;
 using RmbgPS.Engine;
 using RmbgPS.Engine.Compositing;
 using RmbgPS.Engine.Imaging;
@@ -16,8 +18,6 @@ namespace RmbgPS.Commands;
 [OutputType(typeof(RemovalResult))]
 public sealed class RemoveImageBackgroundCommand : ImageCommandBase
 {
-    public const string OutputSuffix = ".nobg";
-
     private string? outputFolder;
     private string? outputFile;
     private string? backgroundPath;
@@ -39,11 +39,13 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
     /// <summary>Composites onto a colour: a name (white, black, transparent, ...) or #rgb, #rrggbb, #rrggbbaa.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(BackgroundColorCompleter))]
     public string? BackgroundColor { get; set; }
 
     /// <summary>Composites onto a picture, scaled to cover the output and centred.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ImageFileCompleter))]
     public string? BackgroundImage { get; set; }
 
     /// <summary>Png, WebP (keeps alpha) or Jpeg (needs an opaque background). Default: from the -OutputPath file extension, else Png.</summary>
@@ -120,29 +122,32 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
 
     protected override Func<CancellationToken, Action>? Plan(string path)
     {
-        var output = outputFile ?? System.IO.Path.Combine(outputFolder ?? System.IO.Path.GetDirectoryName(path)!,
-            System.IO.Path.GetFileNameWithoutExtension(path) + OutputSuffix + OutputFormats.Extension(cutoutOptions.Format));
-        if (!ShouldProcess(path, $"Remove background, write '{output}'"))
+        var output = outputFile ?? OutputNames.Cutout(path, outputFolder, cutoutOptions.Format);
+        if (!ShouldProcess(path, OutputAction("Remove background", output, Force)))
             return null;
+        if (!Force && File.Exists(output))
+            throw ImageException.OutputExists(output);
         if (backgroundPath is not null && string.Equals(System.IO.Path.GetFullPath(output), System.IO.Path.GetFullPath(backgroundPath),
                 OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase))
             throw new ImageException(ImageErrorKind.OutputIsInput, output, $"The output '{output}' would overwrite the -BackgroundImage. Choose another -OutputPath.");
         ClaimOutput(output, path, outputFile is null ? null
             : $"-OutputPath '{output}' names one file, but more than one image came in ('{path}' is another). Give a folder as -OutputPath.");
 
-        EnsureFolder(System.IO.Path.GetDirectoryName(output)!);
-        var session = Session;
+        var session = Session; // the model first: without one, nothing is created
+        PrepareOutputFolder(System.IO.Path.GetDirectoryName(output)!, isOutputPath: OutputPath is not null);
         var (force, maskOptions, options, maxPixels) = (Force.IsPresent, MaskOptions, cutoutOptions, MaxPixels);
+        var planned = Stopwatch.GetTimestamp();
         return token =>
         {
+            var queued = Stopwatch.GetElapsedTime(planned);
             var outcome = BackgroundRemoval.RemoveBackground(session, path, output, force, maskOptions, options, maxPixels, token);
             return () =>
             {
                 foreach (var warning in outcome.Warnings)
                     WriteWarning(warning);
                 WriteVerbose($"{System.IO.Path.GetFileName(path)}: {outcome.Width}x{outcome.Height}{Notes(outcome.Notes)}, foreground {outcome.ForegroundRatio:P1}, " +
-                             $"{outcome.Elapsed.TotalMilliseconds:0} ms -> '{output}' ({outcome.Format}, {outcome.OutputWidth}x{outcome.OutputHeight}).");
-                WriteObject(new RemovalResult(outcome, session));
+                             $"{outcome.ProcessingTime.TotalMilliseconds:0} ms (and {(queued + outcome.ModelWait).TotalMilliseconds:0} ms queued) -> '{output}' ({outcome.Format}, {outcome.OutputWidth}x{outcome.OutputHeight}).");
+                WriteObject(new RemovalResult(outcome, session, queued + outcome.ModelWait));
             };
         };
     }

@@ -67,7 +67,7 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
             Device = Has(nameof(Device)) ? Device : current.Device,
             DeviceId = Has(nameof(DeviceId)) ? DeviceId : current.DeviceId,
             ThreadCount = Has(nameof(ThreadCount)) ? ThreadCount : current.ThreadCount,
-            Model = Has(nameof(Model)) ? NullIfEmpty(ResolveModelArgument(Model)) : current.Model,
+            Model = Has(nameof(Model)) ? NullIfEmpty(this.ResolveModelArgument(Model)) : current.Model,
             Profile = Has(nameof(Profile)) ? NullIfEmpty(Profile) : current.Profile,
             CacheOptimizedGraph = Has(nameof(OptimizedGraphCache)) ? OptimizedGraphCache.IsPresent : current.CacheOptimizedGraph,
             WorkerPriority = Has(nameof(WorkerPriority)) ? WorkerPriority : current.WorkerPriority,
@@ -92,8 +92,8 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
         WriteVerbose(next.Device == ExecutionDevice.Auto
             ? $"Device Auto resolved to {effective} (providers in this build: {string.Join(", ", ExecutionProviders.Available)})."
             : $"Device set to {effective}.");
-        WriteVerbose(current.ChangesOnlyWorkerPriority(next)
-            ? $"Batch workers will run at {next.WorkerPriority} priority; the loaded model stays loaded."
+        WriteVerbose(current.KeepsLoadedSessions(next)
+            ? current == next ? "Nothing changed; the loaded model stays loaded." : $"Batch workers will run at {next.WorkerPriority} priority; the loaded model stays loaded."
             : "Loaded models were released; the next inference loads the model with the new settings.");
         if (PassThru)
             WriteObject(new DeviceInfo(engine.GetStatus()));
@@ -102,12 +102,4 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
     private bool Has(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
-
-    /// <summary>A relative model path is taken relative to PowerShell's current location, not the process's.</summary>
-    private string? ResolveModelArgument(string? model)
-    {
-        if (string.IsNullOrWhiteSpace(model) || model.IndexOfAny(['/', '\\']) < 0 && !File.Exists(model))
-            return model;
-        return SessionState.Path.GetUnresolvedProviderPathFromPSPath(model);
-    }
 }

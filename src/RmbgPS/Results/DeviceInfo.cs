@@ -26,6 +26,8 @@ public sealed class DeviceInfo
         GraphSource = session?.GraphSource;
         LoadTime = session?.LoadTime;
         WorkerPriority = settings.WorkerPriority.ToString();
+        NextModel = status.NextModel?.Path;
+        NextModelChosenBy = status.NextModel?.ChosenBy ?? status.NextModelProblem;
     }
 
     /// <summary>The device asked for (Auto, Cpu, Cuda, DirectML, CoreML).</summary>
@@ -56,4 +58,8 @@ public sealed class DeviceInfo
     public TimeSpan? LoadTime { get; }
     /// <summary>How a batch's worker threads are scheduled beside the model (BelowNormal, Idle, Normal).</summary>
     public string WorkerPriority { get; }
+    /// <summary>The model the next call without -Model will use (found now, loaded or not).</summary>
+    public string? NextModel { get; }
+    /// <summary>Why that model: the setting or place it came from; or, when there is none, where the lookup looked.</summary>
+    public string? NextModelChosenBy { get; }
 }

@@ -27,6 +27,10 @@ public sealed class ImageMask
     /// <summary>Mean alpha, 0..1: the share of the picture that is subject.</summary>
     public double ForegroundRatio => Math.Round(mask.ForegroundRatio, 4);
     public BoundingBox? BoundingBox { get; }
+    /// <summary>"451x300".</summary>
+    public string Size => $"{Width}x{Height}";
+    /// <summary>True when the mask keeps nearly nothing or nearly everything (under 2% or over 98%): no clear subject, worth a person's look.</summary>
+    public bool NeedsReview => SubjectCoverage.NeedsReview(mask.ForegroundRatio);
     public string Model { get; }
     /// <summary>Where the mask was written with -OutputPath, else null.</summary>
     public string? MaskPath { get; internal set; }

@@ -9,7 +9,7 @@ namespace RmbgPS;
 /// </summary>
 public sealed class RemovalResult
 {
-    internal RemovalResult(RemovalOutcome outcome, ModelSession session)
+    internal RemovalResult(RemovalOutcome outcome, ModelSession session, TimeSpan queueTime)
     {
         InputPath = outcome.InputPath;
         OutputPath = outcome.OutputPath;
@@ -20,7 +20,9 @@ public sealed class RemovalResult
         Model = session.ModelName;
         Profile = session.Profile.Name;
         Device = session.Device.ToString();
-        Milliseconds = (long)outcome.Elapsed.TotalMilliseconds;
+        ProcessingTime = outcome.ProcessingTime;
+        QueueTime = queueTime;
+        NeedsReview = outcome.NeedsReview;
         OutputWidth = outcome.OutputWidth;
         OutputHeight = outcome.OutputHeight;
         Format = outcome.Format.ToString();
@@ -36,7 +38,14 @@ public sealed class RemovalResult
     public string Model { get; }
     public string Profile { get; }
     public string Device { get; }
-    public long Milliseconds { get; }
+    /// <summary>The image's own work: decoding, the model's run, compositing, encoding and writing.</summary>
+    public TimeSpan ProcessingTime { get; }
+    /// <summary>Time the image waited in the batch: for a free worker and for the model while it ran other images.</summary>
+    public TimeSpan QueueTime { get; }
+    /// <summary>True when the mask kept nearly nothing or nearly everything (under 2% or over 98%): no clear subject, worth a person's look.</summary>
+    public bool NeedsReview { get; }
+    /// <summary>The input's size, "451x300".</summary>
+    public string Size => $"{Width}x{Height}";
     /// <summary>The written picture's size: the input's, or the crop's with -Crop.</summary>
     public int OutputWidth { get; }
     public int OutputHeight { get; }
