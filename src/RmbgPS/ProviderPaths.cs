@@ -20,7 +20,7 @@ internal static class ProviderPaths
         {
             path = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(model);
         }
-        catch (Exception e) when (e is DriveNotFoundException or ProviderNotFoundException or NotSupportedException or ItemNotFoundException)
+        catch (Exception e) when (e is System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException or ItemNotFoundException)
         {
             return model; // "RMBG-2.0:fp16" reads as a drive; it is a model name
         }
