@@ -1,8 +1,9 @@
 namespace RmbgPS.Engine.Imaging;
 
 /// <summary>
-/// The names the module gives what it writes, and the rule that recognises them: a rerun over a folder must not
-/// take its own cut-outs and masks for new photos (x.nobg.png would become x.nobg.nobg.png).
+/// The names the module gives what it writes, and the rules that recognise them: a rerun over a folder must not
+/// take its own outputs for new photos (x.nobg.png would become x.nobg.nobg.png). A cut-out is no input for
+/// another cut-out, nor a mask for anything; but the mask of a cut-out is a fair check of it.
 /// </summary>
 public static class OutputNames
 {
@@ -17,10 +18,9 @@ public static class OutputNames
     public static string Mask(string input, string folder) =>
         Path.Combine(folder, Path.GetFileNameWithoutExtension(input) + MaskSuffix + ".png");
 
-    /// <summary>True for a file named as this module names its outputs (*.nobg.*, *.mask.*), whatever its format.</summary>
-    public static bool IsOwnOutput(string path)
-    {
-        var stem = Path.GetFileNameWithoutExtension(path);
-        return stem.EndsWith(CutoutSuffix, StringComparison.OrdinalIgnoreCase) || stem.EndsWith(MaskSuffix, StringComparison.OrdinalIgnoreCase);
-    }
+    /// <summary>True for a file named as a cut-out (*.nobg.*), whatever its format.</summary>
+    public static bool IsCutout(string path) => Path.GetFileNameWithoutExtension(path).EndsWith(CutoutSuffix, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>True for a file named as a mask (*.mask.*).</summary>
+    public static bool IsMask(string path) => Path.GetFileNameWithoutExtension(path).EndsWith(MaskSuffix, StringComparison.OrdinalIgnoreCase);
 }

@@ -31,6 +31,8 @@ public sealed class GetImageMaskCommand : ImageCommandBase
         outputFolder = ResolveOutputFolder(OutputPath);
     }
 
+    protected override bool IsOwnOutput(string path) => OutputNames.IsMask(path);
+
     protected override Func<CancellationToken, Action>? Plan(string path)
     {
         string? maskPath = null;

@@ -160,6 +160,9 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
     /// </summary>
     protected abstract Func<CancellationToken, Action>? Plan(string path);
 
+    /// <summary>Which files a listing (a wildcard, Get-ChildItem) leaves out as this module's own outputs for this cmdlet.</summary>
+    protected abstract bool IsOwnOutput(string path);
+
     /// <summary>Writes what a finished item produced, or its error; a stop ends the command.</summary>
     private void Finish(Task<Action> item)
     {
@@ -261,9 +264,9 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
                     "PathIsFolder", ErrorCategory.InvalidArgument, input.Path));
             return false;
         }
-        if (input.FromListing && OutputNames.IsOwnOutput(input.Path))
+        if (input.FromListing && IsOwnOutput(input.Path))
         {
-            WriteVerbose($"Skipped '{input.Path}': named as this module names its outputs (*{OutputNames.CutoutSuffix}.*, *{OutputNames.MaskSuffix}.*). Name it with -LiteralPath to process it anyway.");
+            WriteVerbose($"Skipped '{input.Path}': named as this module names its outputs. Name it with -LiteralPath to process it anyway.");
             return false;
         }
         return true;

@@ -120,6 +120,8 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
                 "JpegNeedsBackground", format);
     }
 
+    protected override bool IsOwnOutput(string path) => OutputNames.IsCutout(path) || OutputNames.IsMask(path);
+
     protected override Func<CancellationToken, Action>? Plan(string path)
     {
         var output = outputFile ?? OutputNames.Cutout(path, outputFolder, cutoutOptions.Format);
