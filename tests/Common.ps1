@@ -173,14 +173,20 @@ function Get-PngHeader([string] $Path) {
 }
 
 function Read-ImageAlpha([string] $Path) {
-    # The alpha channel of an image file, row-major, decoded with the SkiaSharp the module ships.
+    # The alpha channel of an image file, row-major, decoded with the SkiaSharp the module ships; for a
+    # grayscale PNG (a mask) the gray values.
+    if (-not ('SkiaSharp.SKBitmap' -as [type])) { # loaded with the module's first image
+        Add-Type -LiteralPath (Join-Path (Split-Path $ManifestPath -Parent) 'SkiaSharp.dll')
+    }
     $bitmap = [SkiaSharp.SKBitmap]::Decode($Path)
     if ($null -eq $bitmap) { throw "SkiaSharp cannot decode '$Path'." }
     try {
-        $pixels = $bitmap.Bytes # 4 bytes a pixel (BGRA or RGBA), alpha last either way
-        if ($bitmap.BytesPerPixel -ne 4) { throw "'$Path' decoded as $($bitmap.ColorType), not 4 bytes a pixel." }
+        $pixels = $bitmap.Bytes
+        $size = $bitmap.BytesPerPixel # 4: BGRA or RGBA, alpha last either way; 1: Gray8
+        if ($size -notin 1, 4 -or $bitmap.RowBytes -ne $size * $bitmap.Width) { throw "'$Path' decoded as $($bitmap.ColorType), which this helper does not read." }
         $alpha = [byte[]]::new($bitmap.Width * $bitmap.Height)
-        for ($i = 0; $i -lt $alpha.Length; $i++) { $alpha[$i] = $pixels[4 * $i + 3] }
+        if ($size -eq 1) { [Array]::Copy($pixels, $alpha, $alpha.Length) }
+        else { for ($i = 0; $i -lt $alpha.Length; $i++) { $alpha[$i] = $pixels[4 * $i + 3] } }
         [pscustomobject]@{ Width = $bitmap.Width; Height = $bitmap.Height; Alpha = $alpha }
     }
     finally {
