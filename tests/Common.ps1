@@ -75,8 +75,14 @@ function Initialize-RmbgTestRun {
     # Set before the import: nothing, not even loading the module, may look at the user's model store.
     $env:RMBG_MODEL_HOME = New-TestFolder 'model-store'
     $env:RMBG_MODEL = $ModelPath # how the image cmdlets find the test model
-    Import-Module $ManifestPath -Force -ErrorAction Stop
-    [pscustomobject]@{ Environment = $saved; Device = Get-RmbgDevice; Store = $env:RMBG_MODEL_HOME }
+    try {
+        Import-Module $ManifestPath -Force -ErrorAction Stop
+        [pscustomobject]@{ Environment = $saved; Device = Get-RmbgDevice; Store = $env:RMBG_MODEL_HOME }
+    }
+    catch {
+        foreach ($entry in $saved.GetEnumerator()) { [Environment]::SetEnvironmentVariable($entry.Key, $entry.Value) }
+        throw
+    }
 }
 
 function Restore-RmbgTestRun($TestRun) {
