@@ -158,12 +158,12 @@ Describe "Remove-ImageBackground errors$ModelSkipNote" -Skip:$SkipModelTests {
         }
 
         It 'stops before any work with <Id> (<Category>) for <Case>' -ForEach @(
-            @{ Case = '-Padding without -Crop'; Parameters = @{ Padding = 3 }; Id = 'PaddingWithoutCrop'; Target = 3 }
-            @{ Case = 'JPEG without an opaque background'; Parameters = @{ Format = 'Jpeg' }; Id = 'JpegNeedsBackground'; Target = 'Jpeg' }
-            @{ Case = 'a -Format that contradicts the -OutputPath extension'; Parameters = @{ OutputPath = '<dir>/out/cut.png'; Format = 'WebP' }; Id = 'FormatMismatch'; Target = '<dir>/out/cut.png' }
-            @{ Case = 'an -OutputPath that is a file'; Parameters = @{ OutputPath = '<dir>/notes.txt' }; Id = 'OutputPathIsFile'; Target = '<dir>/notes.txt' }
-            @{ Case = 'an unknown -BackgroundColor'; Parameters = @{ BackgroundColor = 'no-such-colour' }; Id = 'InvalidBackgroundColor'; Target = 'no-such-colour' }
-            @{ Case = 'a missing -BackgroundImage'; Parameters = @{ BackgroundImage = '<dir>/no-such-background.png' }; Id = 'InvalidBackgroundImage'; Target = '<dir>/no-such-background.png' }
+            @{ Case = '-Padding without -Crop'; Parameters = @{ Padding = 3 }; Id = 'PaddingWithoutCrop'; Target = 3; Category = 'InvalidArgument' }
+            @{ Case = 'JPEG without an opaque background'; Parameters = @{ Format = 'Jpeg' }; Id = 'JpegNeedsBackground'; Target = 'Jpeg'; Category = 'InvalidArgument' }
+            @{ Case = 'a -Format that contradicts the -OutputPath extension'; Parameters = @{ OutputPath = '<dir>/out/cut.png'; Format = 'WebP' }; Id = 'FormatMismatch'; Target = '<dir>/out/cut.png'; Category = 'InvalidArgument' }
+            @{ Case = 'an -OutputPath that is a file'; Parameters = @{ OutputPath = '<dir>/notes.txt' }; Id = 'OutputPathIsFile'; Target = '<dir>/notes.txt'; Category = 'InvalidArgument' }
+            @{ Case = 'an unknown -BackgroundColor'; Parameters = @{ BackgroundColor = 'no-such-colour' }; Id = 'InvalidBackgroundColor'; Target = 'no-such-colour'; Category = 'InvalidArgument' }
+            @{ Case = 'a missing -BackgroundImage'; Parameters = @{ BackgroundImage = '<dir>/no-such-background.png' }; Id = 'InvalidBackgroundImage'; Target = '<dir>/no-such-background.png'; Category = 'InvalidArgument' }
             @{ Case = 'a missing -Model'; Parameters = @{ Model = '<dir>/no-such-model.onnx' }; Id = 'ModelNotFound'; Target = '<dir>/no-such-model.onnx'; Category = 'ObjectNotFound' }
         ) {
             $parameters = Resolve-Parameter $Parameters
@@ -174,8 +174,7 @@ Describe "Remove-ImageBackground errors$ModelSkipNote" -Skip:$SkipModelTests {
             # -ErrorAction Continue: only a terminating error can make this throw.
             $thrown = { Remove-ImageBackground @parameters -ErrorAction Continue } | Should -Throw -PassThru
 
-            $category = if ($Category) { $Category } else { 'InvalidArgument' }
-            Assert-ErrorRecord $thrown -ErrorId $Id -Category $category -TargetObject (Resolve-Case $Target) -Command 'Remove-ImageBackground'
+            Assert-ErrorRecord $thrown -ErrorId $Id -Category $Category -TargetObject (Resolve-Case $Target) -Command 'Remove-ImageBackground'
             (Get-ChildItem -LiteralPath $dir -Recurse -Force).FullName -join '|' | Should -Be $filesBefore
         }
 
