@@ -236,7 +236,8 @@ public sealed class ModuleTests : IDisposable
     }
 
     [Theory]
-    [InlineData("tests/RmbgPS.Tests.ps1")]
+    [InlineData("tests/Common.ps1")]
+    [InlineData("tests/Invoke-RmbgPester.ps1")]
     [InlineData("build.ps1")]
     [InlineData("docs/make-readme-pictures.ps1")]
     public void The_PowerShell_scripts_parse(string relative)
