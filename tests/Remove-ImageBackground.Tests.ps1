@@ -145,7 +145,7 @@ Describe "Remove-ImageBackground$ModelSkipNote" -Skip:$SkipModelTests {
             @{ Name = 'NeedsReview'; Type = 'System.Boolean' }
         ) {
             (Get-PropertyType $result $Name).FullName | Should -Be $Type
-            $result.PSObject.Properties[$Name] | Should -Not -BeNullOrEmpty
+            $result.$Name | Should -Not -BeNullOrEmpty
         }
 
         It 'names the cut-out: Name, FullName, a FileSystem PSPath, and ToString()' {
