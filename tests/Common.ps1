@@ -179,12 +179,12 @@ function Get-PngHeader([string] $Path) {
 }
 
 function Read-ImageAlpha([string] $Path) {
-    # The alpha channel of an image file, row-major, decoded with the SkiaSharp the module ships; for a
-    # grayscale PNG (a mask) the gray values.
-    if (-not ('SkiaSharp.SKBitmap' -as [type])) { # loaded with the module's first image
-        Add-Type -LiteralPath (Join-Path (Split-Path $ManifestPath -Parent) 'SkiaSharp.dll')
-    }
-    $bitmap = [SkiaSharp.SKBitmap]::Decode($Path)
+    # The alpha channel of an image file, row-major, decoded with the SkiaSharp the module ships (the copy in
+    # the module's own load context, loaded with its first image); for a grayscale PNG (a mask) the gray values.
+    $skia = [System.Runtime.Loader.AssemblyLoadContext]::All.Where({ $_.Name -eq 'RmbgPS.Engine' }).Assemblies |
+        Where-Object { $_.GetName().Name -eq 'SkiaSharp' } | Select-Object -First 1
+    if (-not $skia) { throw "The module's SkiaSharp is not loaded yet: make a mask or cut-out before reading '$Path'." }
+    $bitmap = $skia.GetType('SkiaSharp.SKBitmap')::Decode($Path)
     if ($null -eq $bitmap) { throw "SkiaSharp cannot decode '$Path'." }
     try {
         $pixels = $bitmap.Bytes

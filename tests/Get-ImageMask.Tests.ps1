@@ -214,7 +214,7 @@ Describe "Get-ImageMask$ModelSkipNote" -Skip:$SkipModelTests {
             "$($mask.BoundingBox)" | Should -Be "$($half.X),$($half.Y) $($half.Width)x$($half.Height)"
         }
 
-        It 'shows as "<name> <width>x<height> foreground <percent>"' {
+        It 'shows as its name, size and foreground share' {
             "$mask" | Should -Match '^coffee\.png 600x400 foreground \d'
         }
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
+using RmbgPS.Engine;
 using RmbgPS.Engine.Downloads;
 
 namespace RmbgPS;
@@ -45,10 +46,10 @@ internal static class BackgroundWork
     private static ProgressRecord ProgressFor(string activity, DownloadProgress p)
     {
         var status = p.Total is { } total
-            ? $"{p.Received / 1048576.0:N1} of {total / 1048576.0:N1} MB"
-            : $"{p.Received / 1048576.0:N1} MB";
+            ? $"{ByteSize.ToMegabytes(p.Received):N1} of {ByteSize.Megabytes(total, 1)}"
+            : ByteSize.Megabytes(p.Received, 1);
         if (p.BytesPerSecond > 0)
-            status += $" at {p.BytesPerSecond / 1048576.0:N1} MB/s";
+            status += $" at {ByteSize.Megabytes(p.BytesPerSecond, 1)}/s";
         var record = new ProgressRecord(2, activity, status);
         if (p.Percent is { } percent)
             record.PercentComplete = percent;

@@ -91,7 +91,7 @@ public sealed class BatchTests : IDisposable
         var running = r.Progress.Where(p => p.RecordType == ProgressRecordType.Processing).ToList();
         Assert.Equal(6, running.Count); // one per image as it enters the pipeline
         // The file first: PowerShell's default Minimal view shows the status line, not CurrentOperation.
-        Assert.All(running, p => Assert.Matches(@"^\w+\.png \(\d of 6 done", p.StatusDescription));
+        Assert.All(running, p => Assert.Matches(@"^\S+\.png \(\d of 6 done", p.StatusDescription));
         Assert.Equal(names.Select(n => n + ".png"), running.Select(p => p.CurrentOperation));
         Assert.Equal(running.Select(p => p.PercentComplete).Order(), running.Select(p => p.PercentComplete));
         Assert.InRange(running[^1].PercentComplete, 50, 99);

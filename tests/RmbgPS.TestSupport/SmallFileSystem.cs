@@ -5,20 +5,21 @@ using System.IO;
 namespace RmbgPS.Tests;
 
 /// <summary>
-/// A real, tiny filesystem (tmpfs) mounted in a temporary folder, for what only a full disk shows. Mounting needs
+/// A real, tiny filesystem (tmpfs) mounted in a temporary folder, for what only a full (or read-only) disk shows;
+/// read-only is the one unwritable folder root cannot write to either. Mounting needs
 /// root on Linux, as the CI machine runs; elsewhere the test fails and says so rather than pretending to pass.
 /// </summary>
 public sealed class SmallFileSystem : IDisposable
 {
     public string Root { get; }
 
-    public SmallFileSystem(int kilobytes)
+    public SmallFileSystem(int kilobytes, bool readOnly = false)
     {
         if (!OperatingSystem.IsLinux())
             throw new PlatformNotSupportedException("A full-disk test mounts a tmpfs: Linux only.");
         Root = Path.Combine(Path.GetTempPath(), $"rmbgps-smallfs-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Root);
-        var (code, output) = Run("mount", "-t", "tmpfs", "-o", $"size={kilobytes}k", "tmpfs", Root);
+        var (code, output) = Run("mount", "-t", "tmpfs", "-o", $"size={kilobytes}k{(readOnly ? ",ro" : "")}", "tmpfs", Root);
         if (code != 0)
         {
             Directory.Delete(Root);

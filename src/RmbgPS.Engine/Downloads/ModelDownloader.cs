@@ -300,7 +300,7 @@ public static class ModelDownloader
         }
         if (available < needed)
             throw new DownloadException(DownloadErrorKind.DiskFull, url,
-                $"Not enough disk space for '{url}': it needs {needed / 1048576.0:N0} MB in '{folder}', which has {available / 1048576.0:N0} MB free. Free some space, or set $env:RMBG_MODEL_HOME to a folder on a larger disk.");
+                $"Not enough disk space for '{url}': it needs {ByteSize.Megabytes(needed)} in '{folder}', which has {ByteSize.Megabytes(available)} free. Free some space, or set $env:RMBG_MODEL_HOME to a folder on a larger disk.");
     }
 
     private static FileStream OpenPartial(string partial, bool append, string url)

