@@ -193,7 +193,7 @@ Describe 'The model store: Install-, Get-, Uninstall-RmbgModel and Set-RmbgDefau
         It 'Get-RmbgModel | Install-RmbgModel -WhatIf binds Name and Variant, says what it would download, and downloads nothing' {
             $entry = Get-RmbgModel -Name 'BiRefNet-lite' | Select-Object -First 1
             $messages = @(Get-WhatIfMessage { Get-RmbgModel -Name 'BiRefNet-lite' | Select-Object -First 1 | Install-RmbgModel -WhatIf })
-            $messages | Should -Be "What if: Performing the operation `"Download $($entry.Url) ($([Math]::Round($entry.Size / 1MB).ToString('N0')) MB) into '$(Join-Path $env:RMBG_MODEL_HOME 'BiRefNet-lite' "$($entry.Variant).onnx")'`" on target `"$($entry.Reference)`"."
+            $messages | Should -Be "What if: Performing the operation `"Download $($entry.Url) ($(($entry.Size / 1e6).ToString('N0')) MB) into '$(Join-Path $env:RMBG_MODEL_HOME 'BiRefNet-lite' "$($entry.Variant).onnx")'`" on target `"$($entry.Reference)`"."
             Get-RmbgModel -Installed | Should -BeNullOrEmpty
         }
 
