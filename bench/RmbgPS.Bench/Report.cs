@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
-using RmbgPS.Engine;
 using RmbgPS.Engine.Compositing;
 using RmbgPS.Engine.Imaging;
 using RmbgPS.Engine.Inference;
 using RmbgPS.Engine.Models;
+using RmbgPS.Engine.Masks;
+using RmbgPS.Engine.Removal;
 
 namespace RmbgPS.Bench;
 
@@ -166,7 +167,7 @@ internal static class Report
         times[1] = Lap();
         var plane = session.Infer(prepared, CancellationToken.None);
         times[2] = Lap();
-        var mask = AlphaMask.FromProbabilities(plane, image.Width, image.Height, MaskOptions.Default);
+        var mask = AlphaMask.FromProbabilities(plane.Values, plane.Width, plane.Height, image.Width, image.Height, MaskOptions.Default);
         times[3] = Lap();
         var cutout = Cutout.Compose(image, mask, CmdletDefaults);
         times[4] = Lap();

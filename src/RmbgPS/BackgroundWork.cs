@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
-using RmbgPS.Engine;
 using RmbgPS.Engine.Downloads;
+using RmbgPS.Engine.Files;
 
 namespace RmbgPS;
 

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using RmbgPS.Engine.Downloads;
 using RmbgPS.Engine.Imaging;
 using RmbgPS.Engine.Models.Store;
+using RmbgPS.Engine.Files;
 
 namespace RmbgPS;
 

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using RmbgPS.Engine;
+using RmbgPS.Engine.Native;
 
 namespace RmbgPS;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using RmbgPS.Engine.Imaging;
+using RmbgPS.Engine.Files;
 
 namespace RmbgPS.Tests;
 

@@ -1,8 +1,10 @@
-using RmbgPS.Engine;
 using RmbgPS.Engine.Compositing;
 using RmbgPS.Engine.Imaging;
 using RmbgPS.Engine.Inference;
 using RmbgPS.Engine.Models;
+using RmbgPS.Engine.Files;
+using RmbgPS.Engine.Removal;
+using RmbgPS.Engine.Masks;
 
 namespace RmbgPS.Tests;
 

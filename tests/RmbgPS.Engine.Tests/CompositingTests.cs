@@ -1,6 +1,7 @@
 using RmbgPS.Engine.Compositing;
 using RmbgPS.Engine.Imaging;
 using Xunit.Abstractions;
+using RmbgPS.Engine.Masks;
 
 namespace RmbgPS.Tests;
 

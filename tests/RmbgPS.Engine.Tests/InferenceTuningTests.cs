@@ -1,9 +1,11 @@
-using RmbgPS.Engine;
 using RmbgPS.Engine.Imaging;
 using RmbgPS.Engine.Compositing;
 using RmbgPS.Engine.Inference;
 using RmbgPS.Engine.Models;
 using RmbgPS.Engine.Models.Store;
+using RmbgPS.Engine.Files;
+using RmbgPS.Engine.Masks;
+using RmbgPS.Engine.Removal;
 
 namespace RmbgPS.Tests;
 
@@ -197,7 +199,7 @@ public sealed class InferenceTuningTests : IDisposable
         var models = new ModelStore(store);
         var listed = Assert.Single(models.List());
         Assert.Equal("Red", listed.Name);
-        models.Remove(listed);
+        new RmbgEngine().Uninstall(models, listed);
         Assert.Empty(CacheEntries());
     }
 

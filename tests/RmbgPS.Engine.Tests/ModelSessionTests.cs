@@ -1,8 +1,9 @@
-using RmbgPS.Engine;
 using RmbgPS.Engine.Compositing;
 using RmbgPS.Engine.Inference;
 using RmbgPS.Engine.Models;
 using RmbgPS.Tests.Onnx;
+using RmbgPS.Engine.Masks;
+using RmbgPS.Engine.Removal;
 
 namespace RmbgPS.Tests;
 

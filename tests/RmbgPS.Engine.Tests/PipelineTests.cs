@@ -1,9 +1,10 @@
-using RmbgPS.Engine;
 using RmbgPS.Engine.Compositing;
 using RmbgPS.Engine.Models;
 using System.Collections.Concurrent;
 using RmbgPS.Engine.Inference;
-using RmbgPS.Engine.Pipeline;
+using RmbgPS.Engine.Batch;
+using RmbgPS.Engine.Masks;
+using RmbgPS.Engine.Removal;
 
 namespace RmbgPS.Tests;
 

@@ -1,4 +1,3 @@
-using RmbgPS.Engine;
 using RmbgPS.Engine.Compositing;
 using RmbgPS.Engine.Downloads;
 using RmbgPS.Engine.Imaging;
@@ -6,6 +5,8 @@ using RmbgPS.Engine.Inference;
 using RmbgPS.Engine.Models;
 using RmbgPS.Engine.Models.Catalog;
 using RmbgPS.Engine.Models.Store;
+using RmbgPS.Engine.Masks;
+using RmbgPS.Engine.Removal;
 
 namespace RmbgPS.Tests;
 

@@ -98,7 +98,7 @@ public class ResamplerTests
             Exception? failure = null;
             var worker = new Thread(() =>
             {
-                RmbgPS.Engine.Pipeline.BatchThread.Enter();
+                RmbgPS.Engine.Batch.BatchThread.Enter();
                 try { Resize(); } catch (Exception e) { failure = e; }
             });
             worker.Start();

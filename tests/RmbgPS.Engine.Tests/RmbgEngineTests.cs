@@ -63,11 +63,11 @@ public sealed class RmbgEngineTests : IDisposable
         }
         var loaded = Session();
 
-        engine.Configure(settings = settings with { WorkerPriority = RmbgPS.Engine.Pipeline.WorkerPriority.Idle });
+        engine.Configure(settings = settings with { WorkerPriority = RmbgPS.Engine.Inference.WorkerPriority.Idle });
         Assert.Equal(loaded, Session());
-        Assert.Equal(RmbgPS.Engine.Pipeline.WorkerPriority.Idle, engine.Settings.WorkerPriority);
+        Assert.Equal(RmbgPS.Engine.Inference.WorkerPriority.Idle, engine.Settings.WorkerPriority);
 
-        engine.Configure(settings with { WorkerPriority = RmbgPS.Engine.Pipeline.WorkerPriority.Normal, ThreadCount = 1 });
+        engine.Configure(settings with { WorkerPriority = RmbgPS.Engine.Inference.WorkerPriority.Normal, ThreadCount = 1 });
         Assert.NotEqual(loaded, Session()); // the threads changed too
         loaded = Session();
         engine.Configure(engine.Settings with { }); // the same settings again (Set-RmbgDevice -Device Auto when Auto is set): no reload

@@ -1,5 +1,6 @@
 using RmbgPS.Engine.Imaging;
 using SkiaSharp;
+using RmbgPS.Engine.Native;
 
 namespace RmbgPS.Engine.Compositing;
 
@@ -9,7 +10,7 @@ public static class Backgrounds
     public static RgbaImage OverColour(RgbaImage cut, BackgroundColor colour)
     {
         var pixels = cut.Pixels;
-        Resampler.ForEachRowBlock(cut.Height, (y0, y1) =>
+        RowBlocks.For(cut.Height, (y0, y1) =>
         {
             var row = cut.Width * 4;
             for (var i = y0 * row; i < y1 * row; i += 4)
@@ -23,7 +24,7 @@ public static class Backgrounds
     {
         var back = background.CoverFor(cut.Width, cut.Height);
         var pixels = cut.Pixels;
-        Resampler.ForEachRowBlock(cut.Height, (y0, y1) =>
+        RowBlocks.For(cut.Height, (y0, y1) =>
         {
             var row = cut.Width * 4;
             for (var i = y0 * row; i < y1 * row; i += 4)

@@ -12,12 +12,12 @@ internal static class BoxBlur
     /// <summary>Blurs <paramref name="source"/> into <paramref name="destination"/> (which may be the same array); <paramref name="scratch"/> is a plane of the same size.</summary>
     public static void Apply(float[] source, float[] destination, float[] scratch, int width, int height, int radius)
     {
-        Resampler.ForEachRowBlock(height, (y0, y1) =>
+        RowBlocks.For(height, (y0, y1) =>
         {
             for (var y = y0; y < y1; y++)
                 Horizontal(source.AsSpan(y * width, width), scratch.AsSpan(y * width, width), radius);
         });
-        Resampler.ForEachColumnBlock(width, (x0, x1) => Vertical(scratch, destination, width, height, radius, x0, x1));
+        RowBlocks.ForColumns(width, (x0, x1) => Vertical(scratch, destination, width, height, radius, x0, x1));
     }
 
     private static void Horizontal(ReadOnlySpan<float> source, Span<float> destination, int radius)

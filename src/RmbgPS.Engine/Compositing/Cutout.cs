@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using RmbgPS.Engine.Imaging;
+using RmbgPS.Engine.Masks;
 
 namespace RmbgPS.Engine.Compositing;
 
@@ -17,7 +18,7 @@ public static class Cutout
             throw new ArgumentException($"The mask is {mask.Width}x{mask.Height} but the image is {image.Width}x{image.Height}.");
         var (pixels, alpha, width) = (image.Pixels, mask.Values, image.Width);
         var keepSourceAlpha = image.HasTransparency;
-        Resampler.ForEachRowBlock(image.Height, (y0, y1) =>
+        RowBlocks.For(image.Height, (y0, y1) =>
         {
             for (var y = y0; y < y1; y++)
             {

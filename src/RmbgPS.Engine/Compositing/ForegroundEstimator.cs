@@ -114,7 +114,7 @@ public static class ForegroundEstimator
         var (alpha, subjectNorm, backgroundNorm, subject, background, scratch) = (planes[0], planes[1], planes[2], planes[3], planes[4], planes[5]);
         int Pixel(int y, int x) => ((region.Y + y) * stride + region.X + x) * 4;
 
-        Resampler.ForEachRowBlock(height, (y0, y1) =>
+        RowBlocks.For(height, (y0, y1) =>
         {
             for (var y = y0; y < y1; y++)
                 for (int x = 0, p = Pixel(y, 0), i = y * width; x < width; x++, p += 4, i++)
@@ -127,7 +127,7 @@ public static class ForegroundEstimator
         {
             var channel = c;
             // Pass 1's result from the wide estimate: F1 = bF + a (I - a bF - (1-a) bB); pass 2 blurs F1 a and bB (1-a).
-            Resampler.ForEachRowBlock(height, (y0, y1) =>
+            RowBlocks.For(height, (y0, y1) =>
             {
                 var (wideSubject, wideBackground) = (new float[width], new float[width]);
                 for (var y = y0; y < y1; y++)
@@ -145,7 +145,7 @@ public static class ForegroundEstimator
             });
             BoxBlur.Apply(subject, subject, scratch, width, height, NarrowRadius);
             BoxBlur.Apply(background, background, scratch, width, height, NarrowRadius);
-            Resampler.ForEachRowBlock(coreRows, (y0, y1) =>
+            RowBlocks.For(coreRows, (y0, y1) =>
             {
                 for (var y = y0; y < y1; y++)
                 {
@@ -166,7 +166,7 @@ public static class ForegroundEstimator
     /// <summary>Writes a region's estimated colours where its alpha is soft; opaque and clear pixels keep theirs.</summary>
     private static void WriteBack(byte[] rgba, int stride, Region region, byte[] rgb, int offset)
     {
-        Resampler.ForEachRowBlock(region.CoreBottom - region.CoreTop, (y0, y1) =>
+        RowBlocks.For(region.CoreBottom - region.CoreTop, (y0, y1) =>
         {
             for (var y = y0; y < y1; y++)
                 for (int x = 0, p = ((region.Y + region.CoreTop + y) * stride + region.X) * 4, o = offset + y * region.Width * 3; x < region.Width; x++, p += 4, o += 3)
@@ -195,5 +195,5 @@ public static class ForegroundEstimator
     }
 
     private static void Rows(int height, int width, Action<int, int> body) =>
-        Resampler.ForEachRowBlock(height, (y0, y1) => body(y0 * width, y1 * width));
+        RowBlocks.For(height, (y0, y1) => body(y0 * width, y1 * width));
 }

@@ -40,7 +40,7 @@ internal sealed class WideEstimate
         var alpha = new float[n];
         var subject = new[] { new float[n], new float[n], new float[n] };
         var background = new[] { new float[n], new float[n], new float[n] };
-        Resampler.ForEachRowBlock(h, (ly0, ly1) =>
+        RowBlocks.For(h, (ly0, ly1) =>
         {
             for (var ly = ly0; ly < ly1; ly++)
             {

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text.Json;
+using RmbgPS.Engine.Files;
 
 namespace RmbgPS.Engine.Downloads;
 
@@ -53,7 +54,7 @@ public static class ModelDownloader
 
         var state = ReadState(statePath);
         if (state is null || state.Url != url)
-            Imaging.AtomicFile.TryDelete(partial);
+            Files.AtomicFile.TryDelete(partial);
         else if (File.Exists(partial))
             observer.Message($"Found {new FileInfo(partial).Length:N0} bytes of an earlier download of '{url}'; resuming.");
 
@@ -94,7 +95,7 @@ public static class ModelDownloader
         if (mismatch is not null)
             throw Discard(partial, statePath, new DownloadException(DownloadErrorKind.ChecksumMismatch, url,
                 $"The file from '{url}' is damaged or not the expected one: {mismatch}. It was deleted. Try again; if it keeps failing, the source (or a proxy) serves another file."));
-        Imaging.AtomicFile.TryDelete(statePath);
+        Files.AtomicFile.TryDelete(statePath);
         return new DownloadResult(partial, size, sha, resumed);
     }
 
@@ -118,12 +119,12 @@ public static class ModelDownloader
                 observer.Message($"Resuming '{url}' at byte {existing:N0}.");
                 break;
             case HttpStatusCode.PartialContent:
-                Imaging.AtomicFile.TryDelete(partial); // a range we did not ask for: trust nothing of it
+                Files.AtomicFile.TryDelete(partial); // a range we did not ask for: trust nothing of it
                 throw new DownloadException(DownloadErrorKind.ServerError, url, $"'{url}' answered with another byte range than asked for; starting over.", transient: true);
             case HttpStatusCode.RequestedRangeNotSatisfiable when existing > 0:
                 if (response.Content.Headers.ContentRange?.Length == existing)
                     return true; // the earlier attempt had already received everything
-                Imaging.AtomicFile.TryDelete(partial);
+                Files.AtomicFile.TryDelete(partial);
                 throw new DownloadException(DownloadErrorKind.ServerError, url, $"The server refused to resume '{url}'; starting over.", transient: true);
             case HttpStatusCode.OK:
                 if (existing > 0)
@@ -320,7 +321,7 @@ public static class ModelDownloader
         // ENOSPC on Unix; ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows.
         if (e is IOException && (e.HResult is 28 || (e.HResult & 0xFFFF) is 0x70 or 0x27))
         {
-            Imaging.AtomicFile.TryDelete(partial);
+            Files.AtomicFile.TryDelete(partial);
             return new DownloadException(DownloadErrorKind.DiskFull, url,
                 $"The disk filled up while downloading '{url}' to '{partial}' (deleted). Free some space, or set $env:RMBG_MODEL_HOME to a folder on a larger disk.", e);
         }
@@ -344,8 +345,8 @@ public static class ModelDownloader
 
     private static DownloadException Discard(string partial, string statePath, DownloadException error)
     {
-        Imaging.AtomicFile.TryDelete(partial);
-        Imaging.AtomicFile.TryDelete(statePath);
+        Files.AtomicFile.TryDelete(partial);
+        Files.AtomicFile.TryDelete(statePath);
         return error;
     }
 }

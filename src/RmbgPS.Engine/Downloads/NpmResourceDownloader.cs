@@ -55,13 +55,13 @@ public static class NpmResourceDownloader
         }
         catch
         {
-            Imaging.AtomicFile.TryDelete(partial);
+            Files.AtomicFile.TryDelete(partial);
             throw;
         }
         finally
         {
             // Read through (or found wanting): a verified tarball has no resume record, so it could not be resumed anyway.
-            Imaging.AtomicFile.TryDelete(tarball.PartialPath);
+            Files.AtomicFile.TryDelete(tarball.PartialPath);
         }
     }
 }

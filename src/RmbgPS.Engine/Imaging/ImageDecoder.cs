@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
 using SkiaSharp;
+using RmbgPS.Engine.Files;
+using RmbgPS.Engine.Native;
 
 namespace RmbgPS.Engine.Imaging;
 

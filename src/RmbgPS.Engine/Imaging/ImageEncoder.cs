@@ -1,4 +1,5 @@
 using SkiaSharp;
+using RmbgPS.Engine.Native;
 
 namespace RmbgPS.Engine.Imaging;
 

@@ -32,7 +32,7 @@ public static class Orientation
             _ => (w - 1, w, -1L), // LeftBottom
         };
         var result = new byte[pixels.Length];
-        Resampler.ForEachRowBlock(outHeight, (y0, y1) =>
+        RowBlocks.For(outHeight, (y0, y1) =>
         {
             var src = MemoryMarshal.Cast<byte, uint>(pixels.AsSpan());
             var dst = MemoryMarshal.Cast<byte, uint>(result.AsSpan());

@@ -55,7 +55,7 @@ public static class Resampler
     private static void Banded(AxisWeights down, int width, int channels, AcrossRow acrossRow, WriteRow write)
     {
         var height = down.DestinationSize;
-        ForEachRowBlock(height, (y0, y1) =>
+        RowBlocks.For(height, (y0, y1) =>
         {
             var rows = 0;
             for (var b = y0; b < y1; b += BandRows)
@@ -157,25 +157,5 @@ public static class Resampler
         TensorPrimitives.Multiply(scratch.AsSpan(start * width, width), weights[0], row);
         for (var k = 1; k < weights.Length; k++)
             TensorPrimitives.MultiplyAdd(scratch.AsSpan((start + k) * width, width), weights[k], row, row);
-    }
-
-    /// <summary>Runs the body over bands of columns (for passes that walk down whole columns with row-sized accumulators).</summary>
-    internal static void ForEachColumnBlock(int columns, Action<int, int> body) => ForEachRowBlock(columns, body);
-
-    /// <summary>Runs the body over contiguous blocks of rows, a few blocks per core.</summary>
-    internal static void ForEachRowBlock(int rows, Action<int, int> body)
-    {
-        var blocks = Math.Min(rows, Environment.ProcessorCount * 4);
-        if (blocks <= 1 || rows < 64 || Pipeline.BatchThread.IsCurrent)
-        {
-            body(0, rows);
-            return;
-        }
-        Parallel.For(0, blocks, b =>
-        {
-            var y0 = (int)((long)rows * b / blocks);
-            var y1 = (int)((long)rows * (b + 1) / blocks);
-            body(y0, y1);
-        });
     }
 }

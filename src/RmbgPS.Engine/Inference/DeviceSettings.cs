@@ -15,7 +15,7 @@ public sealed record DeviceSettings
     public string? Profile { get; init; }
 
     /// <summary>How a batch's worker threads are scheduled beside the model; no session depends on it.</summary>
-    public Pipeline.WorkerPriority WorkerPriority { get; init; } = Pipeline.WorkerPriority.BelowNormal;
+    public WorkerPriority WorkerPriority { get; init; } = WorkerPriority.BelowNormal;
 
     /// <summary>
     /// True when <paramref name="next"/> changes nothing a loaded session depends on (the same settings, or only

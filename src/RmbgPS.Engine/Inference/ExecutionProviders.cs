@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using RmbgPS.Engine.Native;
 
 namespace RmbgPS.Engine.Inference;
 

@@ -5,7 +5,7 @@ namespace RmbgPS.Engine.Inference;
 /// <summary>
 /// Runs a session's inferences one at a time, in arrival order, on a thread of its own at normal priority.
 /// ONNX Runtime uses the calling thread as one of its intra-op threads, so the caller's priority is the
-/// model's: batch workers run below normal priority (see <see cref="Pipeline.BatchThread"/>) and hand the
+/// model's: batch workers run below normal priority (the batch scheduler's worker threads) and hand the
 /// model run over to this thread, so decoding and encoding neighbouring images never stalls an operator
 /// that waits for its slowest thread.
 /// </summary>

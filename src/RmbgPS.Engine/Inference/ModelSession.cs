@@ -6,6 +6,8 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using RmbgPS.Engine.Imaging;
 using RmbgPS.Engine.Models;
+using RmbgPS.Engine.Files;
+using RmbgPS.Engine.Native;
 
 namespace RmbgPS.Engine.Inference;
 

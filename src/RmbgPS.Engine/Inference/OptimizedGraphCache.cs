@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.ML.OnnxRuntime;
 using RmbgPS.Engine.Imaging;
 using RmbgPS.Engine.Models;
+using RmbgPS.Engine.Files;
 
 namespace RmbgPS.Engine.Inference;
 

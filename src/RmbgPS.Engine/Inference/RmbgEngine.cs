@@ -1,4 +1,5 @@
 using RmbgPS.Engine.Models;
+using RmbgPS.Engine.Models.Store;
 
 namespace RmbgPS.Engine.Inference;
 
@@ -79,6 +80,17 @@ public sealed class RmbgEngine
             if (sessions.Remove(modelPath, out lazy) && !lazy.IsValueCreated)
                 lazy = null;
         lazy?.Value.Retire();
+    }
+
+    /// <summary>
+    /// Uninstalls a model: its session retired (calls still using it finish first), its files deleted from the
+    /// store, and its optimised graphs (every machine's) deleted from the store's graph cache.
+    /// </summary>
+    public void Uninstall(ModelStore store, InstalledModel model)
+    {
+        Unload(model.Path);
+        store.Remove(model);
+        new OptimizedGraphCache(Path.Combine(store.Root, OptimizedGraphCache.FolderName)).Forget(model.Path);
     }
 
     /// <summary>Finds the model for this call (explicit, configured, environment, store).</summary>

@@ -39,7 +39,7 @@ public sealed class ModelDescriptor
     public void WriteFor(string modelPath) => Write(PathFor(modelPath));
 
     public void Write(string path) =>
-        Imaging.AtomicFile.Write(path, overwrite: true, stream => JsonSerializer.Serialize(stream, this, Options));
+        Files.AtomicFile.Write(path, overwrite: true, stream => JsonSerializer.Serialize(stream, this, Options));
 
     /// <summary>Reads the descriptor beside a model, or null when there is none.</summary>
     public static ModelDescriptor? TryReadFor(string modelPath)

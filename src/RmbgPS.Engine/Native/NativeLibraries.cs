@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 using SkiaSharp;
 
-namespace RmbgPS.Engine;
+namespace RmbgPS.Engine.Native;
 
 /// <summary>
 /// Makes ONNX Runtime and Skia load their native libraries from this module's own folder, by full path.

@@ -1,7 +1,9 @@
 using System.Management.Automation;
-using RmbgPS.Engine;
 using RmbgPS.Engine.Compositing;
 using RmbgPS.Engine.Imaging;
+using RmbgPS.Engine.Files;
+using RmbgPS.Engine.Masks;
+using RmbgPS.Engine.Removal;
 
 namespace RmbgPS.Commands;
 

@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Management.Automation;
 using RmbgPS.Completers;
-using RmbgPS.Engine;
 using RmbgPS.Engine.Compositing;
 using RmbgPS.Engine.Imaging;
 using RmbgPS.Engine.Inference;
 using RmbgPS.Engine.Models;
-using RmbgPS.Engine.Pipeline;
+using RmbgPS.Engine.Batch;
+using RmbgPS.Engine.Files;
+using RmbgPS.Engine.Masks;
 
 namespace RmbgPS.Commands;
 

@@ -4,12 +4,12 @@ using System.Management.Automation.Host;
 using System.Net;
 using System.Security;
 using RmbgPS.Completers;
-using RmbgPS.Engine;
 using RmbgPS.Engine.Downloads;
 using RmbgPS.Engine.Imaging;
 using RmbgPS.Engine.Inference;
 using RmbgPS.Engine.Models.Catalog;
 using RmbgPS.Engine.Models.Store;
+using RmbgPS.Engine.Files;
 
 namespace RmbgPS.Commands;
 

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Management.Automation;
 using RmbgPS.Completers;
-using RmbgPS.Engine;
 using RmbgPS.Engine.Compositing;
 using RmbgPS.Engine.Imaging;
+using RmbgPS.Engine.Files;
+using RmbgPS.Engine.Removal;
 
 namespace RmbgPS.Commands;
 

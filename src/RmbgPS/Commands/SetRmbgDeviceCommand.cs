@@ -2,7 +2,7 @@ using System.Management.Automation;
 using RmbgPS.Engine.Inference;
 using RmbgPS.Completers;
 using RmbgPS.Engine.Models;
-using RmbgPS.Engine.Pipeline;
+using RmbgPS.Engine.Batch;
 
 namespace RmbgPS.Commands;
 

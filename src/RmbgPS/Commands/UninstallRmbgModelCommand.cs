@@ -1,8 +1,8 @@
 using System.Management.Automation;
 using RmbgPS.Completers;
-using RmbgPS.Engine;
 using RmbgPS.Engine.Inference;
 using RmbgPS.Engine.Models.Store;
+using RmbgPS.Engine.Files;
 
 namespace RmbgPS.Commands;
 
@@ -77,10 +77,9 @@ public sealed class UninstallRmbgModelCommand : PSCmdlet
     {
         if (!ShouldProcess($"{model} ({ByteSize.Megabytes(model.Size)} at '{model.Path}')", "Uninstall model"))
             return;
-        RmbgEngine.Shared.Unload(model.Path);
         try
         {
-            store.Remove(model);
+            RmbgEngine.Shared.Uninstall(store, model);
             // A default that still finds an installed model (a bare name with another variant left) stays.
             if (store.DefaultModel is { } current && ModelReference.TryParse(current, out var reference) && store.Find(reference) is null)
             {

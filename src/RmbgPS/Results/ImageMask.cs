@@ -1,5 +1,7 @@
 using RmbgPS.Engine.Compositing;
 using RmbgPS.Engine.Imaging;
+using RmbgPS.Engine.Masks;
+using RmbgPS.Engine.Files;
 
 namespace RmbgPS;
 

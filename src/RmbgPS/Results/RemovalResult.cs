@@ -1,5 +1,5 @@
-using RmbgPS.Engine;
 using RmbgPS.Engine.Inference;
+using RmbgPS.Engine.Removal;
 
 namespace RmbgPS;
 

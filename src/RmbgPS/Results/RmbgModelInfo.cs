@@ -39,7 +39,7 @@ public sealed class RmbgModelInfo
     /// <summary>Bytes on disk when installed, else the catalog's download size.</summary>
     public long? Size { get; }
     /// <summary>Size in megabytes of 1,000,000 bytes, the unit every size the module shows is in.</summary>
-    public double? SizeMB => Size is { } bytes ? Math.Round(Engine.ByteSize.ToMegabytes(bytes), 1) : null;
+    public double? SizeMB => Size is { } bytes ? Math.Round(Engine.Files.ByteSize.ToMegabytes(bytes), 1) : null;
     public string? Path { get; }
     public string? Profile { get; }
     public string? License { get; }

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using RmbgPS.Engine.Downloads;
-using RmbgPS.Engine.Inference;
 using RmbgPS.Engine.Models.Catalog;
 
 namespace RmbgPS.Engine.Models.Store;
@@ -182,7 +181,7 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
         }
         catch
         {
-            Imaging.AtomicFile.TryDelete(partial);
+            Files.AtomicFile.TryDelete(partial);
             store.RemoveFolderIfEmpty(folder);
             throw;
         }
@@ -245,7 +244,7 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
         catch (InvalidDataException e)
         {
             if (deleteOnFailure)
-                Imaging.AtomicFile.TryDelete(path);
+                Files.AtomicFile.TryDelete(path);
             throw new ModelInstallException(InstallErrorKind.NotAModel, what,
                 $"'{what}' is not a model ONNX Runtime can load ({e.InnerException?.Message ?? e.Message}).{(deleteOnFailure ? " The download was deleted." : "")}", e);
         }
@@ -277,7 +276,7 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
         }
         catch
         {
-            Imaging.AtomicFile.TryDelete(partial);
+            Files.AtomicFile.TryDelete(partial);
             throw;
         }
     }
@@ -298,8 +297,8 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
         }
         catch
         {
-            Imaging.AtomicFile.TryDelete(partial);
-            Imaging.AtomicFile.TryDelete(staged);
+            Files.AtomicFile.TryDelete(partial);
+            Files.AtomicFile.TryDelete(staged);
             store.RemoveFolderIfEmpty(Path.GetDirectoryName(destination)!);
             throw;
         }

@@ -100,7 +100,7 @@ public sealed class ModelStore(string root)
         {
             Directory.CreateDirectory(Root);
             var settings = new StoreSettings { DefaultModel = value };
-            Imaging.AtomicFile.Write(System.IO.Path.Combine(Root, SettingsFileName), overwrite: true,
+            Files.AtomicFile.Write(System.IO.Path.Combine(Root, SettingsFileName), overwrite: true,
                 stream => JsonSerializer.Serialize(stream, settings, Options));
         }
     }
@@ -110,7 +110,6 @@ public sealed class ModelStore(string root)
     {
         foreach (var file in model.Files)
             File.Delete(file);
-        new Inference.OptimizedGraphCache(System.IO.Path.Combine(Root, Inference.OptimizedGraphCache.FolderName)).Forget(model.Path);
         RemoveFolderIfEmpty(System.IO.Path.GetDirectoryName(model.Path)!);
     }
 

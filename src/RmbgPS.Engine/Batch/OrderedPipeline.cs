@@ -1,4 +1,6 @@
-namespace RmbgPS.Engine.Pipeline;
+using RmbgPS.Engine.Inference;
+
+namespace RmbgPS.Engine.Batch;
 
 /// <summary>
 /// Runs work items on threads of their own, at most <see cref="Limit"/> at once, and hands them back in the

@@ -1,4 +1,4 @@
-namespace RmbgPS.Engine.Compositing;
+namespace RmbgPS.Engine.Masks;
 
 /// <summary>How a model's probabilities become the final alpha mask.</summary>
 public sealed record MaskOptions

@@ -1,8 +1,7 @@
 using System.Numerics.Tensors;
 using RmbgPS.Engine.Imaging;
-using RmbgPS.Engine.Inference;
 
-namespace RmbgPS.Engine.Compositing;
+namespace RmbgPS.Engine.Masks;
 
 /// <summary>An 8-bit alpha mask at an image's own size, with the figures a caller asserts on.</summary>
 public sealed class AlphaMask
@@ -41,15 +40,17 @@ public sealed class AlphaMask
         }
     }
 
-    /// <summary>Builds the mask at the given size from a model-resolution probability plane.</summary>
-    public static AlphaMask FromProbabilities(ProbabilityPlane plane, int width, int height, MaskOptions options)
+    /// <summary>
+    /// Builds the mask at the given size from a model-resolution plane of probabilities in [0,1] (row-major;
+    /// only the first <paramref name="planeWidth"/> x <paramref name="planeHeight"/> values count).
+    /// </summary>
+    public static AlphaMask FromProbabilities(float[] values, int planeWidth, int planeHeight, int width, int height, MaskOptions options)
     {
-        var values = plane.Values;
-        var count = plane.Width * plane.Height;
+        var count = planeWidth * planeHeight;
         if (options.Normalize)
             Stretch(values.AsSpan(0, count));
         var alpha = new byte[(long)width * height];
-        Resampler.PlaneToBytes(values, plane.Width, plane.Height, width, height, alpha);
+        Resampler.PlaneToBytes(values, planeWidth, planeHeight, width, height, alpha);
         if (options.Threshold is { } threshold)
             ApplyThreshold(alpha, threshold);
         MaskFilters.Offset(alpha, width, height, options.Offset);

@@ -1,4 +1,4 @@
-namespace RmbgPS.Engine.Imaging;
+namespace RmbgPS.Engine.Files;
 
 /// <summary>What went wrong with one file; callers map it to an error id and category.</summary>
 public enum ImageErrorKind

@@ -1,4 +1,4 @@
-namespace RmbgPS.Engine.Pipeline;
+namespace RmbgPS.Engine.Inference;
 
 /// <summary>How a batch's worker threads (decode, resize, compose, encode beside the model) are scheduled.</summary>
 public enum WorkerPriority

@@ -1,7 +1,8 @@
 using Microsoft.ML.OnnxRuntime;
 using RmbgPS.Engine.Models;
+using RmbgPS.Engine.Native;
 
-namespace RmbgPS.Engine.Inference;
+namespace RmbgPS.Engine.Models;
 
 /// <summary>Opens a model just far enough to learn what it is, without optimising it for a device.</summary>
 public static class ModelProbe

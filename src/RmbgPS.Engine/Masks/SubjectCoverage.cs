@@ -1,4 +1,4 @@
-namespace RmbgPS.Engine.Compositing;
+namespace RmbgPS.Engine.Masks;
 
 /// <summary>
 /// Whether a mask looks like a clear subject: a model shown a street scene or a texture keeps almost nothing or

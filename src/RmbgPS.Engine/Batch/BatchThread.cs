@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
+using RmbgPS.Engine.Imaging;
+using RmbgPS.Engine.Inference;
 
-namespace RmbgPS.Engine.Pipeline;
+namespace RmbgPS.Engine.Batch;
 
 /// <summary>
 /// Marks a pipelined batch's worker threads. They run below normal priority (nice 10 by default, see
@@ -22,6 +24,7 @@ public static class BatchThread
     public static void Enter(WorkerPriority priority = WorkerPriority.BelowNormal)
     {
         isCurrent = true;
+        RowBlocks.FanOutOnThisThread = false;
         try
         {
             if (OperatingSystem.IsLinux())

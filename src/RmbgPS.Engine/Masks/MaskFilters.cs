@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
 using RmbgPS.Engine.Imaging;
 
-namespace RmbgPS.Engine.Compositing;
+namespace RmbgPS.Engine.Masks;
 
 /// <summary>
 /// Whole-plane filters on 8-bit masks, each linear in the pixel count whatever the radius: box blurs
@@ -18,7 +18,7 @@ public static class MaskFilters
         var grow = pixels > 0;
         var radius = Math.Abs(pixels);
         var temp = new byte[mask.Length];
-        Resampler.ForEachRowBlock(height, (y0, y1) =>
+        RowBlocks.For(height, (y0, y1) =>
         {
             var prefix = new byte[width];
             var suffix = new byte[width];
@@ -36,7 +36,7 @@ public static class MaskFilters
         var temp = new byte[mask.Length];
         foreach (var radius in BoxRadiiForGaussian(sigma, 3))
         {
-            Resampler.ForEachRowBlock(height, (y0, y1) =>
+            RowBlocks.For(height, (y0, y1) =>
             {
                 for (var y = y0; y < y1; y++)
                     HorizontalBox(mask.AsSpan(y * width, width), temp.AsSpan(y * width, width), radius);
@@ -85,7 +85,7 @@ public static class MaskFilters
 
     private static void VerticalBox(byte[] source, byte[] destination, int width, int height, int radius)
     {
-        Resampler.ForEachColumnBlock(width, (x0, x1) =>
+        RowBlocks.ForColumns(width, (x0, x1) =>
         {
             var span = x1 - x0;
             var sums = new int[span];
@@ -169,7 +169,7 @@ public static class MaskFilters
             for (var y = end - 2; y >= start; y--)
                 Combine(Row(suffix, y + 1), Row(source, y), Row(suffix, y));
         }
-        Resampler.ForEachRowBlock(height, (y0, y1) =>
+        RowBlocks.For(height, (y0, y1) =>
         {
             for (var y = y0; y < y1; y++)
             {

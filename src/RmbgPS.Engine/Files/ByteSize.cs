@@ -1,4 +1,4 @@
-namespace RmbgPS.Engine;
+namespace RmbgPS.Engine.Files;
 
 /// <summary>
 /// The one unit the module shows sizes in: MB means 1,000,000 bytes, as download pages, package registries and

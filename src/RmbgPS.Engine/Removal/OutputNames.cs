@@ -1,4 +1,6 @@
-namespace RmbgPS.Engine.Imaging;
+using RmbgPS.Engine.Imaging;
+
+namespace RmbgPS.Engine.Removal;
 
 /// <summary>
 /// The names the module gives what it writes, and the rules that recognise them: a rerun over a folder must not

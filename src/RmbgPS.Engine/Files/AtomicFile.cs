@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
-namespace RmbgPS.Engine.Imaging;
+namespace RmbgPS.Engine.Files;
 
 /// <summary>
 /// Writes a file so that readers only ever see the old file or the complete new one: the bytes go to a

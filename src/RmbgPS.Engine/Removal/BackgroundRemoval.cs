@@ -2,8 +2,10 @@ using System.Diagnostics;
 using RmbgPS.Engine.Compositing;
 using RmbgPS.Engine.Imaging;
 using RmbgPS.Engine.Inference;
+using RmbgPS.Engine.Masks;
+using RmbgPS.Engine.Files;
 
-namespace RmbgPS.Engine;
+namespace RmbgPS.Engine.Removal;
 
 /// <summary>What one image's background removal produced; Notes are what the decoder did to the input (for -Verbose).</summary>
 public sealed record RemovalOutcome(string InputPath, string OutputPath, int Width, int Height, double ForegroundRatio, MaskBounds? Bounds, TimeSpan Elapsed)
@@ -32,7 +34,7 @@ public static class BackgroundRemoval
         using var input = session.Prepare(image, cancellationToken);
         var plane = session.Infer(input, cancellationToken);
         modelWait = plane.ModelWait;
-        return AlphaMask.FromProbabilities(plane, image.OriginalWidth, image.OriginalHeight, options);
+        return AlphaMask.FromProbabilities(plane.Values, plane.Width, plane.Height, image.OriginalWidth, image.OriginalHeight, options);
     }
 
     /// <summary>Decodes a file only as large as the model needs (<see cref="ImageDecoder.DecodeReduced"/>) and computes its mask at full size.</summary>
