@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using RmbgPS.Engine.Models;
 
 namespace RmbgPS;
 
@@ -7,23 +8,17 @@ internal static class ProviderPaths
     /// <summary>The provider-qualified path PowerShell's FileSystem provider gives its items.</summary>
     public static string FileSystem(string fullPath) => "Microsoft.PowerShell.Core\\FileSystem::" + fullPath;
 
-    /// <summary>
-    /// A -Model value as the engine should see it: a path (anything with a separator, or an existing file) is taken
-    /// relative to PowerShell's current location, not the process's; a model name (RMBG-2.0:fp16) is left as it is.
-    /// </summary>
-    public static string? ResolveModelArgument(this PSCmdlet cmdlet, string? model)
-    {
-        if (string.IsNullOrWhiteSpace(model))
-            return model;
-        string path;
-        try
+    /// <summary>A -Model value as the engine's lookup should see it, with paths taken from PowerShell's location.</summary>
+    public static string? ResolveModelArgument(this PSCmdlet cmdlet, string? model) =>
+        string.IsNullOrWhiteSpace(model) ? model : ModelLocator.Normalize(model, value =>
         {
-            path = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(model);
-        }
-        catch (Exception e) when (e is System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException or ItemNotFoundException)
-        {
-            return model; // "RMBG-2.0:fp16" reads as a drive; it is a model name
-        }
-        return model.IndexOfAny(['/', '\\']) >= 0 || File.Exists(path) || Directory.Exists(path) ? path : model;
-    }
+            try
+            {
+                return cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(value);
+            }
+            catch (Exception e) when (e is System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException or ItemNotFoundException)
+            {
+                return null; // "RMBG-2.0:fp16" reads as a drive; it is a model name
+            }
+        });
 }

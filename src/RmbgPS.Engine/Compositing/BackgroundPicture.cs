@@ -6,8 +6,14 @@ namespace RmbgPS.Engine.Compositing;
 /// A picture to composite onto, decoded once per batch. Its scaled copy for the last output size is kept,
 /// so a batch of same-sized photos scales it once.
 /// </summary>
-public sealed class BackgroundPicture(RgbaImage picture)
+public sealed class BackgroundPicture(RgbaImage picture, string? sourcePath = null)
 {
+    /// <summary>Decodes the picture once for a whole batch; its file is then never written over (OutputIsInput).</summary>
+    public static BackgroundPicture Load(string path, long maxPixels) => new(ImageDecoder.Decode(path, maxPixels), Path.GetFullPath(path));
+
+    /// <summary>The file the picture came from, when it came from one.</summary>
+    public string? SourcePath { get; } = sourcePath;
+
     private readonly object gate = new();
     private (int Width, int Height, byte[] Pixels)? last;
 

@@ -29,7 +29,7 @@ public sealed class RmbgEngine
 
     private readonly object gate = new();
     // Paths as the file system compares them, so a path typed in another case is the same session (and is unloaded with it).
-    private readonly Dictionary<string, Lazy<ModelSession>> sessions = new(OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Lazy<ModelSession>> sessions = new(Files.Paths.Comparer);
     private DeviceSettings settings = new();
     private int loadCount;
 

@@ -63,6 +63,19 @@ public static class ModelLocator
         throw NotFound(store, looked, "No background-removal model was found.");
     }
 
+    /// <summary>
+    /// A -Model value as the lookup should see it: a path (it has a separator, or names an existing file or
+    /// folder) made full by <paramref name="resolvePath"/>, since the caller's current location can differ from the
+    /// process's (PowerShell's does); anything else, a model name (RMBG-2.0:fp16), as it is.
+    /// </summary>
+    public static string Normalize(string value, Func<string, string?> resolvePath)
+    {
+        var path = resolvePath(value);
+        if (path is null)
+            return value;
+        return value.IndexOfAny(['/', '\\']) >= 0 || File.Exists(path) || Directory.Exists(path) ? path : value;
+    }
+
     private static ModelLocation? Resolve(string value, string chosenBy, ModelStore store, List<string> looked)
     {
         var asPath = System.IO.Path.GetFullPath(Environment.ExpandEnvironmentVariables(value));

@@ -7,21 +7,6 @@ using RmbgPS.Engine.Files;
 
 namespace RmbgPS.Engine.Removal;
 
-/// <summary>What one image's background removal produced; Notes are what the decoder did to the input (for -Verbose).</summary>
-public sealed record RemovalOutcome(string InputPath, string OutputPath, int Width, int Height, double ForegroundRatio, MaskBounds? Bounds, TimeSpan Elapsed)
-{
-    public int OutputWidth { get; init; }
-    public int OutputHeight { get; init; }
-    public OutputFormat Format { get; init; }
-    public IReadOnlyList<string> Warnings { get; init; } = [];
-    public IReadOnlyList<string> Notes { get; init; } = [];
-    /// <summary>Of <see cref="Elapsed"/>, the time spent waiting for the model while it ran other images.</summary>
-    public TimeSpan ModelWait { get; init; }
-    /// <summary>The image's own work: <see cref="Elapsed"/> without <see cref="ModelWait"/>.</summary>
-    public TimeSpan ProcessingTime => Elapsed - ModelWait;
-    public bool NeedsReview => SubjectCoverage.NeedsReview(ForegroundRatio);
-}
-
 /// <summary>The per-image operations the cmdlets (and the benchmark) run: file in, mask or cut-out out.</summary>
 public static class BackgroundRemoval
 {
@@ -49,6 +34,28 @@ public static class BackgroundRemoval
         ImageDecoder.DecodeReduced(inputPath, maxPixels, session.InputWidth, session.InputHeight);
 
     /// <summary>
+    /// The mask of one file, decoded only as large as the model needs and made at full size; written as an 8-bit
+    /// grey PNG to <paramref name="maskPath"/> when given (complete or not at all; an existing file only with
+    /// <paramref name="overwrite"/>).
+    /// </summary>
+    public static MaskOutcome WriteMask(ModelSession session, string inputPath, string? maskPath, bool overwrite,
+        MaskOptions options, long maxPixels, CancellationToken cancellationToken)
+    {
+        var input = Path.GetFullPath(inputPath);
+        if (maskPath is not null)
+            OutputRules.CheckOutput(input, maskPath, overwrite);
+        var image = DecodeForModel(session, input, maxPixels);
+        cancellationToken.ThrowIfCancellationRequested();
+        var mask = ComputeMask(session, image, options, out var modelWait, cancellationToken);
+        if (maskPath is not null)
+            AtomicFile.Write(maskPath, overwrite, mask.WritePng, cancellationToken);
+        var warnings = new List<string>(image.Warnings);
+        if (SubjectCoverage.Warning(input, mask.ForegroundRatio) is { } unclear)
+            warnings.Add(unclear);
+        return new MaskOutcome(input, mask, maskPath is null ? null : Path.GetFullPath(maskPath)) { Warnings = warnings, Notes = image.Notes, ModelWait = modelWait };
+    }
+
+    /// <summary>
     /// Writes <paramref name="outputPath"/> as the cut-out of <paramref name="inputPath"/> in the options'
     /// format. Refuses to overwrite its input, and any existing file unless <paramref name="overwrite"/>; the
     /// file appears complete or not at all.
@@ -56,15 +63,11 @@ public static class BackgroundRemoval
     public static RemovalOutcome RemoveBackground(ModelSession session, string inputPath, string outputPath, bool overwrite,
         MaskOptions options, CutoutOptions output, long maxPixels, CancellationToken cancellationToken)
     {
-        if (output.Format == OutputFormat.Jpeg && !output.HasOpaqueBackground)
-            throw new ArgumentException("JPEG has no transparency: give an opaque background colour or picture, or choose PNG or WebP.", nameof(output));
+        OutputRules.CheckOptions(output);
         var clock = Stopwatch.StartNew();
         var input = Path.GetFullPath(inputPath);
         var destination = Path.GetFullPath(outputPath);
-        if (string.Equals(input, destination, OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase))
-            throw new ImageException(ImageErrorKind.OutputIsInput, input, $"The output for '{input}' would overwrite the input itself. Choose another -OutputPath.");
-        if (!overwrite && File.Exists(destination))
-            throw ImageException.OutputExists(destination); // before decoding: no work wasted on a refused file
+        OutputRules.CheckOutput(input, destination, overwrite, output); // before decoding: no work wasted on a refused file
 
         // One full decode serves both the model and the cut-out. Decoding reduced for the model and again at
         // full size afterwards (as masks do) cost 0.1 s more CPU per 12-MP JPEG and, in a batch, moved the

@@ -20,6 +20,12 @@ public static class OutputNames
     public static string Mask(string input, string folder) =>
         Path.Combine(folder, Path.GetFileNameWithoutExtension(input) + MaskSuffix + ".png");
 
+    /// <summary>
+    /// Whether an output path names one file (it ends in an image extension and is not an existing folder: the
+    /// extension then picks the format) rather than a folder for many (created when missing).
+    /// </summary>
+    public static bool IsFileTarget(string outputPath) => OutputFormats.FromExtension(outputPath) is not null && !Directory.Exists(outputPath);
+
     /// <summary>True for a file named as a cut-out (*.nobg.*), whatever its format.</summary>
     public static bool IsCutout(string path) => Path.GetFileNameWithoutExtension(path).EndsWith(CutoutSuffix, StringComparison.OrdinalIgnoreCase);
 

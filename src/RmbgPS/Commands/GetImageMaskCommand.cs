@@ -44,8 +44,7 @@ public sealed class GetImageMaskCommand : ImageCommandBase
             if (!ShouldProcess(path, OutputAction("Compute mask", maskPath, Force)))
                 return null;
             ClaimOutput(maskPath, path);
-            if (!Force && File.Exists(maskPath))
-                throw ImageException.OutputExists(maskPath);
+            OutputRules.CheckOutput(path, maskPath, Force); // before the model: no work for a refused file
         }
 
         var session = Session; // the model first: without one, nothing is created
@@ -54,19 +53,13 @@ public sealed class GetImageMaskCommand : ImageCommandBase
         var (force, maskOptions, maxPixels) = (Force.IsPresent, MaskOptions, MaxPixels);
         return token =>
         {
-            var image = BackgroundRemoval.DecodeForModel(session, path, maxPixels); // the mask needs only the model's view
-            token.ThrowIfCancellationRequested();
-            var alpha = BackgroundRemoval.ComputeMask(session, image, maskOptions, token);
-            if (maskPath is not null)
-                AtomicFile.Write(maskPath, force, alpha.WritePng, token);
-            var (warnings, notes) = (image.Warnings, image.Notes); // not the pixels: they are freed before the result is written
+            var outcome = BackgroundRemoval.WriteMask(session, path, maskPath, force, maskOptions, maxPixels, token);
             return () =>
             {
-                foreach (var warning in warnings)
+                foreach (var warning in outcome.Warnings)
                     WriteWarning(warning);
-                if (SubjectCoverage.Warning(path, alpha.ForegroundRatio) is { } unclear)
-                    WriteWarning(unclear);
-                WriteVerbose($"{System.IO.Path.GetFileName(path)}: {alpha.Width}x{alpha.Height}{Notes(notes)}, foreground {alpha.ForegroundRatio:P1}{(maskPath is null ? "" : $" -> '{maskPath}'")}.");
+                var alpha = outcome.Mask;
+                WriteVerbose($"{System.IO.Path.GetFileName(path)}: {alpha.Width}x{alpha.Height}{Notes(outcome.Notes)}, foreground {alpha.ForegroundRatio:P1}{(maskPath is null ? "" : $" -> '{maskPath}'")}.");
                 WriteObject(new ImageMask(path, alpha, session.ModelName, maskPath));
             };
         };

@@ -8,6 +8,7 @@ using RmbgPS.Engine.Models;
 using RmbgPS.Engine.Batch;
 using RmbgPS.Engine.Files;
 using RmbgPS.Engine.Masks;
+using RmbgPS.Engine.Removal;
 
 namespace RmbgPS.Commands;
 
@@ -23,8 +24,8 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
     private readonly CancellationTokenSource cancellation = new();
     private readonly Stopwatch batchClock = new();
     private readonly List<SessionLease> staleLeases = [];
-    private readonly HashSet<string> claimedOutputs = new(OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, ImageException?> checkedFolders = new(OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> claimedOutputs = new(Paths.Comparer);
+    private readonly Dictionary<string, ImageException?> checkedFolders = new(Paths.Comparer);
     private SessionLease? lease;
     private OrderedPipeline<Action>? pipeline;
     private int done;
@@ -370,9 +371,12 @@ public abstract class ImageCommandBase : PSCmdlet, IDisposable
     /// What -WhatIf and -Confirm say a file would get: written, overwritten (-Force), or refused because the output
     /// is already there, as the real run would do.
     /// </summary>
-    protected static string OutputAction(string action, string output, bool force) => File.Exists(output)
-        ? force ? $"{action}, overwrite '{output}'" : $"{action}: refused, '{output}' already exists (OutputExists; -Force overwrites it)"
-        : $"{action}, write '{output}'";
+    protected static string OutputAction(string action, string output, bool force) => OutputRules.FateOf(output, force) switch
+    {
+        OutputFate.Overwrite => $"{action}, overwrite '{output}'",
+        OutputFate.Refuse => $"{action}: refused, '{output}' already exists (OutputExists; -Force overwrites it)",
+        _ => $"{action}, write '{output}'",
+    };
 
     /// <summary>What the decoder did to an input, for -Verbose: " (rotated 90° clockwise as its EXIF orientation says)".</summary>
     protected static string Notes(IReadOnlyList<string> notes) => notes.Count == 0 ? "" : $" ({string.Join("; ", notes)})";

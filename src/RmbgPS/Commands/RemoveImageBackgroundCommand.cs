@@ -21,7 +21,6 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
 {
     private string? outputFolder;
     private string? outputFile;
-    private string? backgroundPath;
     private CutoutOptions cutoutOptions = CutoutOptions.Default;
 
     /// <summary>The folder for the cut-outs (created when missing), or with one input a file name whose extension picks the format. Default: beside each input.</summary>
@@ -92,13 +91,12 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
         BackgroundPicture? picture = null;
         if (BackgroundImage is not null)
         {
-            var path = backgroundPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackgroundImage);
+            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackgroundImage);
             try
             {
-                var decoded = ImageDecoder.Decode(path, MaxPixels); // once for the whole batch
-                foreach (var warning in decoded.Warnings)
+                picture = BackgroundPicture.Load(path, MaxPixels); // once for the whole batch
+                foreach (var warning in picture.Picture.Warnings)
                     WriteWarning($"-BackgroundImage: {warning}");
-                picture = new BackgroundPicture(decoded);
             }
             catch (ImageException e)
             {
@@ -116,9 +114,14 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
             Format = format,
             Quality = Quality,
         };
-        if (format == OutputFormat.Jpeg && !cutoutOptions.HasOpaqueBackground)
-            Fail(new ArgumentException("JPEG has no transparency: add an opaque -BackgroundColor (e.g. white) or -BackgroundImage, or choose -Format Png or WebP."),
-                "JpegNeedsBackground", format);
+        try
+        {
+            OutputRules.CheckOptions(cutoutOptions);
+        }
+        catch (ArgumentException e)
+        {
+            Fail(new ArgumentException(e.Message), "JpegNeedsBackground", format);
+        }
     }
 
     protected override bool IsOwnOutput(string path) => OutputNames.IsCutout(path) || OutputNames.IsMask(path);
@@ -128,11 +131,7 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
         var output = outputFile ?? OutputNames.Cutout(path, outputFolder, cutoutOptions.Format);
         if (!ShouldProcess(path, OutputAction("Remove background", output, Force)))
             return null;
-        if (!Force && File.Exists(output))
-            throw ImageException.OutputExists(output);
-        if (backgroundPath is not null && string.Equals(System.IO.Path.GetFullPath(output), System.IO.Path.GetFullPath(backgroundPath),
-                OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase))
-            throw new ImageException(ImageErrorKind.OutputIsInput, output, $"The output '{output}' would overwrite the -BackgroundImage. Choose another -OutputPath.");
+        OutputRules.CheckOutput(path, output, Force, cutoutOptions); // before the model: no work for a refused file
         ClaimOutput(output, path, outputFile is null ? null
             : $"-OutputPath '{output}' names one file, but more than one image came in ('{path}' is another). Give a folder as -OutputPath.");
 
@@ -158,16 +157,12 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
     /// <summary>-OutputPath is a file when it ends in an image extension and is not an existing folder; else a folder.</summary>
     private void ResolveOutput()
     {
-        if (OutputPath is not null && OutputFormats.FromExtension(OutputPath) is not null)
+        if (OutputPath is not null && SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputPath) is var file && OutputNames.IsFileTarget(file))
         {
-            var file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputPath);
-            if (!Directory.Exists(file))
-            {
-                outputFile = file;
-                if (Format is { } format && format != OutputFormats.FromExtension(file))
-                    Fail(new ArgumentException($"-Format {format} does not match the extension of -OutputPath '{OutputPath}'. Leave out -Format, or end the file name in {OutputFormats.Extension(format)}."), "FormatMismatch", OutputPath);
-                return;
-            }
+            outputFile = file;
+            if (Format is { } format && format != OutputFormats.FromExtension(file))
+                Fail(new ArgumentException($"-Format {format} does not match the extension of -OutputPath '{OutputPath}'. Leave out -Format, or end the file name in {OutputFormats.Extension(format)}."), "FormatMismatch", OutputPath);
+            return;
         }
         outputFolder = ResolveOutputFolder(OutputPath);
     }
