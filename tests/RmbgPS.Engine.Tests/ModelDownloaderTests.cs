@@ -241,8 +241,8 @@ public sealed class ModelDownloaderTests : IDisposable
         {
             full = e;
         }
-        Assert.Equal(DownloadErrorKind.DiskFull, ModelDownloader.WriteError(full, Destination, "http://x/").Kind);
-        Assert.Equal(DownloadErrorKind.WriteFailed, ModelDownloader.WriteError(new IOException("locked"), Destination, "http://x/").Kind);
+        Assert.Equal(DownloadErrorKind.DiskFull, DownloadErrors.WriteError(full, Destination, "http://x/").Kind);
+        Assert.Equal(DownloadErrorKind.WriteFailed, DownloadErrors.WriteError(new IOException("locked"), Destination, "http://x/").Kind);
     }
 
     [Theory]

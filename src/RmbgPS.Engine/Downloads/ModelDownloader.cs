@@ -42,8 +42,6 @@ public static class ModelDownloader
     };
 
     /// <summary>What the .partial file belongs to, so a later call resumes only the same file.</summary>
-    private sealed record ResumeState(string Url, string? ETag, string? LastModified, long? Total);
-
     public static async Task<DownloadResult> DownloadAsync(DownloadRequest request, DownloadOptions options, DownloadObserver observer, CancellationToken cancellationToken)
     {
         SourcePolicy.EnsureAllowed(request.Url);
@@ -52,7 +50,7 @@ public static class ModelDownloader
         var statePath = ResumeRecordFor(partial);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(partial))!);
 
-        var state = ReadState(statePath);
+        var state = ResumeState.Read(statePath);
         if (state is null || state.Url != url)
             Files.AtomicFile.TryDelete(partial);
         else if (File.Exists(partial))
@@ -104,7 +102,7 @@ public static class ModelDownloader
         DownloadOptions options, DownloadObserver observer, CancellationToken cancellationToken)
     {
         var existing = File.Exists(partial) ? new FileInfo(partial).Length : 0;
-        var state = existing > 0 ? ReadState(statePath) : null;
+        var state = existing > 0 ? ResumeState.Read(statePath) : null;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Timeout);
         using var response = await SendAsync(request, url, existing, state, options, timeout.Token, cancellationToken).ConfigureAwait(false);
@@ -132,7 +130,7 @@ public static class ModelDownloader
                 total = response.Content.Headers.ContentLength;
                 break;
             default:
-                throw StatusError(response, request, url);
+                throw DownloadErrors.StatusError(response, request, url);
         }
 
         if (request.ExpectedSize is { } expected && total is { } offered && offered != expected)
@@ -142,7 +140,7 @@ public static class ModelDownloader
         // The file first (truncating a stale one), then the record that says which file it is: the other
         // order could pair a new record with old bytes and splice two versions on the next resume.
         await using var file = OpenPartial(partial, append, url);
-        WriteState(statePath, new ResumeState(url, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"), total));
+        ResumeState.Write(statePath, new ResumeState(url, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"), total));
 
         var received = append ? existing : 0;
         await using var body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
@@ -160,7 +158,7 @@ public static class ModelDownloader
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw TimedOut(url, options);
+                throw DownloadErrors.TimedOut(url, options);
             }
             catch (Exception e) when (e is IOException or HttpRequestException)
             {
@@ -174,7 +172,7 @@ public static class ModelDownloader
             }
             catch (IOException e)
             {
-                throw WriteError(e, partial, url);
+                throw DownloadErrors.WriteError(e, partial, url);
             }
             received += read;
             if (clock.Elapsed - lastReport >= ProgressInterval)
@@ -217,11 +215,11 @@ public static class ModelDownloader
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw TimedOut(url, options);
+                throw DownloadErrors.TimedOut(url, options);
             }
             catch (HttpRequestException e)
             {
-                throw NetworkError(e, url);
+                throw DownloadErrors.NetworkError(e, url);
             }
 
             if ((int)response.StatusCode is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location)
@@ -250,41 +248,6 @@ public static class ModelDownloader
         return TimeSpan.FromSeconds(Math.Min(options.RetryDelay.TotalSeconds * Math.Pow(2, Math.Min(attempt, 30)), cap));
     }
 
-    private static DownloadException StatusError(HttpResponseMessage response, DownloadRequest request, string url)
-    {
-        var code = (int)response.StatusCode;
-        var reason = $"{code} {response.ReasonPhrase}";
-        if (response.Headers.TryGetValues("X-Error-Message", out var serverSays))
-            reason += $": {string.Join(" ", serverSays)}";
-        return code switch
-        {
-            401 or 403 => new DownloadException(DownloadErrorKind.AccessDenied, url,
-                $"Access to '{url}' was denied ({reason}). {request.AccessHint ?? "The source needs credentials this download did not have."}"),
-            404 => new DownloadException(DownloadErrorKind.NotFound, url,
-                $"'{url}' was not found ({reason}). Check the -Source URL or mirror; the file may have moved."),
-            408 or 429 or >= 500 => new DownloadException(DownloadErrorKind.ServerError, url, $"'{url}' answered {reason}.", transient: true),
-            _ => new DownloadException(DownloadErrorKind.ServerError, url, $"'{url}' answered {reason}."),
-        };
-    }
-
-    private static DownloadException NetworkError(HttpRequestException e, string url)
-    {
-        var offline = e.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError
-            || e.InnerException is SocketException;
-        // A name that does not resolve means offline or a wrong mirror: retrying only makes the user wait.
-        var transient = e.HttpRequestError != HttpRequestError.NameResolutionError;
-        return offline
-            ? new DownloadException(DownloadErrorKind.NetworkUnavailable, url,
-                $"Cannot reach '{url}' ({e.Message}). Check the network or proxy ($env:HTTPS_PROXY), or download the model on another machine and register the file here with Install-RmbgModel -Path <file.onnx> -Name <name>.",
-                e, transient)
-            : new DownloadException(DownloadErrorKind.ServerError, url, $"Downloading '{url}' failed: {e.Message}", e, transient: true);
-    }
-
-    private static DownloadException TimedOut(string url, DownloadOptions options) =>
-        new(DownloadErrorKind.TimedOut, url,
-            $"'{url}' sent nothing for {options.Timeout.TotalSeconds:0.#} s. Try again (the download resumes), raise -TimeoutSec, or download the file elsewhere and register it with Install-RmbgModel -Path.",
-            transient: true);
-
     internal static void EnsureSpace(string partial, string url, long needed)
     {
         if (needed <= 0)
@@ -312,36 +275,10 @@ public static class ModelDownloader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw WriteError(e, partial, url);
+            throw DownloadErrors.WriteError(e, partial, url);
         }
     }
 
-    internal static DownloadException WriteError(Exception e, string partial, string url)
-    {
-        // ENOSPC on Unix; ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows.
-        if (e is IOException && (e.HResult is 28 || (e.HResult & 0xFFFF) is 0x70 or 0x27))
-        {
-            Files.AtomicFile.TryDelete(partial);
-            return new DownloadException(DownloadErrorKind.DiskFull, url,
-                $"The disk filled up while downloading '{url}' to '{partial}' (deleted). Free some space, or set $env:RMBG_MODEL_HOME to a folder on a larger disk.", e);
-        }
-        return new DownloadException(DownloadErrorKind.WriteFailed, url,
-            $"Cannot write '{partial}': {e.Message} Check that the model store is writable and that no other Install-RmbgModel is downloading the same model.", e);
-    }
-
-    private static ResumeState? ReadState(string path)
-    {
-        try
-        {
-            return File.Exists(path) ? JsonSerializer.Deserialize<ResumeState>(File.ReadAllText(path)) : null;
-        }
-        catch (Exception e) when (e is JsonException or IOException)
-        {
-            return null; // unreadable: start over rather than resume a file we cannot vouch for
-        }
-    }
-
-    private static void WriteState(string path, ResumeState state) => File.WriteAllText(path, JsonSerializer.Serialize(state));
 
     private static DownloadException Discard(string partial, string statePath, DownloadException error)
     {

@@ -145,7 +145,7 @@ internal static class NpmTarball
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw ModelDownloader.WriteError(e, output, url);
+            throw DownloadErrors.WriteError(e, output, url);
         }
     }
 
@@ -157,7 +157,7 @@ internal static class NpmTarball
         }
         catch (IOException e)
         {
-            throw ModelDownloader.WriteError(e, output, url);
+            throw DownloadErrors.WriteError(e, output, url);
         }
     }
 }

@@ -28,8 +28,7 @@ public sealed class ModelSession
     private readonly TensorElementType outputType;
     private readonly long[]? fixedOutputShape;
     private readonly ModelRunner runner;
-    private readonly ConcurrentBag<TensorBuffers> pool = [];
-    private readonly List<TensorBuffers> allBuffers = [];
+    private readonly TensorBufferPool bufferPool;
     private int users = 1; // the owner's reference, dropped by Retire
     private int retired;
     private int logitsSeen; // for OutputActivation.Detect: set once an output left [0,1]
@@ -59,7 +58,7 @@ public sealed class ModelSession
             ExecutionProviders.Append(options, device, settings.DeviceId);
             return options;
         }
-        (session, GraphSource) = OpenSession(location.Path, settings, device, CreateOptions);
+        (session, GraphSource) = OptimizedGraphCache.OpenSession(location.Path, settings, device, CreateOptions);
 
         var input = session.InputMetadata.First();
         InputName = input.Key;
@@ -83,6 +82,7 @@ public sealed class ModelSession
         var output = session.OutputMetadata[OutputName];
         outputType = output.ElementDataType;
         fixedOutputShape = FixedShape(output.Dimensions);
+        bufferPool = new TensorBufferPool(() => new TensorBuffers(inputType, [1, 3, InputHeight, InputWidth], outputType, fixedOutputShape));
         runner = new ModelRunner(ModelName); // last: nothing after it can fail and strand its thread
         LoadTime = clock.Elapsed;
     }
@@ -111,7 +111,7 @@ public sealed class ModelSession
     /// </summary>
     public ModelInput Prepare(RgbaImage image, CancellationToken cancellationToken)
     {
-        var buffers = RentBuffers();
+        var buffers = bufferPool.Rent();
         var input = new ModelInput(this, buffers);
         try
         {
@@ -178,31 +178,8 @@ public sealed class ModelSession
     /// <summary>How many model runs this session has done, and their total time: in a batch, how busy the model was.</summary>
     public (long Count, TimeSpan Total) RunStatistics => (Interlocked.Read(ref runs), TimeSpan.FromTicks(Interlocked.Read(ref runTicks)));
 
-    private TensorBuffers RentBuffers()
-    {
-        if (pool.TryTake(out var buffers))
-            return buffers;
-        long[] inputShape = [1, 3, InputHeight, InputWidth];
-        var created = new TensorBuffers(inputType, inputShape, outputType, fixedOutputShape);
-        lock (allBuffers)
-            allBuffers.Add(created);
-        return created;
-    }
-
-    /// <summary>Keeps a few sets for the next images; more (after a batch with a high -ThrottleLimit) are freed.</summary>
-    internal void Return(TensorBuffers buffers)
-    {
-        if (pool.Count < PooledBufferSets)
-        {
-            pool.Add(buffers);
-            return;
-        }
-        lock (allBuffers)
-            allBuffers.Remove(buffers);
-        buffers.Dispose();
-    }
-
-    private const int PooledBufferSets = 4;
+    /// <summary>Gives a buffer set back for the next image.</summary>
+    internal void Return(TensorBuffers buffers) => bufferPool.Return(buffers);
 
     private ProbabilityPlane ReadOutput(OrtValue output, TensorBuffers buffers)
     {
@@ -246,74 +223,6 @@ public sealed class ModelSession
             TensorPrimitives.Sigmoid(values, values);
     }
 
-    /// <summary>
-    /// Opens the session from the cached optimised graph when there is one; otherwise optimises the model
-    /// and saves the result for the next process. A cache that cannot be written or read is only slower.
-    /// </summary>
-    private static (InferenceSession, string) OpenSession(string modelPath, DeviceSettings settings, ExecutionDevice device, Func<SessionOptions> createOptions)
-    {
-        (InferenceSession, string) Uncached(string why)
-        {
-            using var plain = createOptions();
-            return (ModelProbe.Open(modelPath, plain), why);
-        }
-
-        if (!settings.CacheOptimizedGraph || !OptimizedGraphCache.Supports(device))
-            return Uncached("optimised at load");
-        var cache = OptimizedGraphCache.Default;
-        var entry = cache.EntryFor(modelPath, device);
-        if (File.Exists(entry))
-        {
-            using var cached = createOptions();
-            try
-            {
-                var loaded = new InferenceSession(entry, cached);
-                OptimizedGraphCache.Touch(entry);
-                return (loaded, $"cached optimised graph '{entry}'");
-            }
-            catch (OnnxRuntimeException)
-            {
-                AtomicFile.TryDelete(entry); // damaged (or from another ORT build): made again below
-            }
-        }
-
-        if (Unsavable.ContainsKey(modelPath))
-            return Uncached("optimised at load (its graph could not be saved earlier in this process)");
-        if (cache.ReserveTemporary() is not { } temp)
-            return Uncached($"optimised at load (the graph cache '{cache.Folder}' is not writable)");
-
-        InferenceSession session;
-        using (var saving = createOptions())
-        {
-            saving.OptimizedModelFilePath = temp;
-            try
-            {
-                session = new InferenceSession(modelPath, saving);
-            }
-            catch (OnnxRuntimeException)
-            {
-                // Either the model is bad (the plain open below reports it) or the graph could not be saved (a
-                // model over 2 GB): not tried again in this process, since each try costs a whole optimisation.
-                AtomicFile.TryDelete(temp);
-                Unsavable[modelPath] = true;
-                return Uncached("optimised at load");
-            }
-        }
-        try
-        {
-            File.Move(temp, entry, overwrite: true);
-            cache.RemoveOthers(modelPath, entry);
-            return (session, $"optimised now and cached as '{entry}'");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            AtomicFile.TryDelete(temp);
-            return (session, "optimised at load (saving it to the graph cache failed)");
-        }
-    }
-
-    private static readonly ConcurrentDictionary<string, bool> Unsavable = new();
-
     private static string ChooseOutput(ModelFacts facts, ModelDescriptor? descriptor)
     {
         if (descriptor?.Output is { } named)
@@ -344,9 +253,7 @@ public sealed class ModelSession
             return;
         runner.Dispose();
         session.Dispose();
-        lock (allBuffers)
-            foreach (var buffers in allBuffers)
-                buffers.Dispose();
+        bufferPool.Dispose();
     }
 
     /// <summary>The output shape when every axis is known (a dynamic batch axis counts as 1), else null.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -118,4 +119,72 @@ public sealed class OptimizedGraphCache(string folder, string? machine = null)
     private static string VectorFeatures() => string.Join(",",
         System.Runtime.Intrinsics.X86.Avx512F.IsSupported, System.Runtime.Intrinsics.X86.Avx2.IsSupported,
         System.Runtime.Intrinsics.X86.Fma.IsSupported, System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported);
+
+    /// <summary>
+    /// Opens the session from the cached optimised graph when there is one; otherwise optimises the model
+    /// and saves the result for the next process. A cache that cannot be written or read is only slower.
+    /// </summary>
+    public static (InferenceSession Session, string GraphSource) OpenSession(string modelPath, DeviceSettings settings, ExecutionDevice device, Func<SessionOptions> createOptions)
+    {
+        (InferenceSession, string) Uncached(string why)
+        {
+            using var plain = createOptions();
+            return (ModelProbe.Open(modelPath, plain), why);
+        }
+
+        if (!settings.CacheOptimizedGraph || !OptimizedGraphCache.Supports(device))
+            return Uncached("optimised at load");
+        var cache = OptimizedGraphCache.Default;
+        var entry = cache.EntryFor(modelPath, device);
+        if (File.Exists(entry))
+        {
+            using var cached = createOptions();
+            try
+            {
+                var loaded = new InferenceSession(entry, cached);
+                OptimizedGraphCache.Touch(entry);
+                return (loaded, $"cached optimised graph '{entry}'");
+            }
+            catch (OnnxRuntimeException)
+            {
+                AtomicFile.TryDelete(entry); // damaged (or from another ORT build): made again below
+            }
+        }
+
+        if (Unsavable.ContainsKey(modelPath))
+            return Uncached("optimised at load (its graph could not be saved earlier in this process)");
+        if (cache.ReserveTemporary() is not { } temp)
+            return Uncached($"optimised at load (the graph cache '{cache.Folder}' is not writable)");
+
+        InferenceSession session;
+        using (var saving = createOptions())
+        {
+            saving.OptimizedModelFilePath = temp;
+            try
+            {
+                session = new InferenceSession(modelPath, saving);
+            }
+            catch (OnnxRuntimeException)
+            {
+                // Either the model is bad (the plain open below reports it) or the graph could not be saved (a
+                // model over 2 GB): not tried again in this process, since each try costs a whole optimisation.
+                AtomicFile.TryDelete(temp);
+                Unsavable[modelPath] = true;
+                return Uncached("optimised at load");
+            }
+        }
+        try
+        {
+            File.Move(temp, entry, overwrite: true);
+            cache.RemoveOthers(modelPath, entry);
+            return (session, $"optimised now and cached as '{entry}'");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            AtomicFile.TryDelete(temp);
+            return (session, "optimised at load (saving it to the graph cache failed)");
+        }
+    }
+
+    private static readonly ConcurrentDictionary<string, bool> Unsavable = new();
 }

