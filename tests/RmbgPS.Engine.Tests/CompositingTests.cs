@@ -295,7 +295,7 @@ public sealed class CompositingTests(ITestOutputHelper output) : IDisposable
             }
         var picture = new RgbaImage(100, 50, pixels, hasTransparency: false);
         var background = new BackgroundPicture(picture);
-        var result = Backgrounds.OverImage(new RgbaImage(50, 50, new byte[50 * 50 * 4], true), background);
+        var result = Backgrounds.OverPicture(new RgbaImage(50, 50, new byte[50 * 50 * 4], true), background);
         Assert.Same(background.CoverFor(50, 50), background.CoverFor(50, 50)); // scaled once per size
         // Scale 1 (height already covers): the centre 50 columns are 25..74 of the picture.
         Assert.Equal(255, result.Pixels[(25 * 50 + 5) * 4]);      // left: red
@@ -327,7 +327,7 @@ public sealed class CompositingTests(ITestOutputHelper output) : IDisposable
     public void A_picture_goes_over_the_colour_so_the_colour_fills_what_the_picture_leaves_clear()
     {
         var clearPicture = new BackgroundPicture(new RgbaImage(4, 4, new byte[4 * 4 * 4], hasTransparency: true));
-        var options = new CutoutOptions { BackgroundImage = clearPicture, BackgroundColor = BackgroundColor.Parse("white") };
+        var options = new CutoutOptions { BackgroundPicture = clearPicture, BackgroundColor = BackgroundColor.Parse("white") };
         Assert.True(options.HasOpaqueBackground);
         var image = new RgbaImage(4, 4, new byte[4 * 4 * 4], hasTransparency: false);
         var cut = Cutout.Compose(image, new AlphaMask(4, 4, new byte[16]), options);

@@ -20,7 +20,7 @@ public static class Backgrounds
     }
 
     /// <summary>Over a picture scaled (antialiased) to cover the cut-out's frame, centred, the overflow cut off.</summary>
-    public static RgbaImage OverImage(RgbaImage cut, BackgroundPicture background)
+    public static RgbaImage OverPicture(RgbaImage cut, BackgroundPicture background)
     {
         var back = background.CoverFor(cut.Width, cut.Height);
         var pixels = cut.Pixels;

@@ -51,11 +51,11 @@ public static class Cutout
         if (options.Crop && mask.VisibleBounds is { } bounds)
             cut = Crop(cut, bounds, options.Padding);
         // A picture first, then the colour under whatever the picture leaves transparent.
-        if (options.BackgroundImage is { } picture)
-            cut = Backgrounds.OverImage(cut, picture);
+        if (options.BackgroundPicture is { } picture)
+            cut = Backgrounds.OverPicture(cut, picture);
         if (options.BackgroundColor is { } colour && cut.HasTransparency) // an opaque picture left nothing to show it
             cut = Backgrounds.OverColour(cut, colour);
-        if (options.BackgroundImage is null && options.BackgroundColor is null) // "over" already clears what stays fully clear
+        if (options.BackgroundPicture is null && options.BackgroundColor is null) // "over" already clears what stays fully clear
             ClearHiddenColour(cut.Pixels);
         return cut;
     }

@@ -12,7 +12,7 @@ public sealed record CutoutOptions
     public BackgroundColor? BackgroundColor { get; init; }
 
     /// <summary>Composite onto this picture, scaled to cover the output (decoded once by the caller, shared by a batch).</summary>
-    public BackgroundPicture? BackgroundImage { get; init; }
+    public BackgroundPicture? BackgroundPicture { get; init; }
 
     /// <summary>Crop to the subject's bounding box (alpha at least half), with <see cref="Padding"/> pixels around it.</summary>
     public bool Crop { get; init; }
@@ -26,7 +26,7 @@ public sealed record CutoutOptions
     public int Quality { get; init; } = 90;
 
     /// <summary>True when every pixel of the result is opaque (so JPEG can hold it): the picture goes over the colour.</summary>
-    public bool HasOpaqueBackground => BackgroundColor is { IsOpaque: true } || BackgroundImage is { Picture.HasTransparency: false };
+    public bool HasOpaqueBackground => BackgroundColor is { IsOpaque: true } || BackgroundPicture is { Picture.HasTransparency: false };
 
     public static CutoutOptions Default { get; } = new();
 }

@@ -7,7 +7,7 @@ namespace RmbgPS.Engine.Inference;
 public sealed record EngineStatus(
     DeviceSettings Settings,
     ExecutionDevice EffectiveDevice,
-    IReadOnlyList<string> AvailableProviders,
+    IReadOnlyList<string> AvailableExecutionProviders,
     IReadOnlyList<ModelSession> LoadedSessions,
     int LoadCount)
 {

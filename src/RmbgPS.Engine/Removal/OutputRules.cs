@@ -38,7 +38,7 @@ public static class OutputRules
         var output = Path.GetFullPath(outputPath);
         if (Paths.Same(inputPath, output))
             throw new ImageException(ImageErrorKind.OutputIsInput, output, $"The output for '{inputPath}' would overwrite the input itself. Choose another -OutputPath.");
-        if (options?.BackgroundImage?.SourcePath is { } picture && Paths.Same(picture, output))
+        if (options?.BackgroundPicture?.SourcePath is { } picture && Paths.Same(picture, output))
             throw new ImageException(ImageErrorKind.OutputIsInput, output, $"The output '{output}' would overwrite the -BackgroundImage. Choose another -OutputPath.");
         if (FateOf(output, overwrite) == OutputFate.Refuse)
             throw ImageException.OutputExists(output);

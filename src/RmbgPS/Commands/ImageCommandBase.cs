@@ -27,7 +27,7 @@ public abstract partial class ImageCommandBase : PSCmdlet, IDisposable
     private readonly HashSet<string> claimedOutputs = new(Paths.Comparer);
     private readonly Dictionary<string, ImageException?> checkedFolders = new(Paths.Comparer);
     private SessionLease? lease;
-    private OrderedPipeline<Action>? pipeline;
+    private BatchScheduler<Action>? batch;
     private int done;
     private int? total;
 
@@ -108,7 +108,7 @@ public abstract partial class ImageCommandBase : PSCmdlet, IDisposable
         var files = ResolveInputs().Where(Accept).Select(f => f.Path).ToList(); // expanded up front: a -Path wildcard gives the batch's total
         if (!MyInvocation.ExpectingInput)
             total = files.Count;
-        pipeline ??= new OrderedPipeline<Action>(ThrottleLimit, Cancellation, RmbgEngine.Shared.Settings.WorkerPriority);
+        batch ??= new BatchScheduler<Action>(ThrottleLimit, Cancellation, RmbgEngine.Shared.Settings.WorkerPriority);
         foreach (var file in files)
         {
             if (Cancellation.IsCancellationRequested)
@@ -125,9 +125,9 @@ public abstract partial class ImageCommandBase : PSCmdlet, IDisposable
             }
             if (work is null)
                 continue; // declined (-WhatIf, -Confirm)
-            while (pipeline.IsFull)
-                Finish(pipeline.TakeOldest());
-            pipeline.Submit(token =>
+            while (batch.IsFull)
+                Finish(batch.TakeOldest());
+            batch.Submit(token =>
             {
                 try
                 {
@@ -139,15 +139,15 @@ public abstract partial class ImageCommandBase : PSCmdlet, IDisposable
                 }
             });
             ReportProgress(file);
-            while (pipeline.TryTakeFinished(out var finished))
+            while (batch.TryTakeFinished(out var finished))
                 Finish(finished);
         }
     }
 
     protected override void EndProcessing()
     {
-        while (pipeline is { Count: > 0 })
-            Finish(pipeline.TakeOldest());
+        while (batch is { Count: > 0 })
+            Finish(batch.TakeOldest());
         if (done > 0)
             WriteProgress(new ProgressRecord(1, Activity, "Done") { RecordType = ProgressRecordType.Completed });
         ReleaseSession();
@@ -205,7 +205,7 @@ public abstract partial class ImageCommandBase : PSCmdlet, IDisposable
 
     public void Dispose()
     {
-        pipeline?.Dispose(); // a stopped or failed command: cancel what is in flight and wait for it to end
+        batch?.Dispose(); // a stopped or failed command: cancel what is in flight and wait for it to end
         ReleaseSession();
         cancellation.Dispose();
         GC.SuppressFinalize(this);

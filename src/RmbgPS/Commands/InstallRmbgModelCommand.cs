@@ -165,7 +165,7 @@ public sealed class InstallRmbgModelCommand : PSCmdlet, IDisposable
             RetryDelay = TimeSpan.FromSeconds(RetryIntervalSec),
         };
         var accepted = plan.Entry.License.RequiresAcceptance;
-        var model = BackgroundWork.Run(this, $"Installing {plan.Reference}",
+        var model = ProgressRelay.Run(this, $"Installing {plan.Reference}",
             observer => installer.InstallAsync(plan, token, accepted, options, observer, cancellation.Token));
         WriteVerbose($"Installed {model} at '{model.Path}' ({model.Size:N0} bytes, SHA-256 {model.Descriptor?.Sha256}).");
         return model;
@@ -177,7 +177,7 @@ public sealed class InstallRmbgModelCommand : PSCmdlet, IDisposable
         var reference = Variant is null ? Name : $"{Name}:{Variant}";
         if (!ShouldProcess(file, $"Register as model '{reference}' in '{store.Root}'"))
             return null;
-        var model = BackgroundWork.Run(this, $"Registering {reference}",
+        var model = ProgressRelay.Run(this, $"Registering {reference}",
             observer => Task.FromResult(installer.Register(file, Name, Variant, Profile, Force, observer, cancellation.Token)));
         WriteVerbose($"Registered '{file}' as {model} at '{model.Path}' (profile {model.Descriptor?.Profile}, SHA-256 {model.Descriptor?.Sha256}).");
         return model;

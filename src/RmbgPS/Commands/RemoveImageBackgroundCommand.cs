@@ -108,7 +108,7 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
         {
             RefineForeground = RefineForeground.IsPresent,
             BackgroundColor = colour,
-            BackgroundImage = picture,
+            BackgroundPicture = picture,
             Crop = Crop.IsPresent,
             Padding = Padding,
             Format = format,

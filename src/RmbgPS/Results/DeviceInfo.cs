@@ -13,7 +13,7 @@ public sealed class DeviceInfo
         EffectiveDevice = status.EffectiveDevice.ToString();
         DeviceId = settings.DeviceId;
         ThreadCount = settings.EffectiveThreads;
-        AvailableProviders = status.AvailableProviders.ToArray();
+        AvailableProviders = status.AvailableExecutionProviders.ToArray();
         ConfiguredModel = settings.Model;
         Model = session?.ModelPath;
         ModelChosenBy = session?.Location.ChosenBy;

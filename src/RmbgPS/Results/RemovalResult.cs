@@ -54,7 +54,7 @@ public sealed class RemovalResult
 
     public string FullName => OutputPath;
     public string Name => System.IO.Path.GetFileName(OutputPath);
-    public string PSPath => ProviderPaths.FileSystem(OutputPath);
+    public string PSPath => PowerShellPaths.FileSystemPSPath(OutputPath);
 
     public override string ToString() => OutputPath;
 }

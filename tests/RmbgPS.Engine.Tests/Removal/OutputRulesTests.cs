@@ -20,7 +20,7 @@ public sealed class OutputRulesTests : IDisposable
     {
         var input = TestImages.SavePng(TestImages.RedSquare(8, 8, 0, 0, 4, 4), folder.File("in.png"));
         var pictureFile = TestImages.SavePng(TestImages.RedSquare(8, 8, 0, 0, 8, 8), folder.File("beach.png"));
-        var options = new CutoutOptions { BackgroundImage = BackgroundPicture.Load(pictureFile, ImageDecoder.DefaultMaxPixels) };
+        var options = new CutoutOptions { BackgroundPicture = BackgroundPicture.Load(pictureFile, ImageDecoder.DefaultMaxPixels) };
 
         Assert.Equal(ImageErrorKind.OutputIsInput, Assert.Throws<ImageException>(() => OutputRules.CheckOutput(input, input, overwrite: true)).Kind);
         var picture = Assert.Throws<ImageException>(() => OutputRules.CheckOutput(input, pictureFile, overwrite: true, options));

@@ -9,7 +9,7 @@ using RmbgPS.Engine.Removal;
 namespace RmbgPS.Tests;
 
 /// <summary>The batch machinery: ordered results under a bound, and the model's first-come gate.</summary>
-public sealed class PipelineTests : IDisposable
+public sealed class BatchSchedulerTests : IDisposable
 {
     private readonly TempFolder folder = new();
 
@@ -18,7 +18,7 @@ public sealed class PipelineTests : IDisposable
     [Fact]
     public async Task Results_come_back_in_submission_order_even_when_later_items_finish_first()
     {
-        using var pipeline = new OrderedPipeline<int>(4, CancellationToken.None);
+        using var pipeline = new BatchScheduler<int>(4, CancellationToken.None);
         var taken = new List<int>();
         var delays = new[] { 300, 10, 200, 0, 50, 0, 120, 5 };
         for (var i = 0; i < delays.Length; i++)
@@ -38,7 +38,7 @@ public sealed class PipelineTests : IDisposable
     [Fact]
     public void No_more_items_run_at_once_than_the_limit()
     {
-        using var pipeline = new OrderedPipeline<int>(2, CancellationToken.None);
+        using var pipeline = new BatchScheduler<int>(2, CancellationToken.None);
         var running = 0;
         var most = 0;
         for (var i = 0; i < 8; i++)
@@ -59,7 +59,7 @@ public sealed class PipelineTests : IDisposable
         Assert.Equal(2, most);
         Assert.Throws<InvalidOperationException>(() =>
         {
-            using var full = new OrderedPipeline<int>(1, CancellationToken.None);
+            using var full = new BatchScheduler<int>(1, CancellationToken.None);
             full.Submit(_ => { Thread.Sleep(200); return 0; });
             full.Submit(_ => 0);
         });
@@ -70,7 +70,7 @@ public sealed class PipelineTests : IDisposable
     {
         var ended = 0;
         using var started = new CountdownEvent(3);
-        var pipeline = new OrderedPipeline<int>(3, CancellationToken.None);
+        var pipeline = new BatchScheduler<int>(3, CancellationToken.None);
         for (var i = 0; i < 3; i++)
             pipeline.Submit(token =>
             {
@@ -141,7 +141,7 @@ public sealed class PipelineTests : IDisposable
         var session = new ModelSession(new ModelLocation(SyntheticModels.Write(folder, "red", SyntheticModels.IsnetRed(64)), "test"),
             new DeviceSettings(), ExecutionDevice.Cpu);
         using var release = new ManualResetEventSlim();
-        using var pipeline = new OrderedPipeline<(bool Inline, int Nice)>(2, CancellationToken.None);
+        using var pipeline = new BatchScheduler<(bool Inline, int Nice)>(2, CancellationToken.None);
         pipeline.Submit(_ => { release.Wait(); return (BatchThread.IsCurrent, Nice()); }); // alone: may use every core
         pipeline.Submit(_ =>
         {
@@ -182,7 +182,7 @@ public sealed class PipelineTests : IDisposable
     public void Workers_are_scheduled_at_the_chosen_priority(WorkerPriority priority, int nice, int policy)
     {
         using var release = new ManualResetEventSlim();
-        using var pipeline = new OrderedPipeline<(int Nice, int Policy, bool Inline)>(2, CancellationToken.None, priority);
+        using var pipeline = new BatchScheduler<(int Nice, int Policy, bool Inline)>(2, CancellationToken.None, priority);
         pipeline.Submit(_ => { release.Wait(); return (Nice(), Policy(), BatchThread.IsCurrent); }); // alone: untouched
         pipeline.Submit(_ => (Nice(), Policy(), BatchThread.IsCurrent));
         var (first, second) = pipeline.TakeOldestAfter(release);
@@ -212,7 +212,7 @@ public sealed class PipelineTests : IDisposable
 internal static class PipelineTestExtensions
 {
     /// <summary>Releases the first item and takes both, in order.</summary>
-    public static (T First, T Second) TakeOldestAfter<T>(this OrderedPipeline<T> pipeline, ManualResetEventSlim release)
+    public static (T First, T Second) TakeOldestAfter<T>(this BatchScheduler<T> pipeline, ManualResetEventSlim release)
     {
         release.Set();
         var first = pipeline.TakeOldest().Result;

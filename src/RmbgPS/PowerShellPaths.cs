@@ -3,10 +3,10 @@ using RmbgPS.Engine.Models;
 
 namespace RmbgPS;
 
-internal static class ProviderPaths
+internal static class PowerShellPaths
 {
     /// <summary>The provider-qualified path PowerShell's FileSystem provider gives its items.</summary>
-    public static string FileSystem(string fullPath) => "Microsoft.PowerShell.Core\\FileSystem::" + fullPath;
+    public static string FileSystemPSPath(string fullPath) => "Microsoft.PowerShell.Core\\FileSystem::" + fullPath;
 
     /// <summary>A -Model value as the engine's lookup should see it, with paths taken from PowerShell's location.</summary>
     public static string? ResolveModelArgument(this PSCmdlet cmdlet, string? model) =>

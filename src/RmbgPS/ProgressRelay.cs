@@ -9,7 +9,7 @@ namespace RmbgPS;
 /// Runs long engine work (a download, a copy) off the pipeline thread while the pipeline thread writes
 /// its progress and verbose messages: PowerShell only accepts Write* calls from the pipeline thread.
 /// </summary>
-internal static class BackgroundWork
+internal static class ProgressRelay
 {
     public static T Run<T>(Cmdlet cmdlet, string activity, Func<DownloadObserver, Task<T>> work)
     {

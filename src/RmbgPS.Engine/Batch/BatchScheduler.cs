@@ -8,12 +8,12 @@ namespace RmbgPS.Engine.Batch;
 /// in the model while the others decode and prepare, or composite and encode, on the remaining cores.
 /// Not thread-safe: one caller (the PowerShell pipeline thread) submits and takes; only the work runs elsewhere.
 /// </summary>
-public sealed class OrderedPipeline<T> : IDisposable
+public sealed class BatchScheduler<T> : IDisposable
 {
     private readonly Queue<Task<T>> inFlight = new();
     private readonly CancellationTokenSource cancellation;
 
-    public OrderedPipeline(int limit, CancellationToken cancellationToken, WorkerPriority workerPriority = WorkerPriority.BelowNormal)
+    public BatchScheduler(int limit, CancellationToken cancellationToken, WorkerPriority workerPriority = WorkerPriority.BelowNormal)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         Limit = limit;
