@@ -1,14 +1,4 @@
-using System.Diagnostics;
 using System.Management.Automation;
-using RmbgPS.Completers;
-using RmbgPS.Engine.Compositing;
-using RmbgPS.Engine.Imaging;
-using RmbgPS.Engine.Inference;
-using RmbgPS.Engine.Models;
-using RmbgPS.Engine.Batch;
-using RmbgPS.Engine.Files;
-using RmbgPS.Engine.Masks;
-using RmbgPS.Engine.Removal;
 
 namespace RmbgPS.Commands;
 
