@@ -5,7 +5,7 @@ using SkiaSharp;
 namespace RmbgPS.Tests;
 
 /// <summary>Every kind of input photo decodes upright, in sRGB, to straight RGBA; files are made here, byte by byte where Skia cannot write them.</summary>
-public sealed class InputKindsTests : IDisposable
+public sealed class ImageDecoderTests : IDisposable
 {
     private readonly TempFolder folder = new();
 
