@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Runtime.CompilerServices;
 
 namespace RmbgPS.Tests;
 
@@ -8,15 +7,18 @@ namespace RmbgPS.Tests;
 /// Points the model store ($env:RMBG_MODEL_HOME) at a temporary folder for the whole test run, so neither
 /// the optimised-graph cache of the many synthetic models nor any test install touches the user's store.
 /// </summary>
-internal static class IsolatedModelStore
+public static class IsolatedModelStore
 {
     public static string Root { get; private set; } = "";
 
-#pragma warning disable CA2255 // a test assembly's own start-up, before any test reads the variable
-    [ModuleInitializer]
-#pragma warning restore CA2255
-    internal static void Isolate()
+    /// <summary>
+    /// Called by each test assembly's own module initializer (AssemblyInfo.cs): this assembly's would run only when
+    /// one of its types is first touched, which can be after a test has already read the variable.
+    /// </summary>
+    public static void Isolate()
     {
+        if (Root.Length > 0)
+            return;
         Root = Path.Combine(Path.GetTempPath(), $"rmbgps-test-store-{Environment.ProcessId}");
         Environment.SetEnvironmentVariable("RMBG_MODEL_HOME", Root);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
