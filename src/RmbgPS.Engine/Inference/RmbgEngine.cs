@@ -86,11 +86,13 @@ public sealed class RmbgEngine
     /// Uninstalls a model: its session retired (calls still using it finish first), its files deleted from the
     /// store, and its optimised graphs (every machine's) deleted from the store's graph cache.
     /// </summary>
-    public void Uninstall(ModelStore store, InstalledModel model)
+    /// <returns>The user's default model when it named this one and was cleared, else null.</returns>
+    public string? Uninstall(ModelStore store, InstalledModel model)
     {
         Unload(model.Path);
-        store.Remove(model);
+        var clearedDefault = store.Remove(model);
         new OptimizedGraphCache(Path.Combine(store.Root, OptimizedGraphCache.FolderName)).Forget(model.Path);
+        return clearedDefault;
     }
 
     /// <summary>Finds the model for this call (explicit, configured, environment, store).</summary>

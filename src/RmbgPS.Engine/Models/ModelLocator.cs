@@ -92,8 +92,7 @@ public static class ModelLocator
 
         if (!ModelReference.TryParse(value, out var reference))
             return null;
-        var preferred = reference.Variant is null ? ModelCatalog.ForStore(store.Root).Find(reference.Name)?.DefaultVariant : null;
-        if (store.Find(reference, preferred) is { } installed)
+        if (store.FindPreferred(reference) is { } installed)
             return new ModelLocation(installed.Path, $"{chosenBy}: '{installed}' in the model store");
         looked.Add($"the model store '{store.Root}' for '{reference}'");
         return null;

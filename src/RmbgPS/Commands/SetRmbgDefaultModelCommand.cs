@@ -60,8 +60,7 @@ public sealed class SetRmbgDefaultModelCommand : PSCmdlet
                     "InvalidModelName", ErrorCategory.InvalidArgument, given));
                 return;
             }
-            var catalogEntry = ModelCatalog.ForStore(store.Root).Find(parsed.Name);
-            model = store.Find(parsed, catalogEntry?.DefaultVariant);
+            model = store.FindPreferred(parsed);
             if (model is null)
             {
                 WriteError(ErrorRecords.Create(new ItemNotFoundException($"{parsed} is not installed in '{store.Root}'. Install it first: Install-RmbgModel {parsed.Name}{(parsed.Variant is null ? "" : $" -Variant {parsed.Variant}")}."),

@@ -79,13 +79,9 @@ public sealed class UninstallRmbgModelCommand : PSCmdlet
             return;
         try
         {
-            RmbgEngine.Shared.Uninstall(store, model);
-            // A default that still finds an installed model (a bare name with another variant left) stays.
-            if (store.DefaultModel is { } current && ModelReference.TryParse(current, out var reference) && store.Find(reference) is null)
-            {
-                store.DefaultModel = null;
-                WriteWarning($"{model} was the default model ({current}); there is no default now. Choose one with Set-RmbgDefaultModel.");
-            }
+            var clearedDefault = RmbgEngine.Shared.Uninstall(store, model);
+            if (clearedDefault is not null)
+                WriteWarning($"{model} was the default model ({clearedDefault}); there is no default now. Choose one with Set-RmbgDefaultModel.");
             WriteVerbose($"Uninstalled {model}: deleted '{model.Path}' and its descriptor.");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)

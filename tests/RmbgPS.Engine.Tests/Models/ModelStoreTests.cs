@@ -110,6 +110,18 @@ public sealed class ModelStoreTests : IDisposable
     }
 
     [Fact]
+    public void Removing_the_last_variant_a_default_finds_clears_the_default_and_says_which()
+    {
+        Put("twice", "fp16");
+        Put("twice", "fp32");
+        store.DefaultModel = "twice";
+        Assert.Null(store.Remove(store.Find(new ModelReference("twice", "fp32"))!)); // "twice" still finds fp16
+        Assert.Equal("twice", store.DefaultModel);
+        Assert.Equal("twice", store.Remove(store.Find(new ModelReference("twice", "fp16"))!));
+        Assert.Null(store.DefaultModel);
+    }
+
+    [Fact]
     public void The_store_catalog_is_consulted_for_the_preferred_variant()
     {
         Put("RMBG-2.0", "fp16");

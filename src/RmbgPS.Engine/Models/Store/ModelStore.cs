@@ -105,13 +105,28 @@ public sealed class ModelStore(string root)
         }
     }
 
-    /// <summary>Deletes a model's files (and its folder when that is left empty).</summary>
-    public void Remove(InstalledModel model)
+    /// <summary>
+    /// Deletes a model's files (and its folder when that is left empty). A user default that no longer finds an
+    /// installed model is cleared, and returned so the caller can say so; one that still does (a bare name with
+    /// another variant left) stays.
+    /// </summary>
+    public string? Remove(InstalledModel model)
     {
         foreach (var file in model.Files)
             File.Delete(file);
         RemoveFolderIfEmpty(System.IO.Path.GetDirectoryName(model.Path)!);
+        if (DefaultModel is not { } current || ModelReference.TryParse(current, out var reference) && FindPreferred(reference) is not null)
+            return null;
+        DefaultModel = null;
+        return current;
     }
+
+    /// <summary>
+    /// The installed model a reference means wherever a user names one: the given variant, or for a bare name the
+    /// catalog's default variant when it is installed, else another installed variant.
+    /// </summary>
+    public InstalledModel? FindPreferred(ModelReference reference) =>
+        Find(reference, reference.Variant is null ? Catalog.ModelCatalog.ForStore(Root).Find(reference.Name)?.DefaultVariant : null);
 
     /// <summary>Deletes an interrupted download (a path from <see cref="ListIncomplete"/>) and its resume record.</summary>
     public void RemoveIncomplete(string partialPath)
