@@ -17,12 +17,9 @@ public sealed class HelpTests : IDisposable
 
     public static TheoryData<string> Cmdlets()
     {
-        var manifest = File.ReadAllText(Path.Combine(TestAssets.RepoRoot, "RmbgPS.psd1"));
-        var block = manifest[manifest.IndexOf("CmdletsToExport", StringComparison.Ordinal)..];
-        block = block[..block.IndexOf(')')];
         var data = new TheoryData<string>();
-        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(block, @"'([\w-]+)'"))
-            data.Add(m.Groups[1].Value);
+        foreach (var cmdlet in ModuleManifest.ExportedCmdlets())
+            data.Add(cmdlet);
         return data;
     }
 

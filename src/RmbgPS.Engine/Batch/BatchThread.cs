@@ -14,16 +14,12 @@ namespace RmbgPS.Engine.Batch;
 /// </summary>
 public static class BatchThread
 {
-    [ThreadStatic]
-    private static bool isCurrent;
-
-    /// <summary>True on a batch worker: image-row loops stay on this thread.</summary>
-    public static bool IsCurrent => isCurrent;
+    /// <summary>True on a batch worker: the one mark a worker carries is that its row loops stay on it.</summary>
+    public static bool IsCurrent => !RowBlocks.FanOutOnThisThread;
 
     /// <summary>Makes the calling thread a batch worker for the rest of its life, scheduled at <paramref name="priority"/>.</summary>
     public static void Enter(WorkerPriority priority = WorkerPriority.BelowNormal)
     {
-        isCurrent = true;
         RowBlocks.FanOutOnThisThread = false;
         try
         {

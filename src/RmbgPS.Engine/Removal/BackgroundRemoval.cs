@@ -23,12 +23,8 @@ public static class BackgroundRemoval
     }
 
     /// <summary>Decodes a file only as large as the model needs (<see cref="ImageDecoder.DecodeReduced"/>) and computes its mask at full size.</summary>
-    public static AlphaMask ComputeMask(ModelSession session, string inputPath, MaskOptions options, long maxPixels, CancellationToken cancellationToken)
-    {
-        var image = DecodeForModel(session, inputPath, maxPixels);
-        cancellationToken.ThrowIfCancellationRequested();
-        return ComputeMask(session, image, options, cancellationToken);
-    }
+    public static AlphaMask ComputeMask(ModelSession session, string inputPath, MaskOptions options, long maxPixels, CancellationToken cancellationToken) =>
+        WriteMask(session, inputPath, maskPath: null, overwrite: false, options, maxPixels, cancellationToken).Mask;
 
     public static RgbaImage DecodeForModel(ModelSession session, string inputPath, long maxPixels) =>
         ImageDecoder.DecodeReduced(inputPath, maxPixels, session.InputWidth, session.InputHeight);
