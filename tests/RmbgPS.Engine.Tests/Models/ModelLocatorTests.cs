@@ -5,8 +5,7 @@ namespace RmbgPS.Tests;
 public sealed class ModelLocatorTests : IDisposable
 {
     private readonly TempFolder store = new();
-    private readonly string? savedStore = Environment.GetEnvironmentVariable(ModelLocator.StoreVariable);
-    private readonly string? savedModel = Environment.GetEnvironmentVariable(ModelLocator.ModelVariable);
+    private readonly EnvironmentScope environment = new(ModelLocator.StoreVariable, ModelLocator.ModelVariable);
 
     public ModelLocatorTests()
     {
@@ -16,8 +15,7 @@ public sealed class ModelLocatorTests : IDisposable
 
     public void Dispose()
     {
-        Environment.SetEnvironmentVariable(ModelLocator.StoreVariable, savedStore);
-        Environment.SetEnvironmentVariable(ModelLocator.ModelVariable, savedModel);
+        environment.Dispose();
         store.Dispose();
     }
 

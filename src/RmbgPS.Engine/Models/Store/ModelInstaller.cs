@@ -44,7 +44,10 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
             url = given.AbsolutePath.EndsWith('/') ? new Uri(given, entry.PathUnderSource(chosen)) : given;
         SourcePolicy.EnsureAllowed(url);
         var fromHub = string.IsNullOrWhiteSpace(source) && CatalogEntry.IsHuggingFaceHosted(chosen);
-        return new InstallPlan(entry, chosen, url, store.PathFor(entry.Name, chosen.Name), fromHub);
+        return new InstallPlan(entry, chosen, url, store.PathFor(entry.Name, chosen.Name), fromHub)
+        {
+            Installed = store.Find(new ModelReference(entry.Name, chosen.Name)),
+        };
     }
 
     /// <summary>Downloads a planned model, verifies it and moves it into the store with its descriptor.</summary>
