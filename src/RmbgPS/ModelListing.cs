@@ -17,7 +17,7 @@ internal static class ModelListing
         foreach (var entry in catalog.Entries)
             foreach (var variant in entry.Variants)
             {
-                var match = installed.FirstOrDefault(m => m.Name.Equals(entry.Name, StringComparison.OrdinalIgnoreCase) && m.Variant.Equals(variant.Name, StringComparison.OrdinalIgnoreCase));
+                var match = installed.FirstOrDefault(m => ModelReference.Same(m.Name, m.Variant, entry.Name, variant.Name));
                 if (match is not null)
                     listed.Add(match);
                 yield return new RmbgModelInfo(entry, variant, match, match is not null && match.Path == defaultPath);

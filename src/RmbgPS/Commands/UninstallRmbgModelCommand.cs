@@ -53,11 +53,11 @@ public sealed class UninstallRmbgModelCommand : PSCmdlet
             var colon = given.IndexOf(':');
             var (name, variant) = colon > 0 ? (given[..colon], given[(colon + 1)..]) : (given, Variant);
             var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
-            bool Matches(string n, string v) => pattern.IsMatch(n) && (variant is null || v.Equals(variant, StringComparison.OrdinalIgnoreCase));
+            bool Matches(string n, string v) => pattern.IsMatch(n) && (variant is null || ModelReference.NameComparer.Equals(v, variant));
 
             var matches = installed.Where(m => Matches(m.Name, m.Variant)).ToList();
             var incomplete = store.ListIncomplete().Where(p => Matches(p.Name, p.Variant)
-                && !matches.Any(m => m.Name.Equals(p.Name, StringComparison.OrdinalIgnoreCase) && m.Variant.Equals(p.Variant, StringComparison.OrdinalIgnoreCase))).ToList();
+                && !matches.Any(m => ModelReference.Same(m.Name, m.Variant, p.Name, p.Variant))).ToList();
             if (matches.Count == 0 && incomplete.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
                 WriteError(ErrorRecords.Create(new ItemNotFoundException(
                         $"No model '{name}'{(variant is null ? "" : $" variant '{variant}'")} is installed in '{store.Root}'. Get-RmbgModel -Installed lists what is."),

@@ -39,7 +39,7 @@ public sealed class ModelStore(string root)
         foreach (var folder in store.EnumerateDirectories().Where(d => !d.Name.StartsWith('.'))) // .optimized holds graph caches
             foreach (var file in OnnxFiles(folder))
                 found.Add(Describe(folder.Name, System.IO.Path.GetFileNameWithoutExtension(file.Name), file));
-        return found.OrderBy(m => m.Name, StringComparer.OrdinalIgnoreCase).ThenBy(m => m.Variant, StringComparer.OrdinalIgnoreCase).ToList();
+        return found.OrderBy(m => m.Name, ModelReference.NameComparer).ThenBy(m => m.Variant, ModelReference.NameComparer).ToList();
     }
 
     /// <summary>
@@ -48,11 +48,11 @@ public sealed class ModelStore(string root)
     /// </summary>
     public InstalledModel? Find(ModelReference reference, string? preferredVariant = null)
     {
-        var candidates = List().Where(m => m.Name.Equals(reference.Name, StringComparison.OrdinalIgnoreCase)).ToList();
+        var candidates = List().Where(m => ModelReference.NameComparer.Equals(m.Name, reference.Name)).ToList();
         if (reference.Variant is { } variant)
-            return candidates.FirstOrDefault(m => m.Variant.Equals(variant, StringComparison.OrdinalIgnoreCase));
+            return candidates.FirstOrDefault(m => ModelReference.NameComparer.Equals(m.Variant, variant));
         return candidates
-            .OrderByDescending(m => preferredVariant is not null && m.Variant.Equals(preferredVariant, StringComparison.OrdinalIgnoreCase))
+            .OrderByDescending(m => preferredVariant is not null && ModelReference.NameComparer.Equals(m.Variant, preferredVariant))
             .ThenBy(m => Rank(m.Variant))
             .ThenByDescending(m => m.InstalledUtc)
             .FirstOrDefault();
