@@ -1,6 +1,6 @@
 namespace RmbgPS.Engine.Inference;
 
-/// <summary>Where inference runs. Auto picks the best provider this ONNX Runtime build has.</summary>
+/// <summary>Where inference runs. Auto picks the best provider this ONNX Runtime build has and can load.</summary>
 public enum ExecutionDevice
 {
     Auto,
@@ -10,5 +10,8 @@ public enum ExecutionDevice
     CoreML,
 }
 
-/// <summary>A device this ONNX Runtime build cannot use; the message lists the ones it can.</summary>
-public sealed class DeviceNotAvailableException(string message) : InvalidOperationException(message);
+/// <summary>A device whose provider this ONNX Runtime cannot use here; the message says why and what to do.</summary>
+public sealed class DeviceNotAvailableException(ExecutionDevice device, string message) : InvalidOperationException(message)
+{
+    public ExecutionDevice Device { get; } = device;
+}

@@ -35,7 +35,7 @@ public sealed class ModelSession
 
     internal ModelSession(ModelLocation location, DeviceSettings settings, ExecutionDevice device)
     {
-        NativeLibraries.EnsureRegistered();
+        OnnxRuntimeLog.EnsureCreated();
         var clock = Stopwatch.StartNew();
         Location = location;
         Device = device;
@@ -47,7 +47,7 @@ public sealed class ModelSession
                 IntraOpNumThreads = settings.EffectiveThreads,
                 InterOpNumThreads = 1,
                 ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-                LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+                LogSeverityLevel = OnnxRuntimeLog.Captures ? OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING : OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
                 // The memory pattern pre-plans one block for every intermediate tensor: with the ISNet test
                 // model that is 2.0 GB of working set instead of 1.2 GB, and runs were no faster (slower, here).
                 EnableMemoryPattern = false,
@@ -93,7 +93,10 @@ public sealed class ModelSession
     public string ModelPath => Location.Path;
     /// <summary>The store reference (RMBG-2.0:fp16) of an installed model, else the file's base name.</summary>
     public string ModelName { get; }
+    /// <summary>The device the session runs on: what Auto resolved to, after any fallback.</summary>
     public ExecutionDevice Device { get; }
+    /// <summary>The ONNX Runtime execution provider the session was created with (its nodes fall back to the CPU provider only where it has no kernel).</summary>
+    public string ExecutionProvider => ExecutionProviders.ProviderName(Device);
     public ModelProfile Profile { get; }
     public string ProfileReason { get; }
     public string InputName { get; }

@@ -6,6 +6,7 @@ using Microsoft.ML.OnnxRuntime;
 using RmbgPS.Engine.Imaging;
 using RmbgPS.Engine.Models;
 using RmbgPS.Engine.Files;
+using RmbgPS.Engine.Native;
 
 namespace RmbgPS.Engine.Inference;
 
@@ -104,7 +105,7 @@ public sealed class OptimizedGraphCache(string folder, string? machine = null)
     private IEnumerable<string> EntriesOf(string pattern) =>
         Directory.Exists(Folder) ? Directory.EnumerateFiles(Folder, pattern).ToList() : [];
 
-    private static string ThisMachine() => string.Join("|", OrtEnv.Instance().GetVersionString(),
+    private static string ThisMachine() => string.Join("|", OnnxRuntimeLog.Environment.GetVersionString(),
         RuntimeInformation.ProcessArchitecture, Environment.MachineName, CpuTopology.CpuName, VectorFeatures());
 
     private static string PathKey(string modelPath)

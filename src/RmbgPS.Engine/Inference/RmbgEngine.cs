@@ -15,6 +15,8 @@ public sealed record EngineStatus(
     public ModelLocation? NextModel { get; init; }
     /// <summary>Why there is no next model (where it looked), when there is none.</summary>
     public string? NextModelProblem { get; init; }
+    /// <summary>Why the effective device is not the best one the build lists (Auto fell back), or why the set device cannot run; null when all is well.</summary>
+    public string? DeviceProblem { get; init; }
 }
 
 /// <summary>
@@ -32,6 +34,8 @@ public sealed class RmbgEngine
     private readonly Dictionary<string, Lazy<ModelSession>> sessions = new(Files.Paths.Comparer);
     private DeviceSettings settings = new();
     private int loadCount;
+    private string? pendingNotice;
+    private bool noticeGiven;
 
     /// <summary>Separate engines exist only for tests; everything else uses <see cref="Shared"/>.</summary>
     internal RmbgEngine()
@@ -53,9 +57,9 @@ public sealed class RmbgEngine
     /// then retires every loaded session, unless nothing they depend on changed; the next call loads
     /// under the new settings.
     /// </summary>
-    public ExecutionDevice Configure(DeviceSettings newSettings)
+    public DeviceChoice Configure(DeviceSettings newSettings)
     {
-        var device = ExecutionProviders.Resolve(newSettings.Device);
+        var device = Choose(newSettings);
         List<Lazy<ModelSession>> old;
         lock (gate)
         {
@@ -147,6 +151,31 @@ public sealed class RmbgEngine
         }
     }
 
+    /// <summary>
+    /// Why Auto is not using the device the build lists, once per process: the first caller able to show it takes it
+    /// (a warning), and every later fallback stays quiet (Get-RmbgDevice still shows it).
+    /// </summary>
+    public string? TakeDeviceNotice()
+    {
+        lock (gate)
+        {
+            var notice = pendingNotice;
+            pendingNotice = null;
+            noticeGiven |= notice is not null;
+            return notice;
+        }
+    }
+
+    private DeviceChoice Choose(DeviceSettings chosen)
+    {
+        var choice = ExecutionProviders.Resolve(chosen.Device, chosen.DeviceId);
+        if (choice.FallbackReason is not null)
+            lock (gate)
+                if (!noticeGiven)
+                    pendingNotice = choice.FallbackReason;
+        return choice;
+    }
+
     public EngineStatus GetStatus()
     {
         DeviceSettings current;
@@ -157,13 +186,15 @@ public sealed class RmbgEngine
             loaded = sessions.Values.Where(l => l.IsValueCreated).Select(l => l.Value).ToList();
         }
         ExecutionDevice effective;
+        string? deviceProblem;
         try
         {
-            effective = loaded.FirstOrDefault()?.Device ?? ExecutionProviders.Resolve(current.Device);
+            var choice = ExecutionProviders.Resolve(current.Device, current.DeviceId);
+            (effective, deviceProblem) = (loaded.FirstOrDefault()?.Device ?? choice.Device, choice.FallbackReason);
         }
-        catch (DeviceNotAvailableException)
+        catch (DeviceNotAvailableException e)
         {
-            effective = ExecutionDevice.Cpu;
+            (effective, deviceProblem) = (ExecutionDevice.Cpu, e.Message);
         }
         ModelLocation? next = null;
         string? problem = null;
@@ -175,13 +206,12 @@ public sealed class RmbgEngine
         {
             problem = e.Message;
         }
-        return new EngineStatus(current, effective, ExecutionProviders.Available, loaded, LoadCount) { NextModel = next, NextModelProblem = problem };
+        return new EngineStatus(current, effective, ExecutionProviders.Available, loaded, LoadCount) { NextModel = next, NextModelProblem = problem, DeviceProblem = deviceProblem };
     }
 
     private ModelSession Load(ModelLocation location, DeviceSettings current)
     {
-        var device = ExecutionProviders.Resolve(current.Device);
-        var session = new ModelSession(location, current, device);
+        var session = new ModelSession(location, current, Choose(current).Device);
         Interlocked.Increment(ref loadCount);
         return session;
     }

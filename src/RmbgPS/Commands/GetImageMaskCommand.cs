@@ -60,7 +60,7 @@ public sealed class GetImageMaskCommand : ImageCommandBase
                     WriteWarning(warning);
                 var alpha = outcome.Mask;
                 WriteVerbose($"{System.IO.Path.GetFileName(path)}: {alpha.Width}x{alpha.Height}{Notes(outcome.Notes)}, foreground {alpha.ForegroundRatio:P1}{(maskPath is null ? "" : $" -> '{maskPath}'")}.");
-                WriteObject(new ImageMask(path, alpha, session.ModelName, maskPath));
+                WriteObject(new ImageMask(path, alpha, session.ModelName, session.ExecutionProvider, maskPath));
             };
         };
     }

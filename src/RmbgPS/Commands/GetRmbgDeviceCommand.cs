@@ -10,5 +10,10 @@ namespace RmbgPS.Commands;
 [OutputType(typeof(DeviceInfo))]
 public sealed class GetRmbgDeviceCommand : PSCmdlet
 {
-    protected override void EndProcessing() => WriteObject(new DeviceInfo(RmbgEngine.Shared.GetStatus()));
+    protected override void EndProcessing()
+    {
+        var status = RmbgEngine.Shared.GetStatus();
+        EngineNotices.Write(this); // ONNX Runtime's log of a provider that would not load, under -Verbose
+        WriteObject(new DeviceInfo(status));
+    }
 }

@@ -32,6 +32,7 @@ public abstract partial class ImageCommandBase
             }
             catch (DeviceNotAvailableException e)
             {
+                EngineNotices.Write(this);
                 ThrowTerminatingError(ErrorRecords.Create(e, "DeviceNotAvailable", ErrorCategory.NotEnabled, engine.Settings.Device));
             }
             catch (InvalidDataException e)
@@ -39,8 +40,9 @@ public abstract partial class ImageCommandBase
                 ThrowTerminatingError(ErrorRecords.Create(e, "ModelLoadFailed", ErrorCategory.InvalidData, Model));
             }
             var session = lease!.Session;
+            EngineNotices.Write(this);
             WriteVerbose(lease.LoadedNow
-                ? $"Loaded model '{session.ModelPath}' ({session.Location.ChosenBy}) on {session.Device} in {session.LoadTime.TotalMilliseconds:0} ms ({session.GraphSource}); profile {session.Profile.Name} ({session.ProfileReason}); input '{session.InputName}' {session.InputWidth}x{session.InputHeight}, output '{session.OutputName}'."
+                ? $"Loaded model '{session.ModelPath}' ({session.Location.ChosenBy}) on {session.Device} ({session.ExecutionProvider}) in {session.LoadTime.TotalMilliseconds:0} ms ({session.GraphSource}); profile {session.Profile.Name} ({session.ProfileReason}); input '{session.InputName}' {session.InputWidth}x{session.InputHeight}, output '{session.OutputName}'."
                 : $"Using the loaded model '{session.ModelPath}' on {session.Device} (profile {session.Profile.Name}).");
             return session;
         }

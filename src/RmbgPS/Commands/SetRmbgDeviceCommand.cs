@@ -79,19 +79,21 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
         if (!ShouldProcess("RmbgPS shared engine", $"Use device {next.Device} (id {next.DeviceId}), {next.EffectiveThreads} threads, model {next.Model ?? "(default lookup)"}, workers at {next.WorkerPriority} priority"))
             return;
 
-        ExecutionDevice effective;
+        DeviceChoice effective;
         try
         {
             effective = engine.Configure(next);
         }
         catch (DeviceNotAvailableException e)
         {
+            EngineNotices.Write(this);
             ThrowTerminatingError(ErrorRecords.Create(e, "DeviceNotAvailable", ErrorCategory.NotEnabled, next.Device));
             return;
         }
+        EngineNotices.Write(this);
         WriteVerbose(next.Device == ExecutionDevice.Auto
-            ? $"Device Auto resolved to {effective} (providers in this build: {string.Join(", ", ExecutionProviders.Available)})."
-            : $"Device set to {effective}.");
+            ? $"Device Auto resolved to {effective.Device} ({effective.ProviderName}; providers in this build: {string.Join(", ", ExecutionProviders.Available)})."
+            : $"Device set to {effective.Device} ({effective.ProviderName}).");
         WriteVerbose(current.KeepsLoadedSessions(next)
             ? current == next ? "Nothing changed; the loaded model stays loaded." : $"Batch workers will run at {next.WorkerPriority} priority; the loaded model stays loaded."
             : "Loaded models were released; the next inference loads the model with the new settings.");

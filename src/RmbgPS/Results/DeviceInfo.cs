@@ -14,6 +14,8 @@ public sealed class DeviceInfo
         DeviceId = settings.DeviceId;
         ThreadCount = settings.EffectiveThreads;
         AvailableProviders = status.AvailableExecutionProviders.ToArray();
+        ExecutionProvider = session?.ExecutionProvider ?? ExecutionProviders.ProviderName(status.EffectiveDevice);
+        DeviceProblem = status.DeviceProblem;
         ConfiguredModel = settings.Model;
         Model = session?.ModelPath;
         ModelChosenBy = session?.Location.ChosenBy;
@@ -36,8 +38,12 @@ public sealed class DeviceInfo
     public string EffectiveDevice { get; }
     public int DeviceId { get; }
     public int ThreadCount { get; }
-    /// <summary>The execution providers this ONNX Runtime build has.</summary>
+    /// <summary>The execution providers this ONNX Runtime build has (compiled in; whether each can load is another matter, see DeviceProblem).</summary>
     public string[] AvailableProviders { get; }
+    /// <summary>The execution provider that runs (or will run) the model: the loaded session's, else the one the device resolves to.</summary>
+    public string ExecutionProvider { get; }
+    /// <summary>Why the effective device is not the best one the build lists (a provider that cannot load, and what it needs), or why the set device cannot run; empty when none.</summary>
+    public string? DeviceProblem { get; }
     /// <summary>The model set with Set-RmbgDevice -Model, if any.</summary>
     public string? ConfiguredModel { get; }
     /// <summary>The loaded model's path, when one is loaded.</summary>

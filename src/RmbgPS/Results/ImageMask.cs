@@ -13,11 +13,12 @@ public sealed class ImageMask
 {
     private readonly AlphaMask mask;
 
-    internal ImageMask(string path, AlphaMask mask, string model, string? maskPath)
+    internal ImageMask(string path, AlphaMask mask, string model, string executionProvider, string? maskPath)
     {
         this.mask = mask;
         Path = path;
         Model = model;
+        ExecutionProvider = executionProvider;
         MaskPath = maskPath;
         BoundingBox = BoundingBox.From(mask.Bounds);
     }
@@ -34,6 +35,8 @@ public sealed class ImageMask
     /// <summary>True when the mask keeps nearly nothing or nearly everything (under 2% or over 98%): no clear subject, worth a person's look.</summary>
     public bool NeedsReview => SubjectCoverage.NeedsReview(mask.ForegroundRatio);
     public string Model { get; }
+    /// <summary>The ONNX Runtime execution provider that ran the model (CUDAExecutionProvider, CPUExecutionProvider, ...).</summary>
+    public string ExecutionProvider { get; }
     /// <summary>Where the mask was written with -OutputPath, else null.</summary>
     public string? MaskPath { get; internal set; }
 

@@ -20,6 +20,7 @@ public sealed class RemovalResult
         Model = session.ModelName;
         Profile = session.Profile.Name;
         Device = session.Device.ToString();
+        ExecutionProvider = session.ExecutionProvider;
         ProcessingTime = outcome.ProcessingTime;
         QueueTime = queueTime;
         NeedsReview = outcome.NeedsReview;
@@ -37,7 +38,10 @@ public sealed class RemovalResult
     public BoundingBox? BoundingBox { get; }
     public string Model { get; }
     public string Profile { get; }
+    /// <summary>The device the model ran on (Cpu when Auto fell back).</summary>
     public string Device { get; }
+    /// <summary>The ONNX Runtime execution provider that ran the model (CUDAExecutionProvider, CPUExecutionProvider, ...).</summary>
+    public string ExecutionProvider { get; }
     /// <summary>The image's own work: decoding, the model's run, compositing, encoding and writing.</summary>
     public TimeSpan ProcessingTime { get; }
     /// <summary>Time the image waited in the batch: for a free worker and for the model while it ran other images.</summary>

@@ -130,13 +130,16 @@ public sealed class RmbgEngineTests : IDisposable
     }
 
     [Fact]
-    public void Auto_picks_an_accelerator_when_compiled_in_and_the_cpu_otherwise()
+    public void Auto_picks_an_accelerator_that_loads_and_the_cpu_otherwise_saying_why()
     {
         var available = ExecutionProviders.Available;
         Assert.Contains("CPUExecutionProvider", available);
-        var accelerators = new[] { ExecutionDevice.Cuda, ExecutionDevice.DirectML, ExecutionDevice.CoreML };
-        var expected = accelerators.FirstOrDefault(d => available.Contains(ExecutionProviders.ProviderName(d)), ExecutionDevice.Cpu);
-        Assert.Equal(expected, ExecutionProviders.Resolve(ExecutionDevice.Auto));
+        var compiledIn = new[] { ExecutionDevice.Cuda, ExecutionDevice.DirectML, ExecutionDevice.CoreML }.Where(ExecutionProviders.IsCompiledIn).ToList();
+        var expected = compiledIn.FirstOrDefault(d => DeviceProbe.Check(d).Works, ExecutionDevice.Cpu);
+        var choice = ExecutionProviders.Resolve(ExecutionDevice.Auto);
+        Assert.Equal(expected, choice.Device);
+        Assert.Equal(compiledIn.TakeWhile(d => d != expected).Any(), choice.FallbackReason is not null);
+        Assert.Equal(ExecutionProviders.ProviderName(expected), choice.ProviderName);
     }
 
     [Fact]

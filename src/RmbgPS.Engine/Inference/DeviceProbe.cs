@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using Microsoft.ML.OnnxRuntime;
+using RmbgPS.Engine.Native;
+
+namespace RmbgPS.Engine.Inference;
+
+/// <summary>Whether a device's execution provider can be created here, and if not, why and what to do.</summary>
+public sealed record DeviceCheck(ExecutionDevice Device, bool Works, string? Problem);
+
+/// <summary>
+/// Tries each device's execution provider once per process, before any session is built on it. A provider compiled
+/// into ONNX Runtime can still fail to load: the CUDA provider needs NVIDIA's libraries at run time, and a build that
+/// merely lists it must not be taken for a working GPU.
+/// </summary>
+public static partial class DeviceProbe
+{
+    /// <summary>What this ONNX Runtime's CUDA provider needs (Microsoft.ML.OnnxRuntime.Gpu 1.32.0's requirements).</summary>
+    public const string CudaRequirement = "CUDA 13.x and cuDNN 9.x";
+
+    private static readonly ConcurrentDictionary<(ExecutionDevice, int), DeviceCheck> checks = new();
+
+    /// <summary>The answer for a device and device id, worked out on first ask and kept for the process.</summary>
+    public static DeviceCheck Check(ExecutionDevice device, int deviceId = 0) =>
+        checks.GetOrAdd((device, deviceId), key => Try(key.Item1, key.Item2));
+
+    private static DeviceCheck Try(ExecutionDevice device, int deviceId)
+    {
+        if (device == ExecutionDevice.Cpu)
+            return new DeviceCheck(device, true, null);
+        if (!ExecutionProviders.IsCompiledIn(device))
+            return new DeviceCheck(device, false, NotInThisBuild(device));
+        try
+        {
+            using var options = new SessionOptions();
+            ExecutionProviders.Append(options, device, deviceId);
+            return new DeviceCheck(device, true, null);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            return new DeviceCheck(device, false, CannotLoad(device, e.Message));
+        }
+    }
+
+    private static string NotInThisBuild(ExecutionDevice device) =>
+        $"This ONNX Runtime build has no {ExecutionProviders.ProviderName(device)} (it has: {string.Join(", ", ExecutionProviders.Available)})." +
+        (device == ExecutionDevice.Cuda
+            ? $" For an NVIDIA GPU, use RmbgPS's CUDA build (./build.ps1 -Gpu; see about_RmbgPS) with NVIDIA's {CudaRequirement}."
+            : "");
+
+    /// <summary>The provider is in the build but would not start: name the library that is missing when ONNX Runtime says which.</summary>
+    internal static string CannotLoad(ExecutionDevice device, string error)
+    {
+        var missing = MissingLibrary().Match(error);
+        var detail = missing.Success ? $"{missing.Groups["library"].Value} could not be loaded" : $"ONNX Runtime said: {error.Trim()}";
+        return device == ExecutionDevice.Cuda
+            ? $"The CUDA execution provider could not start: {detail}. ONNX Runtime {OnnxRuntimeLog.Environment.GetVersionString()} needs an NVIDIA driver, " +
+              $"{CudaRequirement}: install them so that their libraries are found ({(OperatingSystem.IsWindows() ? "on PATH" : "on the loader's path, e.g. LD_LIBRARY_PATH")}), then start a new session."
+            : $"The {ExecutionProviders.ProviderName(device)} could not start: {detail}.";
+    }
+
+    // "… with error: libcublasLt.so.13: cannot open shared object file" (Linux), "… error 126 … when trying to load 'x.dll'" (Windows).
+    [GeneratedRegex(@"with error: (?<library>[^\s:]+): cannot open shared object file|when trying to load ""?(?<library>[^""\s]+\.dll)")]
+    private static partial Regex MissingLibrary();
+}
