@@ -88,7 +88,7 @@ public static class PwshProcess
     }
 
     /// <summary>The dotnet host running the tests (dotnet test sets DOTNET_HOST_PATH), else the one on PATH.</summary>
-    private static string DotnetHost() =>
+    public static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
     /// <summary>The NuGet packages folder, where restored test-only packages (Pester, an old SkiaSharp) live.</summary>

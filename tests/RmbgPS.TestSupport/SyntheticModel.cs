@@ -45,6 +45,8 @@ public sealed class SyntheticModelSpec
     public Dictionary<string, string> Metadata = new();
     /// <summary>Main output is cast to float16.</summary>
     public bool Float16Output = false;
+    /// <summary>Adds an initializer no node uses: ONNX Runtime logs a warning ("Removing initializer") when it loads the model.</summary>
+    public bool UnusedInitializer = false;
 }
 
 public static class SyntheticModel
@@ -115,6 +117,8 @@ public static class SyntheticModel
         BinaryPrimitives.WriteSingleLittleEndian(biasBytes, spec.Bias);
         g.Message(5, t => Tensor(t, "W", Float, new long[] { 1, 3, 1, 1 }, weightBytes));
         g.Message(5, t => Tensor(t, "B", Float, new long[] { 1 }, biasBytes));
+        if (spec.UnusedInitializer)
+            g.Message(5, t => Tensor(t, "unused", Float, new long[] { 1 }, biasBytes));
         if (squeezeStep)
         {
             var axes = new byte[8];
