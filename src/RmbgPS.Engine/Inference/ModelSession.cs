@@ -19,8 +19,6 @@ namespace RmbgPS.Engine.Inference;
 /// </summary>
 public sealed class ModelSession
 {
-    private static readonly string[] PreferredOutputs = ["output", "alphas", "output_image", "mask", "logits"];
-
     private readonly InferenceSession session;
     private readonly string[] inputNames;
     private readonly string[] outputNames;
@@ -33,7 +31,8 @@ public sealed class ModelSession
     private int retired;
     private int logitsSeen; // for OutputActivation.Detect: set once an output left [0,1]
 
-    internal ModelSession(ModelLocation location, DeviceSettings settings, ExecutionDevice device)
+    /// <param name="ioBinding">Bind tensors once per buffer set (<see cref="TensorBuffers.Binding"/>); by default on every device but the CPU, where a plain run already reads and writes the buffers in place.</param>
+    internal ModelSession(ModelLocation location, DeviceSettings settings, ExecutionDevice device, bool? ioBinding = null)
     {
         OnnxRuntimeLog.EnsureCreated();
         var clock = Stopwatch.StartNew();
@@ -76,13 +75,20 @@ public sealed class ModelSession
 
         InputHeight = dims[2] > 0 ? dims[2] : Profile.InputSize;
         InputWidth = dims[3] > 0 ? dims[3] : Profile.InputSize;
-        OutputName = ChooseOutput(facts, descriptor);
+        OutputName = OutputSelection.Choose(facts, descriptor);
         inputNames = [InputName];
         outputNames = [OutputName];
         var output = session.OutputMetadata[OutputName];
         outputType = output.ElementDataType;
-        fixedOutputShape = FixedShape(output.Dimensions);
-        bufferPool = new TensorBufferPool(() => new TensorBuffers(inputType, [1, 3, InputHeight, InputWidth], outputType, fixedOutputShape));
+        fixedOutputShape = OutputSelection.FixedShape(output.Dimensions);
+        UsesIoBinding = ioBinding ?? device != ExecutionDevice.Cpu;
+        bufferPool = new TensorBufferPool(() =>
+        {
+            var buffers = new TensorBuffers(inputType, [1, 3, InputHeight, InputWidth], outputType, fixedOutputShape);
+            if (UsesIoBinding)
+                buffers.Bind(session, InputName, OutputName);
+            return buffers;
+        });
         runner = new ModelRunner(ModelName); // last: nothing after it can fail and strand its thread
         LoadTime = clock.Elapsed;
     }
@@ -95,6 +101,8 @@ public sealed class ModelSession
     public string ModelName { get; }
     /// <summary>The device the session runs on: what Auto resolved to, after any fallback.</summary>
     public ExecutionDevice Device { get; }
+    /// <summary>Whether runs go through tensors bound once to the session (accelerators) rather than a plain run.</summary>
+    public bool UsesIoBinding { get; }
     /// <summary>The ONNX Runtime execution provider the session was created with (its nodes fall back to the CPU provider only where it has no kernel).</summary>
     public string ExecutionProvider => ExecutionProviders.ProviderName(Device);
     public ModelProfile Profile { get; }
@@ -150,7 +158,18 @@ public sealed class ModelSession
             using var cancel = cancellationToken.Register(() => runOptions.Terminate = true);
             try
             {
-                if (buffers.Output is { } bound)
+                if (buffers.Binding is { } binding)
+                {
+                    session.RunWithBinding(runOptions, binding);
+                    if (buffers.Output is { } boundOutput)
+                        plane = ReadOutput(boundOutput, buffers);
+                    else
+                    {
+                        using var produced = binding.GetOutputValues();
+                        plane = ReadOutput(produced[0], buffers);
+                    }
+                }
+                else if (buffers.Output is { } bound)
                 {
                     session.Run(runOptions, inputNames, [buffers.Input], outputNames, [bound]);
                     plane = ReadOutput(bound, buffers);
@@ -226,18 +245,6 @@ public sealed class ModelSession
             TensorPrimitives.Sigmoid(values, values);
     }
 
-    private static string ChooseOutput(ModelFacts facts, ModelDescriptor? descriptor)
-    {
-        if (descriptor?.Output is { } named)
-            return facts.OutputNames.Contains(named)
-                ? named
-                : throw new InvalidDataException($"The descriptor '{ModelDescriptor.PathFor(facts.Path)}' names output '{named}', but the model's outputs are: {string.Join(", ", facts.OutputNames)}.");
-        foreach (var preferred in PreferredOutputs)
-            if (facts.OutputNames.Contains(preferred))
-                return preferred;
-        return facts.OutputNames[0];
-    }
-
     internal bool TryAcquire()
     {
         while (true)
@@ -257,22 +264,6 @@ public sealed class ModelSession
         runner.Dispose();
         session.Dispose();
         bufferPool.Dispose();
-    }
-
-    /// <summary>The output shape when every axis is known (a dynamic batch axis counts as 1), else null.</summary>
-    private static long[]? FixedShape(int[] dimensions)
-    {
-        var shape = new long[dimensions.Length];
-        for (var i = 0; i < dimensions.Length; i++)
-        {
-            if (dimensions[i] > 0)
-                shape[i] = dimensions[i];
-            else if (i == 0)
-                shape[i] = 1;
-            else
-                return null;
-        }
-        return shape.Length >= 2 ? shape : null;
     }
 
     /// <summary>Drops the owner's reference: the session is disposed once the last in-flight call ends.</summary>

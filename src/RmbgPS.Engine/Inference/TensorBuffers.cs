@@ -43,8 +43,35 @@ internal sealed class TensorBuffers : IDisposable
     /// <summary>The model's output as float probabilities (grown for a dynamic output when needed).</summary>
     public float[] Probabilities { get; set; } = [];
 
+    /// <summary>
+    /// The input and output bound to a session once, for sessions on an accelerator: each run then copies the input
+    /// to the device and the mask back into these same buffers, with no per-run name lookup or output allocation.
+    /// A dynamic output is bound to CPU memory that ONNX Runtime allocates per run. Null for CPU sessions.
+    /// </summary>
+    public OrtIoBinding? Binding { get; private set; }
+
+    public void Bind(InferenceSession session, string inputName, string outputName)
+    {
+        var binding = session.CreateIoBinding();
+        try
+        {
+            binding.BindInput(inputName, Input);
+            if (Output is { } output)
+                binding.BindOutput(outputName, output);
+            else
+                binding.BindOutputToDevice(outputName, OrtMemoryInfo.DefaultInstance);
+        }
+        catch
+        {
+            binding.Dispose();
+            throw;
+        }
+        Binding = binding;
+    }
+
     public void Dispose()
     {
+        Binding?.Dispose();
         Input.Dispose();
         Output?.Dispose();
     }

@@ -1,0 +1,56 @@
+using RmbgPS.Engine.Inference;
+using RmbgPS.Engine.Masks;
+using RmbgPS.Engine.Models;
+using RmbgPS.Engine.Removal;
+using RmbgPS.Tests.Onnx;
+
+namespace RmbgPS.Tests;
+
+/// <summary>
+/// Accelerator sessions run through tensors bound once per buffer set. The CPU provider runs bound tensors too, so the
+/// bound path is checked here against the plain run, for fixed, dynamic and float16 outputs, image after image.
+/// </summary>
+public sealed class IoBindingTests : IDisposable
+{
+    private readonly TempFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    public static TheoryData<string> Shapes => ["fixed", "dynamic", "float16", "logits"];
+
+    private static SyntheticModelSpec Spec(string shape)
+    {
+        var spec = shape == "logits" ? SyntheticModels.Rmbg2Logits(256) : SyntheticModels.IsnetRed(256);
+        spec.DynamicSpatial = shape == "dynamic";
+        spec.Float16Output = shape == "float16";
+        return spec;
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Bound_runs_give_the_plain_runs_mask_exactly(string shape)
+    {
+        var path = SyntheticModels.Write(folder, shape, Spec(shape));
+        var plain = new ModelSession(new ModelLocation(path, "test"), new DeviceSettings(), ExecutionDevice.Cpu);
+        var bound = new ModelSession(new ModelLocation(path, "test"), new DeviceSettings(), ExecutionDevice.Cpu, ioBinding: true);
+        Assert.False(plain.UsesIoBinding);
+        Assert.True(bound.UsesIoBinding);
+        try
+        {
+            foreach (var image in new[] { TestImages.RedGradient(333, 222), TestImages.RedSquare(300, 200, 0, 0, 150, 200), TestImages.RedGradient(64, 640) })
+            {
+                var expected = BackgroundRemoval.ComputeMask(plain, image, MaskOptions.Default, CancellationToken.None).Values;
+                Assert.Equal(expected, BackgroundRemoval.ComputeMask(bound, image, MaskOptions.Default, CancellationToken.None).Values);
+            }
+            // Concurrent images rent separate buffer sets, each with its own binding.
+            var reference = BackgroundRemoval.ComputeMask(plain, TestImages.RedGradient(200, 100), MaskOptions.Default, CancellationToken.None).Values;
+            Parallel.For(0, 6, new ParallelOptions { MaxDegreeOfParallelism = 3 }, _ =>
+                Assert.Equal(reference, BackgroundRemoval.ComputeMask(bound, TestImages.RedGradient(200, 100), MaskOptions.Default, CancellationToken.None).Values));
+        }
+        finally
+        {
+            plain.Retire();
+            bound.Retire();
+        }
+    }
+}
