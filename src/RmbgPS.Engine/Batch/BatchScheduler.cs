@@ -21,7 +21,18 @@ public sealed class BatchScheduler<T> : IDisposable
         cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
     }
 
-    public int Limit { get; }
+    private int limit;
+
+    /// <summary>How many items may be in flight; a batch may widen it as it goes (<see cref="WorkerSizing"/>).</summary>
+    public int Limit
+    {
+        get => limit;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            limit = value;
+        }
+    }
     /// <summary>How the items that overlap others are scheduled (<see cref="BatchThread.Enter"/>).</summary>
     public WorkerPriority WorkerPriority { get; }
     public int Count => inFlight.Count;

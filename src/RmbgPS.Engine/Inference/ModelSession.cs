@@ -150,6 +150,7 @@ public sealed class ModelSession
         ProbabilityPlane? plane = null;
         var asked = Stopwatch.GetTimestamp();
         var wait = TimeSpan.Zero;
+        var ran = TimeSpan.Zero;
         runner.Run(() =>
         {
             var started = Stopwatch.GetTimestamp();
@@ -186,11 +187,13 @@ public sealed class ModelSession
             }
             finally
             {
+                ran = Stopwatch.GetElapsedTime(started);
                 Interlocked.Increment(ref runs);
-                Interlocked.Add(ref runTicks, Stopwatch.GetElapsedTime(started).Ticks);
+                Interlocked.Add(ref runTicks, ran.Ticks);
             }
         }, cancellationToken);
         plane!.ModelWait = wait;
+        plane.ModelRun = ran;
         return plane;
     }
 

@@ -16,6 +16,9 @@ public sealed class ProbabilityPlane
     /// <summary>How long the run waited for the model (other images' runs before it) before it started.</summary>
     public TimeSpan ModelWait { get; internal set; }
 
+    /// <summary>How long the model's run itself took.</summary>
+    public TimeSpan ModelRun { get; internal set; }
+
     public int Width { get; }
     public int Height { get; }
     /// <summary>Row-major values; only the first Width*Height are meaningful.</summary>

@@ -13,12 +13,12 @@ public static class BackgroundRemoval
     public static AlphaMask ComputeMask(ModelSession session, RgbaImage image, MaskOptions options, CancellationToken cancellationToken) =>
         ComputeMask(session, image, options, out _, cancellationToken);
 
-    /// <summary>The mask, and how long its run waited for the model while the model ran other images.</summary>
-    public static AlphaMask ComputeMask(ModelSession session, RgbaImage image, MaskOptions options, out TimeSpan modelWait, CancellationToken cancellationToken)
+    /// <summary>The mask, with how long its run waited for the model while the model ran other images, and how long the run took.</summary>
+    public static AlphaMask ComputeMask(ModelSession session, RgbaImage image, MaskOptions options, out (TimeSpan Wait, TimeSpan Run) model, CancellationToken cancellationToken)
     {
         using var input = session.Prepare(image, cancellationToken);
         var plane = session.Infer(input, cancellationToken);
-        modelWait = plane.ModelWait;
+        model = (plane.ModelWait, plane.ModelRun);
         return AlphaMask.FromProbabilities(plane.Values, plane.Width, plane.Height, image.OriginalWidth, image.OriginalHeight, options);
     }
 
@@ -37,18 +37,22 @@ public static class BackgroundRemoval
     public static MaskOutcome WriteMask(ModelSession session, string inputPath, string? maskPath, bool overwrite,
         MaskOptions options, long maxPixels, CancellationToken cancellationToken)
     {
+        var clock = Stopwatch.StartNew();
         var input = Path.GetFullPath(inputPath);
         if (maskPath is not null)
             OutputRules.CheckOutput(input, maskPath, overwrite);
         var image = DecodeForModel(session, input, maxPixels);
         cancellationToken.ThrowIfCancellationRequested();
-        var mask = ComputeMask(session, image, options, out var modelWait, cancellationToken);
+        var mask = ComputeMask(session, image, options, out var model, cancellationToken);
         if (maskPath is not null)
             AtomicFile.Write(maskPath, overwrite, mask.WritePng, cancellationToken);
         var warnings = new List<string>(image.Warnings);
         if (SubjectCoverage.Warning(input, mask.ForegroundRatio) is { } unclear)
             warnings.Add(unclear);
-        return new MaskOutcome(input, mask, maskPath is null ? null : Path.GetFullPath(maskPath)) { Warnings = warnings, Notes = image.Notes, ModelWait = modelWait };
+        return new MaskOutcome(input, mask, maskPath is null ? null : Path.GetFullPath(maskPath), clock.Elapsed)
+        {
+            Warnings = warnings, Notes = image.Notes, ModelWait = model.Wait, ModelRun = model.Run,
+        };
     }
 
     /// <summary>
@@ -72,7 +76,7 @@ public static class BackgroundRemoval
         cancellationToken.ThrowIfCancellationRequested();
         if (!output.Crop)
             CheckOutputSize(input, image.Width, image.Height, output, maxPixels); // before the model: no work wasted
-        var mask = ComputeMask(session, image, options, out var modelWait, cancellationToken);
+        var mask = ComputeMask(session, image, options, out var model, cancellationToken);
         var warnings = new List<string>(image.Warnings);
         if (SubjectCoverage.Warning(input, mask.ForegroundRatio) is { } unclear)
             warnings.Add(unclear);
@@ -93,7 +97,8 @@ public static class BackgroundRemoval
             Format = output.Format,
             Warnings = warnings,
             Notes = image.Notes,
-            ModelWait = modelWait,
+            ModelWait = model.Wait,
+            ModelRun = model.Run,
         };
     }
 

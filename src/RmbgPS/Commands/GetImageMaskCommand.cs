@@ -54,6 +54,7 @@ public sealed class GetImageMaskCommand : ImageCommandBase
         return token =>
         {
             var outcome = BackgroundRemoval.WriteMask(session, path, maskPath, force, maskOptions, maxPixels, token);
+            ObserveImage(outcome.ImageWork, outcome.ModelRun);
             return () =>
             {
                 foreach (var warning in outcome.Warnings)

@@ -28,6 +28,7 @@ public abstract partial class ImageCommandBase : PSCmdlet, IDisposable
     private readonly Dictionary<string, ImageException?> checkedFolders = new(Paths.Comparer);
     private SessionLease? lease;
     private BatchScheduler<Action>? batch;
+    private WorkerSizing? sizing;
     private int done;
     private int? total;
 
@@ -109,6 +110,8 @@ public abstract partial class ImageCommandBase : PSCmdlet, IDisposable
         if (!MyInvocation.ExpectingInput)
             total = files.Count;
         batch ??= new BatchScheduler<Action>(ThrottleLimit, Cancellation, RmbgEngine.Shared.Settings.WorkerPriority);
+        if (sizing is null && !MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit)))
+            sizing = new WorkerSizing(ThrottleLimit, Environment.ProcessorCount); // a -ThrottleLimit given is kept as given
         foreach (var file in files)
         {
             if (Cancellation.IsCancellationRequested)
@@ -125,6 +128,7 @@ public abstract partial class ImageCommandBase : PSCmdlet, IDisposable
             }
             if (work is null)
                 continue; // declined (-WhatIf, -Confirm)
+            Widen();
             while (batch.IsFull)
                 Finish(batch.TakeOldest());
             batch.Submit(token =>
@@ -164,6 +168,18 @@ public abstract partial class ImageCommandBase : PSCmdlet, IDisposable
 
     /// <summary>Which files a listing (a wildcard, Get-ChildItem) leaves out as this module's own outputs for this cmdlet.</summary>
     protected abstract bool IsOwnOutput(string path);
+
+    /// <summary>Called by each image's work, on its own thread: what it measured, for the batch's width.</summary>
+    protected void ObserveImage(TimeSpan imageWork, TimeSpan modelRun) => sizing?.Observe(imageWork, modelRun);
+
+    /// <summary>Widens the batch when the model outpaces the image work (a GPU); a -ThrottleLimit given is never changed.</summary>
+    private void Widen()
+    {
+        if (sizing is null || batch is null || sizing.Limit <= batch.Limit)
+            return;
+        WriteVerbose($"Keeping {sizing.Limit} images in flight instead of {batch.Limit}: the model's runs are short beside each image's other work (give -ThrottleLimit to fix the number).");
+        batch.Limit = sizing.Limit;
+    }
 
     /// <summary>Writes what a finished item produced, or its error; a stop ends the command.</summary>
     private void Finish(Task<Action> item)

@@ -143,6 +143,7 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
         {
             var queued = Stopwatch.GetElapsedTime(planned);
             var outcome = BackgroundRemoval.RemoveBackground(session, path, output, force, maskOptions, options, maxPixels, token);
+            ObserveImage(outcome.ImageWork, outcome.ModelRun);
             return () =>
             {
                 foreach (var warning in outcome.Warnings)
