@@ -49,6 +49,23 @@ public sealed class RmbgEngine
         get { lock (gate) return settings; }
     }
 
+    /// <summary>True when the settings' device resolves to an accelerator that works here: installs then prefer fp16 variants.</summary>
+    public bool RunsOnAccelerator
+    {
+        get
+        {
+            var current = Settings;
+            try
+            {
+                return ExecutionProviders.Resolve(current.Device, current.DeviceId).Device != ExecutionDevice.Cpu;
+            }
+            catch (DeviceNotAvailableException)
+            {
+                return false;
+            }
+        }
+    }
+
     /// <summary>How many model sessions this engine has loaded in its lifetime.</summary>
     public int LoadCount => Volatile.Read(ref loadCount);
 

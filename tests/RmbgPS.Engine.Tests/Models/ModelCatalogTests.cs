@@ -39,6 +39,11 @@ public sealed class ModelCatalogTests : IDisposable
         Assert.Equal("https://huggingface.co/briaai/RMBG-2.0/resolve/main/onnx/model_fp16.onnx",
             rmbg2.ResolveUrl(rmbg2.FindVariant("FP16")!, ModelCatalog.DefaultHuggingFaceEndpoint, CatalogNpmPackage.DefaultRegistry).ToString());
         Assert.True(catalog.Find("RMBG-1.4")!.License.RequiresAcceptance);
+        // On a GPU an unnamed variant is the fp16 one where there is one; a named one is always the one named.
+        Assert.Equal(("fp32", "fp16", "int8"), (rmbg2.FindVariant(null)!.Name, rmbg2.FindVariant(null, forAccelerator: true)!.Name, rmbg2.FindVariant("int8", forAccelerator: true)!.Name));
+        Assert.Equal("fp32", catalog.Find("BiRefNet")!.FindVariant(null, forAccelerator: true)!.Name);
+        var plan = new Engine.Models.Store.ModelInstaller(new Engine.Models.Store.ModelStore(Path.GetTempPath()), catalog).Plan("RMBG-1.4", null, null, "https://x", forAccelerator: true);
+        Assert.Equal(("fp16", "preferred on the GPU; -Variant chooses another"), (plan.Variant.Name, plan.VariantReason));
 
         var imgly = catalog.Find("isnet-imgly")!;
         Assert.Equal(("ISNet", "AGPL-3.0", "fp16"), (imgly.Profile, imgly.License.Name, imgly.FindVariant(null)!.Name));

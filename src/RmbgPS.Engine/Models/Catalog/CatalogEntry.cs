@@ -62,9 +62,14 @@ public sealed class CatalogEntry
     /// <summary>Where the entry came from: the module's built-in catalog or a catalog file's path.</summary>
     [JsonIgnore] public string Origin { get; internal set; } = ModelCatalog.BuiltInOrigin;
 
-    public CatalogVariant? FindVariant(string? name) =>
+    /// <summary>The variant an accelerator prefers when none is named: half the memory traffic, and GPUs run fp16 at full speed (the CPU provider does not).</summary>
+    public const string AcceleratorVariant = "fp16";
+
+    /// <summary>The named variant; unnamed, the fp16 one on an accelerator when there is one, else the catalog's default.</summary>
+    public CatalogVariant? FindVariant(string? name, bool forAccelerator = false) =>
         string.IsNullOrEmpty(name)
-            ? Variants.FirstOrDefault(v => v.Name.Equals(DefaultVariant, StringComparison.OrdinalIgnoreCase)) ?? Variants.FirstOrDefault()
+            ? (forAccelerator ? Variants.FirstOrDefault(v => v.Name.Equals(AcceleratorVariant, StringComparison.OrdinalIgnoreCase)) : null)
+              ?? Variants.FirstOrDefault(v => v.Name.Equals(DefaultVariant, StringComparison.OrdinalIgnoreCase)) ?? Variants.FirstOrDefault()
             : Variants.FirstOrDefault(v => v.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>

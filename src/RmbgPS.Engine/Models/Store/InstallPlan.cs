@@ -28,6 +28,9 @@ public sealed record InstallPlan(CatalogEntry Entry, CatalogVariant Variant, Uri
     /// <summary>The model already in the store under this name and variant, or null: an install then has nothing to do unless forced.</summary>
     public InstalledModel? Installed { get; init; }
 
+    /// <summary>Why this variant: as asked, the catalog's default, or the one preferred on the GPU.</summary>
+    public string VariantReason { get; init; } = "";
+
     public string Reference => $"{Entry.Name}:{Variant.Name}";
 
     /// <summary>The npm package the model is joined from (<see cref="Url"/> is then its tarball), or null.</summary>

