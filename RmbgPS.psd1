@@ -20,6 +20,8 @@
         'Get-RmbgModel'
         'Uninstall-RmbgModel'
         'Set-RmbgDefaultModel'
+        'Install-RmbgGpuRuntime'
+        'Uninstall-RmbgGpuRuntime'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -29,7 +31,7 @@
             Tags         = @('background-removal', 'model-download', 'rmbg', 'birefnet', 'onnx', 'image', 'segmentation', 'matting', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
             ProjectUri   = 'https://github.com/rmbgps/RmbgPS'
-            ReleaseNotes = 'Remove-ImageBackground, Get-ImageMask, Set-RmbgDevice, Get-RmbgDevice on ONNX Runtime (CPU; GPU build with ./build.ps1 -Gpu). Model store: Install-RmbgModel (resumable, verified downloads; registration of local files), Get-RmbgModel, Uninstall-RmbgModel, Set-RmbgDefaultModel.'
+            ReleaseNotes = 'Remove-ImageBackground, Get-ImageMask, Set-RmbgDevice, Get-RmbgDevice on ONNX Runtime 1.32.0 (CPU; NVIDIA GPUs with Install-RmbgGpuRuntime, which fetches the CUDA build of ONNX Runtime from NuGet). Model store: Install-RmbgModel (resumable, verified downloads; registration of local files), Get-RmbgModel, Uninstall-RmbgModel, Set-RmbgDefaultModel.'
         }
     }
 }

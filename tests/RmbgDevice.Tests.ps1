@@ -91,15 +91,20 @@ Describe 'Get-RmbgDevice and Set-RmbgDevice' {
             (Get-RmbgDevice).Device | Should -Be $before
         }
 
-        It 'stops with DeviceNotAvailable for -Device Cuda on a build without CUDA, listing the providers' {
+        It 'stops with DeviceNotAvailable for -Device Cuda where CUDA cannot run, saying why and what to do' {
             $before = Get-RmbgDevice
-            if ($before.AvailableProviders -contains 'CUDAExecutionProvider') {
-                Set-ItResult -Skipped -Because 'this build has the CUDA provider (built with ./build.ps1 -Gpu)'
+            if ($before.EffectiveDevice -eq 'Cuda') {
+                Set-ItResult -Skipped -Because 'CUDA works on this machine'
                 return
             }
             $thrown = { Set-RmbgDevice -Device Cuda -ErrorAction Continue } | Should -Throw -PassThru
             $thrown.FullyQualifiedErrorId | Should -BeLike 'DeviceNotAvailable*'
-            $thrown.Exception.Message | Should -BeLike '*CPUExecutionProvider*'
+            if ($before.AvailableProviders -contains 'CUDAExecutionProvider') {
+                $thrown.Exception.Message | Should -BeLike '*could not start*CUDA 13.x and cuDNN 9.x*' # the CUDA build, without NVIDIA's libraries
+            }
+            else {
+                $thrown.Exception.Message | Should -BeLike '*CPUExecutionProvider*Install-RmbgGpuRuntime*'
+            }
             (Get-RmbgDevice).Device | Should -Be $before.Device
         }
     }

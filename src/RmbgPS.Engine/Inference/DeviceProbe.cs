@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Microsoft.ML.OnnxRuntime;
+using System.Runtime.InteropServices;
+using RmbgPS.Engine.Models.Store;
 using RmbgPS.Engine.Native;
 
 namespace RmbgPS.Engine.Inference;
@@ -44,9 +46,18 @@ public static partial class DeviceProbe
 
     private static string NotInThisBuild(ExecutionDevice device) =>
         $"This ONNX Runtime build has no {ExecutionProviders.ProviderName(device)} (it has: {string.Join(", ", ExecutionProviders.Available)})." +
-        (device == ExecutionDevice.Cuda
-            ? $" For an NVIDIA GPU, use RmbgPS's CUDA build (./build.ps1 -Gpu; see about_RmbgPS) with NVIDIA's {CudaRequirement}."
-            : "");
+        (device == ExecutionDevice.Cuda ? " " + HowToGetCuda() : "");
+
+    /// <summary>How this machine gets ONNX Runtime's CUDA build: install it, start a new session, or none is published for it.</summary>
+    private static string HowToGetCuda()
+    {
+        if (GpuRuntime.ForThisMachine is not { } package)
+            return $"ONNX Runtime publishes its CUDA build for linux-x64 and win-x64 only, not for {RuntimeInformation.RuntimeIdentifier}.";
+        if (GpuRuntime.Installed(ModelStore.Default) is { } folder)
+            return $"Its CUDA build is installed in '{folder}', but this process loaded ONNX Runtime before that: start a new PowerShell session to use it.";
+        return $"For an NVIDIA GPU, run Install-RmbgGpuRuntime (ONNX Runtime {package.Version}'s CUDA build from NuGet, {package.Size / 1_000_000} MB) and start a new PowerShell session; " +
+               $"it needs NVIDIA's driver, {CudaRequirement}.";
+    }
 
     /// <summary>The provider is in the build but would not start: name the library that is missing when ONNX Runtime says which.</summary>
     internal static string CannotLoad(ExecutionDevice device, string error)

@@ -17,6 +17,9 @@ public sealed record EngineStatus(
     public string? NextModelProblem { get; init; }
     /// <summary>Why the effective device is not the best one the build lists (Auto fell back), or why the set device cannot run; null when all is well.</summary>
     public string? DeviceProblem { get; init; }
+    /// <summary>The ONNX Runtime version loaded, and the library file it came from (the module's own, or its CUDA build in the store).</summary>
+    public string OnnxRuntimeVersion { get; init; } = "";
+    public string? OnnxRuntimeLibrary { get; init; }
 }
 
 /// <summary>
@@ -223,7 +226,11 @@ public sealed class RmbgEngine
         {
             problem = e.Message;
         }
-        return new EngineStatus(current, effective, ExecutionProviders.Available, loaded, LoadCount) { NextModel = next, NextModelProblem = problem, DeviceProblem = deviceProblem };
+        return new EngineStatus(current, effective, ExecutionProviders.Available, loaded, LoadCount) 
+        {
+            NextModel = next, NextModelProblem = problem, DeviceProblem = deviceProblem,
+            OnnxRuntimeVersion = Native.OnnxRuntimeLog.Environment.GetVersionString(), OnnxRuntimeLibrary = Native.NativeLibraries.OnnxRuntimePath,
+        };
     }
 
     private ModelSession Load(ModelLocation location, DeviceSettings current)

@@ -16,6 +16,8 @@ public static class NativeLibraries
     private static readonly object Gate = new();
     private static bool registered;
     private static readonly Dictionary<string, IntPtr> Loaded = new(StringComparer.Ordinal);
+    private const string OnnxRuntimeName = "onnxruntime";
+    private static string? onnxRuntimeFolder;
 
     /// <summary>The folder the engine assembly was loaded from: the module folder once installed.</summary>
     public static string BaseDirectory { get; } = Path.GetDirectoryName(typeof(NativeLibraries).Assembly.Location) ?? AppContext.BaseDirectory;
@@ -48,9 +50,38 @@ public static class NativeLibraries
         }
     }
 
+    /// <summary>
+    /// Loads ONNX Runtime from this folder instead of the module's own copy: ONNX Runtime's CUDA build, installed into
+    /// the model store, whose provider libraries sit beside it (ONNX Runtime looks for them next to itself). Takes
+    /// effect only before ONNX Runtime is first loaded in the process; false after that, when nothing changes.
+    /// </summary>
+    public static bool UseOnnxRuntimeFrom(string folder)
+    {
+        lock (Gate)
+        {
+            if (OnnxRuntimePath is not null)
+                return string.Equals(Path.GetDirectoryName(OnnxRuntimePath), folder, StringComparison.Ordinal);
+            onnxRuntimeFolder = folder;
+            return true;
+        }
+    }
+
+    /// <summary>The ONNX Runtime library this process loaded (by full path), or null before it is loaded.</summary>
+    public static string? OnnxRuntimePath
+    {
+        get
+        {
+            lock (Gate)
+                return Loaded.Keys.FirstOrDefault(p => Path.GetFileName(p) == PlatformFileName(OnnxRuntimeName));
+        }
+    }
+
     private static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
     {
-        var path = FindInModule(libraryName);
+        var path = libraryName == OnnxRuntimeName && Volatile.Read(ref onnxRuntimeFolder) is { } folder
+            && Path.Combine(folder, PlatformFileName(OnnxRuntimeName)) is var chosen && File.Exists(chosen)
+            ? chosen
+            : FindInModule(libraryName);
         if (path is null)
             return IntPtr.Zero; // fall back to the runtime's default probing (deps.json in test hosts)
         lock (Gate)

@@ -16,6 +16,8 @@ public sealed class DeviceInfo
         AvailableProviders = status.AvailableExecutionProviders.ToArray();
         ExecutionProvider = session?.ExecutionProvider ?? ExecutionProviders.ProviderName(status.EffectiveDevice);
         DeviceProblem = status.DeviceProblem;
+        OnnxRuntimeVersion = status.OnnxRuntimeVersion;
+        OnnxRuntimeLibrary = status.OnnxRuntimeLibrary;
         ConfiguredModel = settings.Model;
         Model = session?.ModelPath;
         ModelChosenBy = session?.Location.ChosenBy;
@@ -44,6 +46,10 @@ public sealed class DeviceInfo
     public string ExecutionProvider { get; }
     /// <summary>Why the effective device is not the best one the build lists (a provider that cannot load, and what it needs), or why the set device cannot run; empty when none.</summary>
     public string? DeviceProblem { get; }
+    /// <summary>The ONNX Runtime version this session runs.</summary>
+    public string OnnxRuntimeVersion { get; }
+    /// <summary>The ONNX Runtime library file loaded: the module's own (CPU) build, or the CUDA build Install-RmbgGpuRuntime put in the model store.</summary>
+    public string? OnnxRuntimeLibrary { get; }
     /// <summary>The model set with Set-RmbgDevice -Model, if any.</summary>
     public string? ConfiguredModel { get; }
     /// <summary>The loaded model's path, when one is loaded.</summary>

@@ -125,7 +125,7 @@ public sealed class RmbgEngineTests : IDisposable
         var before = engine.Settings;
         var e = Assert.Throws<DeviceNotAvailableException>(() => engine.Configure(new DeviceSettings { Device = ExecutionDevice.Cuda }));
         Assert.Contains("CPUExecutionProvider", e.Message);
-        Assert.Contains("-Gpu", e.Message);
+        Assert.Contains("Install-RmbgGpuRuntime", e.Message);
         Assert.Same(before, engine.Settings); // nothing changed
     }
 

@@ -1,0 +1,112 @@
+using System.Management.Automation;
+using RmbgPS.Engine.Downloads;
+using RmbgPS.Engine.Files;
+using RmbgPS.Engine.Models.Store;
+
+namespace RmbgPS.Commands;
+
+/// <summary>
+/// <para type="synopsis">Installs ONNX Runtime's CUDA build into the model store, so the module can run models on an NVIDIA GPU.</para>
+/// <para type="description">Downloads Microsoft's Microsoft.ML.OnnxRuntime.Gpu.Linux (or .Windows) package of the ONNX Runtime version
+/// the module is built on from NuGet, checks its size and SHA-256 against the pinned values, and keeps only its native libraries.
+/// The next PowerShell session that imports the module loads it instead of the module's own CPU build (the CPU still works with it).
+/// The GPU also needs NVIDIA's driver, CUDA 13.x and cuDNN 9.x. -Source selects a NuGet mirror.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Install, "RmbgGpuRuntime", SupportsShouldProcess = true)]
+[OutputType(typeof(GpuRuntimeInfo))]
+public sealed class InstallRmbgGpuRuntimeCommand : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource cancellation = new();
+
+    /// <summary>A NuGet v3 flat container ending in '/' (default https://api.nuget.org/v3-flatcontainer/), or the .nupkg's own URL.</summary>
+    [Parameter(Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string? Source { get; set; }
+
+    /// <summary>Seconds without receiving data before a try is abandoned (and retried).</summary>
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int TimeoutSec { get; set; } = 30;
+
+    [Parameter]
+    [ValidateRange(0, 20)]
+    public int MaximumRetryCount { get; set; } = 3;
+
+    /// <summary>The first wait before a retry; it doubles with each further retry.</summary>
+    [Parameter]
+    [ValidateRange(0, 600)]
+    public double RetryIntervalSec { get; set; } = 2;
+
+    /// <summary>Download and install again even when it is installed.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var store = ModelStore.Default;
+        if (GpuRuntime.ForThisMachine is not { } package)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(new PlatformNotSupportedException(
+                    $"ONNX Runtime publishes its CUDA build for linux-x64 and win-x64 only, not for {System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}. The module runs on the CPU here."),
+                "GpuRuntimeNotAvailable", ErrorCategory.NotImplemented, System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier));
+            return;
+        }
+        var folder = GpuRuntime.FolderFor(store, package);
+        try
+        {
+            var url = GpuRuntime.PackageUrl(package, Source);
+            if (!Force && GpuRuntime.Installed(store) is { } existing)
+            {
+                WriteVerbose($"ONNX Runtime {package.Version}'s CUDA build is already installed in '{existing}'; use -Force to install it again.");
+                Emit(package, existing, store);
+                return;
+            }
+            if (!ShouldProcess(folder, $"Download {SourcePolicy.Describe(url)} ({ByteSize.Megabytes(package.Size)}) and install its native libraries"))
+                return;
+            var options = new DownloadOptions
+            {
+                Timeout = TimeSpan.FromSeconds(TimeoutSec),
+                MaxRetries = MaximumRetryCount,
+                RetryDelay = TimeSpan.FromSeconds(RetryIntervalSec),
+            };
+            WriteVerbose($"Downloading {package.Id} {package.Version} from {SourcePolicy.Describe(url)} into '{folder}'.");
+            var installed = ProgressRelay.Run(this, $"Installing ONNX Runtime {package.Version} (CUDA)",
+                observer => GpuRuntime.InstallAsync(store, package, Source, options, observer, cancellation.Token));
+            var active = GpuRuntime.Activate(store); // takes effect now when this session has not loaded ONNX Runtime yet
+            WriteVerbose(active
+                ? $"Installed in '{installed}'; this session will use it."
+                : $"Installed in '{installed}'. This session already runs on the module's own ONNX Runtime: start a new PowerShell session to use the GPU.");
+            Emit(package, installed, store);
+        }
+        catch (DownloadException e)
+        {
+            WriteError(ErrorRecords.ForDownload(e));
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            WriteError(ErrorRecords.Create(new IOException($"Installing ONNX Runtime's CUDA build into '{folder}' failed: {e.Message} Check that the model store is writable (or set $env:RMBG_MODEL_HOME) and has about 400 MB free.", e),
+                "GpuRuntimeInstallFailed", ErrorCategory.WriteError, folder));
+        }
+    }
+
+    private void Emit(GpuRuntimePackage package, string folder, ModelStore store)
+    {
+        if (PassThru)
+            WriteObject(new GpuRuntimeInfo(package, folder, GpuRuntime.IsActive(store) || GpuRuntime.Activate(store)));
+    }
+
+    protected override void StopProcessing() => cancellation.Cancel();
+
+    public void Dispose()
+    {
+        cancellation.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
