@@ -22,8 +22,10 @@
     The build configuration: Release (the default) or Debug.
 
 .PARAMETER Gpu
-    Builds against the Microsoft.ML.OnnxRuntime.Gpu package (CUDA execution provider) instead of
-    the CPU-only Microsoft.ML.OnnxRuntime. Running on the GPU needs CUDA 13 and cuDNN 9 installed.
+    Builds against the Microsoft.ML.OnnxRuntime.Gpu 1.32.0 package (CUDA execution provider) instead of
+    the CPU-only Microsoft.ML.OnnxRuntime 1.32.0: a module of about 600 MB with the CUDA natives of both
+    platforms. Users get the same natives without it: Install-RmbgGpuRuntime fetches them on demand.
+    Running on the GPU needs NVIDIA's driver, CUDA 13 and cuDNN 9 installed.
 
 .PARAMETER Test
     After building, runs the test command: the .NET tests and the Pester suite.

@@ -7,7 +7,7 @@ using SkiaSharp;
 // RmbgPS benchmark: the model's floor, the engine end to end, and the cmdlet over batches, with ratios
 // and peak memory. Usage (after `dotnet build RmbgPS.sln -c Release`):
 //   dotnet run -c Release --project bench/RmbgPS.Bench [-- --model <file.onnx>] [--count 20] [--long]
-// --long adds the 100-image 12-MP batch that checks memory stays flat. Child modes (start, batch) run in
+// --long adds the 100-image 12-MP batch that checks memory stays flat. The "gpu" mode is bench/gpu-check.sh's. Child modes (start, batch) run in
 // their own processes so each one's start time and peak working set are its own.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -16,6 +16,7 @@ return options.Mode switch
 {
     "start" => ChildModes.Start(options),
     "batch" => ChildModes.Batch(options),
+    "gpu" => GpuCheck.Run(options),
     _ => Report.Run(options),
 };
 
@@ -40,7 +41,7 @@ namespace RmbgPS.Bench
                     case "--count": count = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                     case "--long": isLong = true; break;
                     case "--no-cache": noCache = true; break;
-                    case "start" or "batch" when i == 0: mode = args[i]; break;
+                    case "start" or "batch" or "gpu" when i == 0: mode = args[i]; break;
                     default: rest.Add(args[i]); break;
                 }
             }

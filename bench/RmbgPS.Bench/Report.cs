@@ -120,7 +120,7 @@ internal static class Report
         return times[times.Length / 2];
     }
 
-    private static double EndToEnd(ModelSession session, BenchImages.Input input, int repeats, string work)
+    internal static double EndToEnd(ModelSession session, BenchImages.Input input, int repeats, string work)
     {
         var times = new List<double>();
         var output = Path.Combine(work, "e2e", input.Label + ".nobg.png");
@@ -177,7 +177,7 @@ internal static class Report
     }
 
     /// <summary>Runs a child mode and returns its RESULT line's key=value pairs.</summary>
-    private static Dictionary<string, string> Child(BenchOptions options, params string[] modeArgs)
+    internal static Dictionary<string, string> Child(BenchOptions options, params string[] modeArgs)
     {
         using var process = Process.Start(options.Child(modeArgs))!;
         var output = process.StandardOutput.ReadToEnd();
