@@ -21,6 +21,14 @@ public sealed record DownloadRequest(Uri Url, string Destination)
 /// <summary>Time-out (between received bytes, not for the whole file) and retries with doubling back-off.</summary>
 public sealed record DownloadOptions
 {
+    /// <summary>The options as the install cmdlets take them: -TimeoutSec, -MaximumRetryCount, -RetryIntervalSec.</summary>
+    public static DownloadOptions FromSeconds(int timeoutSeconds, int maxRetries, double retryDelaySeconds) => new()
+    {
+        Timeout = TimeSpan.FromSeconds(timeoutSeconds),
+        MaxRetries = maxRetries,
+        RetryDelay = TimeSpan.FromSeconds(retryDelaySeconds),
+    };
+
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
     public int MaxRetries { get; init; } = 3;
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(2);

@@ -66,12 +66,7 @@ public sealed class InstallRmbgGpuRuntimeCommand : PSCmdlet, IDisposable
             }
             if (!ShouldProcess(folder, $"Download {SourcePolicy.Describe(url)} ({ByteSize.Megabytes(package.Size)}) and install its native libraries"))
                 return;
-            var options = new DownloadOptions
-            {
-                Timeout = TimeSpan.FromSeconds(TimeoutSec),
-                MaxRetries = MaximumRetryCount,
-                RetryDelay = TimeSpan.FromSeconds(RetryIntervalSec),
-            };
+            var options = DownloadOptions.FromSeconds(TimeoutSec, MaximumRetryCount, RetryIntervalSec);
             WriteVerbose($"Downloading {package.Id} {package.Version} from {SourcePolicy.Describe(url)} into '{folder}'.");
             var installed = ProgressRelay.Run(this, $"Installing ONNX Runtime {package.Version} (CUDA)",
                 observer => GpuRuntime.InstallAsync(store, package, Source, options, observer, cancellation.Token));

@@ -156,12 +156,7 @@ public sealed class InstallRmbgModelCommand : PSCmdlet, IDisposable
         var token = DownloadToken.For(plan, Token is null ? null : new NetworkCredential("", Token).Password);
         WriteVerbose($"Downloading {plan.Reference} from {url} ({size}) {token.Origin} into '{plan.Destination}'.");
 
-        var options = new DownloadOptions
-        {
-            Timeout = TimeSpan.FromSeconds(TimeoutSec),
-            MaxRetries = MaximumRetryCount,
-            RetryDelay = TimeSpan.FromSeconds(RetryIntervalSec),
-        };
+        var options = DownloadOptions.FromSeconds(TimeoutSec, MaximumRetryCount, RetryIntervalSec);
         var accepted = plan.Entry.License.RequiresAcceptance;
         var model = ProgressRelay.Run(this, $"Installing {plan.Reference}",
             observer => installer.InstallAsync(plan, token.Value, accepted, options, observer, cancellation.Token));
