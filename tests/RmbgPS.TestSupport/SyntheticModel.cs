@@ -45,6 +45,8 @@ public sealed class SyntheticModelSpec
     public Dictionary<string, string> Metadata = new();
     /// <summary>Main output is cast to float16.</summary>
     public bool Float16Output = false;
+    /// <summary>Declares the batch axis as symbolic ("batch"), so several images can run as one tensor.</summary>
+    public bool DynamicBatch = false;
     /// <summary>Adds an initializer no node uses: ONNX Runtime logs a warning ("Removing initializer") when it loads the model.</summary>
     public bool UnusedInitializer = false;
 }
@@ -85,6 +87,7 @@ public static class SyntheticModel
         // Object-typed dims: either a long (dim_value) or a string (dim_param).
         object h = spec.DynamicSpatial ? "height" : (long)spec.Size;
         object w = spec.DynamicSpatial ? "width" : (long)spec.Size;
+        object n = spec.DynamicBatch ? "batch" : 1L;
 
         // The final op in the chain must write OutputName; intermediates get
         // fixed internal names so the user-chosen names cannot collide with them.
@@ -128,17 +131,17 @@ public static class SyntheticModel
 
         // Initializers are deliberately NOT listed as graph inputs (allowed since
         // IR v4); otherwise ORT would report W/B in InputMetadata as overridable inputs.
-        g.Message(11, v => ValueInfo(v, spec.InputName, Float, 1L, 3L, h, w));
+        g.Message(11, v => ValueInfo(v, spec.InputName, Float, n, 3L, h, w));
         if (spec.ExtraOutputs)
         {
-            g.Message(12, v => ValueInfo(v, "d1", Float, 1L, 1L, h, w));
-            g.Message(12, v => ValueInfo(v, "d2", Float, 1L, 1L, h, w));
+            g.Message(12, v => ValueInfo(v, "d1", Float, n, 1L, h, w));
+            g.Message(12, v => ValueInfo(v, "d2", Float, n, 1L, h, w));
         }
         int mainType = castStep ? Float16 : Float;
         if (squeezeStep)
-            g.Message(12, v => ValueInfo(v, spec.OutputName, mainType, 1L, h, w));
+            g.Message(12, v => ValueInfo(v, spec.OutputName, mainType, n, h, w));
         else
-            g.Message(12, v => ValueInfo(v, spec.OutputName, mainType, 1L, 1L, h, w));
+            g.Message(12, v => ValueInfo(v, spec.OutputName, mainType, n, 1L, h, w));
     }
 
     // NodeProto: input = 1, output = 2, name = 3, op_type = 4.

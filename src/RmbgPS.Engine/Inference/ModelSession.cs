@@ -17,7 +17,7 @@ namespace RmbgPS.Engine.Inference;
 /// <see cref="Predict"/> calls share the session, which ONNX Runtime allows.
 /// Reference-counted so that a swap (Set-RmbgDevice) disposes it only after in-flight calls finish.
 /// </summary>
-public sealed class ModelSession
+public sealed partial class ModelSession
 {
     private readonly InferenceSession session;
     private readonly string[] inputNames;
@@ -32,7 +32,8 @@ public sealed class ModelSession
     private int logitsSeen; // for OutputActivation.Detect: set once an output left [0,1]
 
     /// <param name="ioBinding">Bind tensors once per buffer set (<see cref="TensorBuffers.Binding"/>); by default on every device but the CPU, where a plain run already reads and writes the buffers in place.</param>
-    internal ModelSession(ModelLocation location, DeviceSettings settings, ExecutionDevice device, bool? ioBinding = null)
+    /// <param name="stacking">Stack waiting images into one run when the model's batch axis is free; by default on accelerators only (the CPU gains nothing from it and holds more memory).</param>
+    internal ModelSession(ModelLocation location, DeviceSettings settings, ExecutionDevice device, bool? ioBinding = null, bool? stacking = null)
     {
         OnnxRuntimeLog.EnsureCreated();
         var clock = Stopwatch.StartNew();
@@ -89,7 +90,8 @@ public sealed class ModelSession
                 buffers.Bind(session, InputName, OutputName);
             return buffers;
         });
-        runner = new ModelRunner(ModelName); // last: nothing after it can fail and strand its thread
+        StacksImages = dims[0] <= 0 && (stacking ?? device != ExecutionDevice.Cpu);
+        runner = StacksImages ? new ModelRunner(ModelName, MaxStack, RunStacked) : new ModelRunner(ModelName); // last: nothing after it can fail and strand its thread
         LoadTime = clock.Elapsed;
     }
 
@@ -103,6 +105,10 @@ public sealed class ModelSession
     public ExecutionDevice Device { get; }
     /// <summary>Whether runs go through tensors bound once to the session (accelerators) rather than a plain run.</summary>
     public bool UsesIoBinding { get; }
+    /// <summary>The model thread (tests line requests up on it).</summary>
+    internal ModelRunner Runner => runner;
+    /// <summary>Whether images waiting for the model together run as one stacked tensor (a free batch axis, on an accelerator).</summary>
+    public bool StacksImages { get; }
     /// <summary>The ONNX Runtime execution provider the session was created with (its nodes fall back to the CPU provider only where it has no kernel).</summary>
     public string ExecutionProvider => ExecutionProviders.ProviderName(Device);
     public ModelProfile Profile { get; }
@@ -149,6 +155,7 @@ public sealed class ModelSession
         var buffers = input.Buffers;
         ProbabilityPlane? plane = null;
         var asked = Stopwatch.GetTimestamp();
+        var slot = StacksImages ? new StackSlot(buffers, cancellationToken, asked) : null;
         var wait = TimeSpan.Zero;
         var ran = TimeSpan.Zero;
         runner.Run(() =>
@@ -191,8 +198,10 @@ public sealed class ModelSession
                 Interlocked.Increment(ref runs);
                 Interlocked.Add(ref runTicks, ran.Ticks);
             }
-        }, cancellationToken);
-        plane!.ModelWait = wait;
+        }, cancellationToken, slot);
+        if (plane is null)
+            return slot!.Result!; // ran stacked with others: the stacked run set its times
+        plane.ModelWait = wait;
         plane.ModelRun = ran;
         return plane;
     }
@@ -206,7 +215,8 @@ public sealed class ModelSession
     /// <summary>Gives a buffer set back for the next image.</summary>
     internal void Return(TensorBuffers buffers) => bufferPool.Return(buffers);
 
-    private ProbabilityPlane ReadOutput(OrtValue output, TensorBuffers buffers)
+    /// <summary>The output's plane for the <paramref name="index"/>-th image of the run into the buffers' probabilities, activated.</summary>
+    private ProbabilityPlane ReadOutput(OrtValue output, TensorBuffers buffers, int index = 0)
     {
         var info = output.GetTensorTypeAndShape();
         var shape = info.Shape;
@@ -217,15 +227,16 @@ public sealed class ModelSession
         if (buffers.Probabilities.Length < width * height)
             buffers.Probabilities = new float[width * height];
         var values = buffers.Probabilities.AsSpan(0, width * height);
+        var offset = index * values.Length;
         switch (info.ElementDataType)
         {
             case TensorElementType.Float:
                 if (!ReferenceEquals(output, buffers.Output))
-                    output.GetTensorDataAsSpan<float>()[..values.Length].CopyTo(values);
+                    output.GetTensorDataAsSpan<float>().Slice(offset, values.Length).CopyTo(values);
                 break;
             case TensorElementType.Float16:
                 var halves = MemoryMarshal.Cast<byte, Half>(output.GetTensorMutableRawData());
-                TensorPrimitives.ConvertToSingle(halves[..values.Length], values);
+                TensorPrimitives.ConvertToSingle(halves.Slice(offset, values.Length), values);
                 break;
             default:
                 throw new InvalidDataException($"The model '{ModelPath}' output '{OutputName}' is {info.ElementDataType}; expected float32 or float16.");
