@@ -19,4 +19,5 @@ Remove-ImageBackground -LiteralPath $cat -OutputPath ([IO.Path]::Combine($Folder
 Remove-ImageBackground -LiteralPath $cat -OutputPath ([IO.Path]::Combine($Folder, 'chelsea.crop.webp')) -Crop -Padding 12 @common
 Remove-ImageBackground -LiteralPath $cat -OutputPath ([IO.Path]::Combine($Folder, 'chelsea.blue.jpg')) -BackgroundColor '#2d6cdf' @common
 Remove-ImageBackground -LiteralPath $green -OutputPath ([IO.Path]::Combine($Folder, 'cat-on-green.plain.jpg')) -BackgroundColor white -RefineForeground:$false @common
+Remove-ImageBackground -LiteralPath $green -OutputPath ([IO.Path]::Combine($Folder, 'cat-on-green.fusion.jpg')) -BackgroundColor white -ForegroundMethod BlurFusion @common
 Remove-ImageBackground -LiteralPath $green -OutputPath ([IO.Path]::Combine($Folder, 'cat-on-green.refined.jpg')) -BackgroundColor white @common

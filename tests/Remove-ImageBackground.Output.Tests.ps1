@@ -31,6 +31,20 @@ Describe "Cut-out options$ModelSkipNote" -Skip:$SkipModelTests {
         [IO.File]::ReadAllBytes($result.OutputPath)[0..1] | Should -Be @(0xFF, 0xD8)
     }
 
+    It '-ForegroundMethod changes only the colour of soft pixels, MultiLevel is the default, and it does nothing without -RefineForeground' {
+        $out = New-TestFolder 'foreground-methods'
+        $fusion = Remove-ImageBackground -LiteralPath $in -OutputPath (Join-Path $out 'fusion.png') -ForegroundMethod BlurFusion
+        $multi = Remove-ImageBackground -LiteralPath $in -OutputPath (Join-Path $out 'multi.png') -ForegroundMethod MultiLevel
+        $default = Remove-ImageBackground -LiteralPath $in -OutputPath (Join-Path $out 'default.png')
+        $hash = { param($r) (Get-FileHash -LiteralPath $r.OutputPath).Hash }
+        (& $hash $multi) | Should -Not -Be (& $hash $fusion)
+        (& $hash $default) | Should -Be (& $hash $multi)
+        (Read-ImageAlpha $fusion.OutputPath).Alpha | Should -Be (Read-ImageAlpha $multi.OutputPath).Alpha
+        $rawFusion = Remove-ImageBackground -LiteralPath $in -OutputPath (Join-Path $out 'raw-fusion.png') -RefineForeground:$false -ForegroundMethod BlurFusion
+        $rawMulti = Remove-ImageBackground -LiteralPath $in -OutputPath (Join-Path $out 'raw-multi.png') -RefineForeground:$false -ForegroundMethod MultiLevel
+        (& $hash $rawFusion) | Should -Be (& $hash $rawMulti)
+    }
+
     It 'refuses JPEG without an opaque background, before any work' {
         { Remove-ImageBackground -LiteralPath $in -Format Jpeg -OutputPath (Join-Path $dir 'never') -ErrorAction Stop } |
             Should -Throw -ErrorId 'JpegNeedsBackground*'

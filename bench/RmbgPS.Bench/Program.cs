@@ -7,7 +7,8 @@ using SkiaSharp;
 // RmbgPS benchmark: the model's floor, the engine end to end, and the cmdlet over batches, with ratios
 // and peak memory. Usage (after `dotnet build RmbgPS.sln -c Release`):
 //   dotnet run -c Release --project bench/RmbgPS.Bench [-- --model <file.onnx>] [--count 20] [--long]
-// --long adds the 100-image 12-MP batch that checks memory stays flat. The "gpu" mode is bench/gpu-check.sh's. Child modes (start, batch) run in
+// --long adds the 100-image 12-MP batch that checks memory stays flat. The "gpu" mode is bench/gpu-check.sh's;
+// "foreground" times the two foreground methods (DOTNET_PROCESSOR_COUNT=1 for one core). Child modes (start, batch) run in
 // their own processes so each one's start time and peak working set are its own.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -17,6 +18,7 @@ return options.Mode switch
     "start" => ChildModes.Start(options),
     "batch" => ChildModes.Batch(options),
     "gpu" => GpuCheck.Run(options),
+    "foreground" => ForegroundCost.Run(options),
     _ => Report.Run(options),
 };
 
@@ -41,7 +43,7 @@ namespace RmbgPS.Bench
                     case "--count": count = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                     case "--long": isLong = true; break;
                     case "--no-cache": noCache = true; break;
-                    case "start" or "batch" or "gpu" when i == 0: mode = args[i]; break;
+                    case "start" or "batch" or "gpu" or "foreground" when i == 0: mode = args[i]; break;
                     default: rest.Add(args[i]); break;
                 }
             }

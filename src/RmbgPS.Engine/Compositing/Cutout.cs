@@ -47,7 +47,7 @@ public static class Cutout
     {
         var cut = ApplyInPlace(image, mask);
         if (options.RefineForeground)
-            ForegroundEstimator.Refine(cut.Pixels, cut.Width, cut.Height);
+            ForegroundEstimator.Refine(cut.Pixels, cut.Width, cut.Height, options.ForegroundMethod);
         if (options.Crop && mask.VisibleBounds is { } bounds)
             cut = Crop(cut, bounds, options.Padding);
         // A picture first, then the colour under whatever the picture leaves transparent.

