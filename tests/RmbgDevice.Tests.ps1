@@ -18,11 +18,25 @@ AfterAll {
 
 Describe 'Set-RmbgDevice parameters' {
     It '<Command> has the parameter <Parameter>' -ForEach @(
-        foreach ($name in 'Device', 'DeviceId', 'ThreadCount', 'Model', 'Profile', 'OptimizedGraphCache', 'WorkerPriority', 'PassThru', 'WhatIf') {
+        foreach ($name in 'Device', 'DeviceId', 'ThreadCount', 'Model', 'Profile', 'Resolution', 'OptimizedGraphCache', 'WorkerPriority', 'PassThru', 'WhatIf') {
             @{ Command = 'Set-RmbgDevice'; Parameter = $name }
         }
     ) {
         (Get-Command $Command).Parameters.Keys | Should -Contain $Parameter
+    }
+
+    It 'Set-RmbgDevice -Resolution takes multiples of 32 from 256 to 4096 (or 0), refusing anything else with InvalidResolution and changing nothing' {
+        $before = (Get-RmbgDevice).Resolution
+        $thrown = { Set-RmbgDevice -Resolution 1000 } | Should -Throw -PassThru
+        Assert-ErrorRecord $thrown -ErrorId 'InvalidResolution' -Category 'InvalidArgument' -TargetObject 1000 -Command 'Set-RmbgDevice'
+        $thrown.Exception.Message | Should -BeLike '*multiple of 32*'
+        (Get-RmbgDevice).Resolution | Should -Be $before
+        try {
+            (Set-RmbgDevice -Resolution 1536 -PassThru).Resolution | Should -Be 1536
+        }
+        finally {
+            Set-RmbgDevice -Resolution $before
+        }
     }
 
     It 'Set-RmbgDevice -Device takes Auto, Cpu, Cuda, DirectML and CoreML' {

@@ -13,6 +13,8 @@ public sealed record DeviceSettings
     public string? Model { get; init; }
     /// <summary>A profile name that overrides detection, or null.</summary>
     public string? Profile { get; init; }
+    /// <summary>The input size for models whose height and width are free (a multiple of 32); 0 for the model's own (<see cref="InputSize"/>).</summary>
+    public int Resolution { get; init; }
 
     /// <summary>How a batch's worker threads are scheduled beside the model; no session depends on it.</summary>
     public WorkerPriority WorkerPriority { get; init; } = WorkerPriority.BelowNormal;

@@ -74,8 +74,8 @@ public sealed partial class ModelSession
         ModelName = descriptor?.Name is { } installedName ? $"{installedName}:{descriptor.Variant}" : Path.GetFileNameWithoutExtension(location.Path);
         (Profile, ProfileReason) = ProfileDetector.Detect(facts, settings.Profile);
 
-        InputHeight = dims[2] > 0 ? dims[2] : Profile.InputSize;
-        InputWidth = dims[3] > 0 ? dims[3] : Profile.InputSize;
+        InputSize = InputSize.For(dims[3], dims[2], settings.Resolution, facts, Profile);
+        (InputWidth, InputHeight) = (InputSize.Width, InputSize.Height);
         OutputName = OutputSelection.Choose(facts, descriptor);
         inputNames = [InputName];
         outputNames = [OutputName];
@@ -115,6 +115,8 @@ public sealed partial class ModelSession
     public string ProfileReason { get; }
     public string InputName { get; }
     public string OutputName { get; }
+    /// <summary>The size the model is fed, and why (fixed by the model, -Resolution, its recommendation, the profile's default).</summary>
+    public InputSize InputSize { get; }
     public int InputWidth { get; }
     public int InputHeight { get; }
     public TimeSpan LoadTime { get; }

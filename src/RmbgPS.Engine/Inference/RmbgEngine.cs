@@ -79,6 +79,8 @@ public sealed class RmbgEngine
     /// </summary>
     public DeviceChoice Configure(DeviceSettings newSettings)
     {
+        if (InputSize.Problem(newSettings.Resolution) is { } resolution)
+            throw new ArgumentException(resolution, nameof(newSettings));
         var device = Choose(newSettings);
         List<Lazy<ModelSession>> old;
         lock (gate)

@@ -42,7 +42,7 @@ public abstract partial class ImageCommandBase
             var session = lease!.Session;
             EngineNotices.Write(this);
             WriteVerbose(lease.LoadedNow
-                ? $"Loaded model '{session.ModelPath}' ({session.Location.ChosenBy}) on {session.Device} ({session.ExecutionProvider}) in {session.LoadTime.TotalMilliseconds:0} ms ({session.GraphSource}); profile {session.Profile.Name} ({session.ProfileReason}); input '{session.InputName}' {session.InputWidth}x{session.InputHeight}, output '{session.OutputName}'."
+                ? $"Loaded model '{session.ModelPath}' ({session.Location.ChosenBy}) on {session.Device} ({session.ExecutionProvider}) in {session.LoadTime.TotalMilliseconds:0} ms ({session.GraphSource}); profile {session.Profile.Name} ({session.ProfileReason}); input '{session.InputName}' {session.InputSize}, output '{session.OutputName}'."
                 : $"Using the loaded model '{session.ModelPath}' on {session.Device} (profile {session.Profile.Name}).");
             return session;
         }

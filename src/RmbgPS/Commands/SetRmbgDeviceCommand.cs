@@ -39,6 +39,11 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
     [ArgumentCompleter(typeof(ProfileNameCompleter))]
     public string? Profile { get; set; }
 
+    /// <summary>The input size for models whose height and width are free (BiRefNet's dynamic export): a multiple of 32 from 256 to 4096; 0 for the model's own. Models with a fixed size ignore it.</summary>
+    [Parameter]
+    [ValidateRange(0, 4096)]
+    public int Resolution { get; set; }
+
     /// <summary>
     /// Loads models from their optimised graph cached in the model store (on by default: a new process starts
     /// several times faster). -OptimizedGraphCache:$false optimises at every load and writes no cache.
@@ -69,6 +74,7 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
             ThreadCount = Has(nameof(ThreadCount)) ? ThreadCount : current.ThreadCount,
             Model = Has(nameof(Model)) ? NullIfEmpty(this.ResolveModelArgument(Model)) : current.Model,
             Profile = Has(nameof(Profile)) ? NullIfEmpty(Profile) : current.Profile,
+            Resolution = Has(nameof(Resolution)) ? Resolution : current.Resolution,
             CacheOptimizedGraph = Has(nameof(OptimizedGraphCache)) ? OptimizedGraphCache.IsPresent : current.CacheOptimizedGraph,
             WorkerPriority = Has(nameof(WorkerPriority)) ? WorkerPriority : current.WorkerPriority,
         };
@@ -76,7 +82,7 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
             ThrowTerminatingError(ErrorRecords.Create(new ArgumentException($"Unknown profile '{profile}'. Known profiles: {ModelProfiles.KnownNames}."),
                 "UnknownProfile", ErrorCategory.InvalidArgument, profile));
 
-        if (!ShouldProcess("RmbgPS shared engine", $"Use device {next.Device} (id {next.DeviceId}), {next.EffectiveThreads} threads, model {next.Model ?? "(default lookup)"}, workers at {next.WorkerPriority} priority"))
+        if (!ShouldProcess("RmbgPS shared engine", $"Use device {next.Device} (id {next.DeviceId}), {next.EffectiveThreads} threads, model {next.Model ?? "(default lookup)"}, resolution {(next.Resolution == 0 ? "the model's own" : next.Resolution)}, workers at {next.WorkerPriority} priority"))
             return;
 
         DeviceChoice effective;
@@ -88,6 +94,11 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
         {
             EngineNotices.Write(this);
             ThrowTerminatingError(ErrorRecords.Create(e, "DeviceNotAvailable", ErrorCategory.NotEnabled, next.Device));
+            return;
+        }
+        catch (ArgumentException e)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(e, "InvalidResolution", ErrorCategory.InvalidArgument, next.Resolution));
             return;
         }
         EngineNotices.Write(this);

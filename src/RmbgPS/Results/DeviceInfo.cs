@@ -22,6 +22,8 @@ public sealed class DeviceInfo
         Model = session?.ModelPath;
         ModelChosenBy = session?.Location.ChosenBy;
         Profile = session?.Profile.Name ?? settings.Profile;
+        Resolution = settings.Resolution;
+        InputSize = session?.InputSize.ToString();
         IsLoaded = session is not null;
         SessionId = session?.Id;
         LoadedModels = status.LoadedSessions.Select(s => s.ModelPath).ToArray();
@@ -56,6 +58,10 @@ public sealed class DeviceInfo
     public string? Model { get; }
     public string? ModelChosenBy { get; }
     public string? Profile { get; }
+    /// <summary>The input size set for models whose height and width are free (Set-RmbgDevice -Resolution); 0 for the model's own.</summary>
+    public int Resolution { get; }
+    /// <summary>The loaded model's input size and why: "1024x1024 (fixed by the model)", "2048x2048 (free in the model: -Resolution 2048)".</summary>
+    public string? InputSize { get; }
     public bool IsLoaded { get; }
     /// <summary>Identifies the loaded session: unchanged while the model stays loaded.</summary>
     public Guid? SessionId { get; }
