@@ -51,6 +51,12 @@ public sealed class AlphaMask
             Stretch(values.AsSpan(0, count));
         var alpha = new byte[(long)width * height];
         Resampler.PlaneToBytes(values, planeWidth, planeHeight, width, height, alpha);
+        return Shape(alpha, width, height, options);
+    }
+
+    /// <summary>Applies the options' threshold, offset, blur and inversion to an alpha plane (in place) and measures it.</summary>
+    public static AlphaMask Shape(byte[] alpha, int width, int height, MaskOptions options)
+    {
         if (options.Threshold is { } threshold)
             ApplyThreshold(alpha, threshold);
         MaskFilters.Offset(alpha, width, height, options.Offset);

@@ -13,6 +13,19 @@ public static class BackgroundRemoval
     public static AlphaMask ComputeMask(ModelSession session, RgbaImage image, MaskOptions options, CancellationToken cancellationToken) =>
         ComputeMask(session, image, options, out _, cancellationToken);
 
+    /// <summary>
+    /// The mask at <paramref name="image"/>'s full size, with a second look at the subject when the options ask for it
+    /// (its note then goes to <paramref name="notes"/>), and the model's wait and run time.
+    /// </summary>
+    public static AlphaMask ComputeMask(ModelSession session, RgbaImage image, MaskOptions options, List<string> notes,
+        out (TimeSpan Wait, TimeSpan Run) model, CancellationToken cancellationToken)
+    {
+        if (options.Detail == MaskDetail.Standard || image.IsReduced)
+            return ComputeMask(session, image, options, out model, cancellationToken);
+        model = default;
+        return SecondLook.Compute(session, image, options, notes, ref model, cancellationToken);
+    }
+
     /// <summary>The mask, with how long its run waited for the model while the model ran other images, and how long the run took.</summary>
     public static AlphaMask ComputeMask(ModelSession session, RgbaImage image, MaskOptions options, out (TimeSpan Wait, TimeSpan Run) model, CancellationToken cancellationToken)
     {
@@ -26,8 +39,9 @@ public static class BackgroundRemoval
     public static AlphaMask ComputeMask(ModelSession session, string inputPath, MaskOptions options, long maxPixels, CancellationToken cancellationToken) =>
         WriteMask(session, inputPath, maskPath: null, overwrite: false, options, maxPixels, cancellationToken).Mask;
 
-    public static RgbaImage DecodeForModel(ModelSession session, string inputPath, long maxPixels) =>
-        ImageDecoder.DecodeReduced(inputPath, maxPixels, session.InputWidth, session.InputHeight);
+    /// <summary>The picture as large as the mask needs: reduced to the model's size, or whole for a second look at the subject.</summary>
+    public static RgbaImage DecodeForModel(ModelSession session, string inputPath, long maxPixels, MaskDetail detail = MaskDetail.Standard) =>
+        detail == MaskDetail.High ? ImageDecoder.Decode(inputPath, maxPixels) : ImageDecoder.DecodeReduced(inputPath, maxPixels, session.InputWidth, session.InputHeight);
 
     /// <summary>
     /// The mask of one file, decoded only as large as the model needs and made at full size; written as an 8-bit
@@ -41,9 +55,10 @@ public static class BackgroundRemoval
         var input = Path.GetFullPath(inputPath);
         if (maskPath is not null)
             OutputRules.CheckOutput(input, maskPath, overwrite);
-        var image = DecodeForModel(session, input, maxPixels);
+        var image = DecodeForModel(session, input, maxPixels, options.Detail);
         cancellationToken.ThrowIfCancellationRequested();
-        var mask = ComputeMask(session, image, options, out var model, cancellationToken);
+        var notes = new List<string>(image.Notes);
+        var mask = ComputeMask(session, image, options, notes, out var model, cancellationToken);
         if (maskPath is not null)
             AtomicFile.Write(maskPath, overwrite, mask.WritePng, cancellationToken);
         var warnings = new List<string>(image.Warnings);
@@ -51,7 +66,7 @@ public static class BackgroundRemoval
             warnings.Add(unclear);
         return new MaskOutcome(input, mask, maskPath is null ? null : Path.GetFullPath(maskPath), clock.Elapsed)
         {
-            Warnings = warnings, Notes = image.Notes, ModelWait = model.Wait, ModelRun = model.Run,
+            Warnings = warnings, Notes = notes, ModelWait = model.Wait, ModelRun = model.Run,
         };
     }
 
@@ -76,7 +91,8 @@ public static class BackgroundRemoval
         cancellationToken.ThrowIfCancellationRequested();
         if (!output.Crop)
             CheckOutputSize(input, image.Width, image.Height, output, maxPixels); // before the model: no work wasted
-        var mask = ComputeMask(session, image, options, out var model, cancellationToken);
+        var notes = new List<string>(image.Notes);
+        var mask = ComputeMask(session, image, options, notes, out var model, cancellationToken);
         var warnings = new List<string>(image.Warnings);
         if (SubjectCoverage.Warning(input, mask.ForegroundRatio) is { } unclear)
             warnings.Add(unclear);
@@ -96,7 +112,7 @@ public static class BackgroundRemoval
             OutputHeight = result.Height,
             Format = output.Format,
             Warnings = warnings,
-            Notes = image.Notes,
+            Notes = notes,
             ModelWait = model.Wait,
             ModelRun = model.Run,
         };

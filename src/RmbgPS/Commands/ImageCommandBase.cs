@@ -71,6 +71,10 @@ public abstract partial class ImageCommandBase : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter Invert { get; set; }
 
+    /// <summary>Standard (one run of the model) or High: a second run on the subject's box cut from the full-size picture, for sharper edges on large photos, at twice the model's time.</summary>
+    [Parameter]
+    public MaskDetail Detail { get; set; }
+
     /// <summary>Images (and outputs) above this many megapixels are refused with ImageTooLarge; at most 500.</summary>
     [Parameter]
     [ValidateRange(0.01, 500.0)] // 500 MP of RGBA is the largest buffer .NET can hold (2 GB)
@@ -100,6 +104,7 @@ public abstract partial class ImageCommandBase : PSCmdlet, IDisposable
             Offset = MaskOffset,
             Blur = MaskBlur,
             Invert = Invert.IsPresent,
+            Detail = Detail,
         };
         batchClock.Start();
     }

@@ -1,0 +1,98 @@
+using RmbgPS.Engine.Imaging;
+using RmbgPS.Engine.Inference;
+using RmbgPS.Engine.Masks;
+
+namespace RmbgPS.Engine.Removal;
+
+/// <summary>
+/// A second look at the subject (<see cref="MaskDetail.High"/>), as BiRefNet's author suggests for large photos: the
+/// model sees a 12-MP photo at about a quarter of its width, so thin strands fall below its resolution. After the
+/// first run, the subject's box (with a margin) is cut from the full-size picture and run through the model at its
+/// own size; inside that box the second mask replaces the first, blended over a short ramp at the box's inner edges
+/// so no seam shows, and the rest keeps the first.
+/// </summary>
+internal static class SecondLook
+{
+    /// <summary>The margin around the subject's visible box: a tenth of its larger side, at least this many pixels.</summary>
+    private const int MinimumMargin = 32;
+    /// <summary>The width of the blend from the first mask to the second at the box's inner edges.</summary>
+    private const int Ramp = 16;
+    /// <summary>A box this close to the whole picture gains too little detail to be worth a second run.</summary>
+    private const double LargestShare = 0.8;
+
+    /// <summary>The mask of <paramref name="image"/> (full size, not reduced) with a second look where it helps; what it did goes to <paramref name="notes"/>.</summary>
+    public static AlphaMask Compute(ModelSession session, RgbaImage image, MaskOptions options, List<string> notes,
+        ref (TimeSpan Wait, TimeSpan Run) model, CancellationToken cancellationToken)
+    {
+        var raw = options.Unshaped;
+        var first = Run(session, image, raw, ref model, cancellationToken);
+        // Everything visibly kept, faint strands included: those are what the second look is for.
+        if (first.VisibleBounds is not { } subject)
+        {
+            notes.Add("no second look: the first found no subject");
+            return AlphaMask.Shape(first.Values, first.Width, first.Height, options);
+        }
+        var margin = Math.Max(MinimumMargin, Math.Max(subject.Width, subject.Height) / 10);
+        var box = Expand(subject, margin, image.Width, image.Height);
+        if ((double)box.Width * box.Height >= LargestShare * image.Width * image.Height)
+        {
+            notes.Add($"no second look: the subject's box {box} is nearly the whole picture, which the model saw already");
+            return AlphaMask.Shape(first.Values, first.Width, first.Height, options);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        var second = Run(session, Crop(image, box), raw, ref model, cancellationToken);
+        Merge(first.Values, image.Width, image.Height, second.Values, box);
+        notes.Add($"second look at the subject's box {box}, {box.Width}x{box.Height} seen at {session.InputWidth}x{session.InputHeight}");
+        return AlphaMask.Shape(first.Values, image.Width, image.Height, options);
+    }
+
+    private static AlphaMask Run(ModelSession session, RgbaImage image, MaskOptions raw, ref (TimeSpan Wait, TimeSpan Run) model, CancellationToken cancellationToken)
+    {
+        var mask = BackgroundRemoval.ComputeMask(session, image, raw, out var times, cancellationToken);
+        model = (model.Wait + times.Wait, model.Run + times.Run);
+        return mask;
+    }
+
+    private static MaskBounds Expand(MaskBounds box, int margin, int width, int height)
+    {
+        var left = Math.Max(0, box.X - margin);
+        var top = Math.Max(0, box.Y - margin);
+        var right = Math.Min(width, box.X + box.Width + margin);
+        var bottom = Math.Min(height, box.Y + box.Height + margin);
+        return new MaskBounds(left, top, right - left, bottom - top);
+    }
+
+    private static RgbaImage Crop(RgbaImage image, MaskBounds box)
+    {
+        var pixels = GC.AllocateUninitializedArray<byte>(box.Width * box.Height * 4);
+        for (var y = 0; y < box.Height; y++)
+            image.Pixels.AsSpan(((box.Y + y) * image.Width + box.X) * 4, box.Width * 4).CopyTo(pixels.AsSpan(y * box.Width * 4));
+        return new RgbaImage(box.Width, box.Height, pixels, image.HasTransparency);
+    }
+
+    /// <summary>
+    /// Puts the second mask into the first inside the box. Near the box's edges inside the picture the two are blended
+    /// by distance (none of the second at the edge, all of it <see cref="Ramp"/> pixels in); at the picture's own edges
+    /// there is nothing to blend with, and the second counts fully.
+    /// </summary>
+    internal static void Merge(byte[] first, int width, int height, byte[] second, MaskBounds box)
+    {
+        int Distance(int position, int start, int length, int limit) =>
+            Math.Min(start == 0 ? int.MaxValue : position - start, start + length == limit ? int.MaxValue : start + length - 1 - position);
+        RowBlocks.For(box.Height, (y0, y1) =>
+        {
+            for (var y = y0; y < y1; y++)
+            {
+                var row = box.Y + y;
+                var fromTopOrBottom = Distance(row, box.Y, box.Height, height);
+                for (var x = 0; x < box.Width; x++)
+                {
+                    var distance = Math.Min(fromTopOrBottom, Distance(box.X + x, box.X, box.Width, width));
+                    var i = row * width + box.X + x;
+                    var s = second[y * box.Width + x];
+                    first[i] = distance >= Ramp ? s : (byte)((s * distance + first[i] * (Ramp - distance) + Ramp / 2) / Ramp);
+                }
+            }
+        });
+    }
+}
