@@ -18,9 +18,10 @@ AfterAll {
 
 Describe 'Get-ImageMask parameters' {
     It '<Command> has the parameter <Parameter>' -ForEach @(
-        foreach ($name in 'Path', 'LiteralPath', 'OutputPath', 'Model', 'Threshold', 'Normalize', 'MaxMegapixels', 'Force', 'WhatIf', 'ThrottleLimit') {
+        foreach ($name in 'Path', 'LiteralPath', 'OutputPath', 'Model', 'Threshold', 'Normalize', 'MaxMegapixels', 'Force', 'WhatIf', 'ThrottleLimit', 'Detail') {
             @{ Command = 'Get-ImageMask'; Parameter = $name }
         }
+        @{ Command = 'Remove-ImageBackground'; Parameter = 'Detail' }
     ) {
         (Get-Command $Command).Parameters.Keys | Should -Contain $Parameter
     }
@@ -52,6 +53,14 @@ Describe "Get-ImageMask$ModelSkipNote" -Skip:$SkipModelTests {
             $mask.Width | Should -Be 451
             $mask.Height | Should -Be 300
             $mask.Model | Should -BeLike "*$ModelName*"
+        }
+
+        It '-Detail High takes a second look at the subject, says so under -Verbose, and keeps the mask''s size' {
+            $streams = Get-ImageMask -LiteralPath $in -Detail High -Verbose 4>&1
+            $high = $streams | Where-Object { $_ -is [RmbgPS.ImageMask] }
+            ($high.Width, $high.Height) | Should -Be (451, 300)
+            ($streams | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String) | Should -Match 'second look'
+            [Math]::Abs($high.ForegroundRatio - $mask.ForegroundRatio) | Should -BeLessThan 0.05
         }
 
         It 'writes no file and has no MaskPath without -OutputPath' {
