@@ -11,12 +11,11 @@ namespace RmbgPS.Tests;
 /// <summary>Models of any input size: fixed 2048² ones, and free ones at -Resolution, their recommendation or the profile's 1024.</summary>
 public sealed class InputSizeTests : IDisposable
 {
-    private readonly TempFolder folder = new();
+    private readonly SyntheticSessions sessions = new();
 
-    public void Dispose() => folder.Dispose();
+    public void Dispose() => sessions.Dispose();
 
-    private ModelSession Open(SyntheticModelSpec spec, int resolution = 0) =>
-        new(new ModelLocation(SyntheticModels.Write(folder, Guid.NewGuid().ToString("N"), spec), "test"), new DeviceSettings { Resolution = resolution }, ExecutionDevice.Cpu);
+    private ModelSession Open(SyntheticModelSpec spec, int resolution = 0) => sessions.Open(spec, new DeviceSettings { Resolution = resolution });
 
     /// <summary>The whole pipeline at the session's size: a red square's cut-out keeps the square and clears the rest; the tensors are the session's size.</summary>
     private void AssertCutsOutTheSquare(ModelSession session)
@@ -24,8 +23,8 @@ public sealed class InputSizeTests : IDisposable
         var image = TestImages.RedSquare(640, 480, 100, 80, 300, 200);
         using (var input = session.Prepare(image, CancellationToken.None))
             Assert.Equal(3 * session.InputWidth * session.InputHeight, input.Buffers.Planes.Length);
-        var source = TestImages.SavePng(image, folder.File($"{Guid.NewGuid():N}-in.png"));
-        var outcome = BackgroundRemoval.RemoveBackground(session, source, folder.File($"{Guid.NewGuid():N}.png"), false,
+        var source = TestImages.SavePng(image, sessions.Folder.File($"{Guid.NewGuid():N}-in.png"));
+        var outcome = BackgroundRemoval.RemoveBackground(session, source, sessions.Folder.File($"{Guid.NewGuid():N}.png"), false,
             MaskOptions.Default, new CutoutOptions { RefineForeground = true }, ImageDecoder.DefaultMaxPixels, CancellationToken.None);
         var cut = ImageDecoder.Decode(outcome.OutputPath);
         Assert.Equal(255, cut.Pixels[(200 * 640 + 250) * 4 + 3]); // inside the square
@@ -39,7 +38,6 @@ public sealed class InputSizeTests : IDisposable
         Assert.Equal((2048, 2048), (session.InputWidth, session.InputHeight));
         Assert.Contains("fixed by the model; -Resolution 1024 applies only to models with a free input size", session.InputSize.Reason);
         AssertCutsOutTheSquare(session);
-        session.Retire();
     }
 
     [Theory]
@@ -54,7 +52,6 @@ public sealed class InputSizeTests : IDisposable
         Assert.Equal((expected, expected), (session.InputWidth, session.InputHeight));
         Assert.Equal($"free in the model: {reason}", session.InputSize.Reason);
         AssertCutsOutTheSquare(session);
-        session.Retire();
     }
 
     [Fact]
@@ -66,7 +63,6 @@ public sealed class InputSizeTests : IDisposable
         var session = Open(spec);
         Assert.Equal((768, 768), (session.InputWidth, session.InputHeight));
         Assert.Contains("the model's recommendation", session.InputSize.Reason);
-        session.Retire();
 
         var engine = new RmbgEngine();
         foreach (var bad in new[] { 100, 1000, 8192 })

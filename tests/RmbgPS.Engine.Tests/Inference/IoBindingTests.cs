@@ -12,9 +12,9 @@ namespace RmbgPS.Tests;
 /// </summary>
 public sealed class IoBindingTests : IDisposable
 {
-    private readonly TempFolder folder = new();
+    private readonly SyntheticSessions sessions = new();
 
-    public void Dispose() => folder.Dispose();
+    public void Dispose() => sessions.Dispose();
 
     public static TheoryData<string> Shapes => ["fixed", "dynamic", "float16", "logits"];
 
@@ -30,27 +30,18 @@ public sealed class IoBindingTests : IDisposable
     [MemberData(nameof(Shapes))]
     public void Bound_runs_give_the_plain_runs_mask_exactly(string shape)
     {
-        var path = SyntheticModels.Write(folder, shape, Spec(shape));
-        var plain = new ModelSession(new ModelLocation(path, "test"), new DeviceSettings(), ExecutionDevice.Cpu);
-        var bound = new ModelSession(new ModelLocation(path, "test"), new DeviceSettings(), ExecutionDevice.Cpu, ioBinding: true);
+        var plain = sessions.Open(Spec(shape));
+        var bound = sessions.Open(Spec(shape), ioBinding: true);
         Assert.False(plain.UsesIoBinding);
         Assert.True(bound.UsesIoBinding);
-        try
+        foreach (var image in new[] { TestImages.RedGradient(333, 222), TestImages.RedSquare(300, 200, 0, 0, 150, 200), TestImages.RedGradient(64, 640) })
         {
-            foreach (var image in new[] { TestImages.RedGradient(333, 222), TestImages.RedSquare(300, 200, 0, 0, 150, 200), TestImages.RedGradient(64, 640) })
-            {
-                var expected = BackgroundRemoval.ComputeMask(plain, image, MaskOptions.Default, CancellationToken.None).Values;
-                Assert.Equal(expected, BackgroundRemoval.ComputeMask(bound, image, MaskOptions.Default, CancellationToken.None).Values);
-            }
-            // Concurrent images rent separate buffer sets, each with its own binding.
-            var reference = BackgroundRemoval.ComputeMask(plain, TestImages.RedGradient(200, 100), MaskOptions.Default, CancellationToken.None).Values;
-            Parallel.For(0, 6, new ParallelOptions { MaxDegreeOfParallelism = 3 }, _ =>
-                Assert.Equal(reference, BackgroundRemoval.ComputeMask(bound, TestImages.RedGradient(200, 100), MaskOptions.Default, CancellationToken.None).Values));
+            var expected = BackgroundRemoval.ComputeMask(plain, image, MaskOptions.Default, CancellationToken.None).Values;
+            Assert.Equal(expected, BackgroundRemoval.ComputeMask(bound, image, MaskOptions.Default, CancellationToken.None).Values);
         }
-        finally
-        {
-            plain.Retire();
-            bound.Retire();
-        }
+        // Concurrent images rent separate buffer sets, each with its own binding.
+        var reference = BackgroundRemoval.ComputeMask(plain, TestImages.RedGradient(200, 100), MaskOptions.Default, CancellationToken.None).Values;
+        Parallel.For(0, 6, new ParallelOptions { MaxDegreeOfParallelism = 3 }, _ =>
+            Assert.Equal(reference, BackgroundRemoval.ComputeMask(bound, TestImages.RedGradient(200, 100), MaskOptions.Default, CancellationToken.None).Values));
     }
 }

@@ -13,9 +13,9 @@ namespace RmbgPS.Tests;
 /// </summary>
 public sealed class StackedRunTests : IDisposable
 {
-    private readonly TempFolder folder = new();
+    private readonly SyntheticSessions sessions = new();
 
-    public void Dispose() => folder.Dispose();
+    public void Dispose() => sessions.Dispose();
 
     private static readonly RgbaImage[] Images =
         [TestImages.RedGradient(333, 222), TestImages.RedSquare(300, 200, 0, 0, 150, 200), TestImages.RedGradient(64, 640), TestImages.RedGradient(200, 100), TestImages.RedSquare(50, 50, 10, 10, 20, 20)];
@@ -28,43 +28,31 @@ public sealed class StackedRunTests : IDisposable
         var spec = SyntheticModels.Rmbg2Logits(128); // the sigmoid is applied per image after the stacked run
         spec.DynamicBatch = true;
         spec.Float16Output = float16Output;
-        var path = SyntheticModels.Write(folder, "stacked", spec);
-        var single = new ModelSession(new ModelLocation(path, "test"), new DeviceSettings(), ExecutionDevice.Cpu);
-        var stacked = new ModelSession(new ModelLocation(path, "test"), new DeviceSettings(), ExecutionDevice.Cpu, stacking: true);
-        try
-        {
-            Assert.False(single.StacksImages); // the CPU does not stack unless told
-            Assert.True(stacked.StacksImages);
-            var expected = Images.Select(i => BackgroundRemoval.ComputeMask(single, i, MaskOptions.Default, CancellationToken.None).Values).ToList();
+        var single = sessions.Open(spec);
+        var stacked = sessions.Open(spec, stacking: true);
+        Assert.False(single.StacksImages); // the CPU does not stack unless told
+        Assert.True(stacked.StacksImages);
+        var expected = Images.Select(i => BackgroundRemoval.ComputeMask(single, i, MaskOptions.Default, CancellationToken.None).Values).ToList();
 
-            // Hold the model thread, line up more images than one stack takes, then let it go.
-            using var gate = new ManualResetEventSlim();
-            var holder = Task.Run(() => stacked.Runner.Run(gate.Wait, CancellationToken.None));
-            var masks = Images.Select(i => Task.Run(() => BackgroundRemoval.ComputeMask(stacked, i, MaskOptions.Default, CancellationToken.None).Values)).ToList();
-            SpinWait.SpinUntil(() => stacked.Runner.Waiting == Images.Length, TimeSpan.FromSeconds(30));
-            Assert.Equal(Images.Length, stacked.Runner.Waiting);
-            gate.Set();
-            await Task.WhenAll([holder, .. masks]).WaitAsync(TimeSpan.FromSeconds(60));
+        // Hold the model thread, line up more images than one stack takes, then let it go.
+        using var gate = new ManualResetEventSlim();
+        var holder = Task.Run(() => stacked.Runner.Run(gate.Wait, CancellationToken.None));
+        var masks = Images.Select(i => Task.Run(() => BackgroundRemoval.ComputeMask(stacked, i, MaskOptions.Default, CancellationToken.None).Values)).ToList();
+        SpinWait.SpinUntil(() => stacked.Runner.Waiting == Images.Length, TimeSpan.FromSeconds(30));
+        Assert.Equal(Images.Length, stacked.Runner.Waiting);
+        gate.Set();
+        await Task.WhenAll([holder, .. masks]).WaitAsync(TimeSpan.FromSeconds(60));
 
-            for (var i = 0; i < Images.Length; i++)
-                Assert.Equal(expected[i], await masks[i]);
-            // Five waiting images: one stacked run of four, then the fifth alone.
-            Assert.Equal(1, stacked.StackedRuns);
-            Assert.Equal(2, stacked.RunStatistics.Count);
-        }
-        finally
-        {
-            single.Retire();
-            stacked.Retire();
-        }
+        for (var i = 0; i < Images.Length; i++)
+            Assert.Equal(expected[i], await masks[i]);
+        // Five waiting images: one stacked run of four, then the fifth alone.
+        Assert.Equal(1, stacked.StackedRuns);
+        Assert.Equal(2, stacked.RunStatistics.Count);
     }
 
     [Fact]
     public void A_fixed_batch_axis_never_stacks()
     {
-        var path = SyntheticModels.Write(folder, "fixed", SyntheticModels.IsnetRed(64));
-        var session = new ModelSession(new ModelLocation(path, "test"), new DeviceSettings(), ExecutionDevice.Cpu, stacking: true);
-        Assert.False(session.StacksImages);
-        session.Retire();
+        Assert.False(sessions.Open(SyntheticModels.IsnetRed(64), stacking: true).StacksImages);
     }
 }

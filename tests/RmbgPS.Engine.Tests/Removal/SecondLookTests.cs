@@ -13,9 +13,9 @@ namespace RmbgPS.Tests;
 /// </summary>
 public sealed class SecondLookTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly TempFolder folder = new();
+    private readonly SyntheticSessions sessions = new();
 
-    public void Dispose() => folder.Dispose();
+    public void Dispose() => sessions.Dispose();
 
     /// <summary>A 2400x1800 picture: a red disk of radius 120 at (700, 600) with twelve 1-px red strands 100 px long around it.</summary>
     private static (RgbaImage Image, byte[] Truth) Strands()
@@ -63,31 +63,24 @@ public sealed class SecondLookTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void A_second_look_at_the_subject_sees_the_strands_the_whole_picture_blurs()
     {
-        var session = new ModelSession(new ModelLocation(SyntheticModels.Write(folder, "red", SyntheticModels.IsnetRed(256)), "test"), new DeviceSettings(), ExecutionDevice.Cpu);
-        try
-        {
-            var (image, truth) = Strands();
-            var notes = new List<string>();
-            var one = BackgroundRemoval.ComputeMask(session, image, MaskOptions.Default, notes, out _, CancellationToken.None);
-            Assert.Empty(notes);
-            var two = BackgroundRemoval.ComputeMask(session, image, MaskOptions.Default with { Detail = MaskDetail.High }, notes, out var model, CancellationToken.None);
-            var (oneError, twoError) = (StrandError(one.Values, truth), StrandError(two.Values, truth));
-            output.WriteLine($"strand ring error: one look {oneError:0.00} levels, second look {twoError:0.00}; {notes.Single()}");
+        var session = sessions.Open(SyntheticModels.IsnetRed(256));
+        var (image, truth) = Strands();
+        var notes = new List<string>();
+        var one = BackgroundRemoval.ComputeMask(session, image, MaskOptions.Default, notes, out _, CancellationToken.None);
+        Assert.Empty(notes);
+        var two = BackgroundRemoval.ComputeMask(session, image, MaskOptions.Default with { Detail = MaskDetail.High }, notes, out var model, CancellationToken.None);
+        var (oneError, twoError) = (StrandError(one.Values, truth), StrandError(two.Values, truth));
+        output.WriteLine($"strand ring error: one look {oneError:0.00} levels, second look {twoError:0.00}; {notes.Single()}");
 
-            Assert.True(twoError < oneError * 0.6, $"second look {twoError:0.00} vs one {oneError:0.00}");
-            Assert.StartsWith("second look at the subject's box", notes.Single());
-            Assert.Equal(2, session.RunStatistics.Count - 1); // one run for the first mask above, two for the second look
-            Assert.True(model.Run > TimeSpan.Zero);
-            // Far from the subject the first look stands.
-            Assert.Equal(one[2000, 1500], two[2000, 1500]);
-            // Shaping comes after the merge: a threshold gives a hard mask over both looks.
-            var hard = BackgroundRemoval.ComputeMask(session, image, MaskOptions.Default with { Detail = MaskDetail.High, Threshold = 0.5f }, [], out _, CancellationToken.None);
-            Assert.All(hard.Values, a => Assert.True(a is 0 or 255));
-        }
-        finally
-        {
-            session.Retire();
-        }
+        Assert.True(twoError < oneError * 0.6, $"second look {twoError:0.00} vs one {oneError:0.00}");
+        Assert.StartsWith("second look at the subject's box", notes.Single());
+        Assert.Equal(2, session.RunStatistics.Count - 1); // one run for the first mask above, two for the second look
+        Assert.True(model.Run > TimeSpan.Zero);
+        // Far from the subject the first look stands.
+        Assert.Equal(one[2000, 1500], two[2000, 1500]);
+        // Shaping comes after the merge: a threshold gives a hard mask over both looks.
+        var hard = BackgroundRemoval.ComputeMask(session, image, MaskOptions.Default with { Detail = MaskDetail.High, Threshold = 0.5f }, [], out _, CancellationToken.None);
+        Assert.All(hard.Values, a => Assert.True(a is 0 or 255));
     }
 
     [Fact]
@@ -108,11 +101,10 @@ public sealed class SecondLookTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void A_subject_that_fills_the_picture_gets_no_second_run()
     {
-        var session = new ModelSession(new ModelLocation(SyntheticModels.Write(folder, "red", SyntheticModels.IsnetRed(64)), "test"), new DeviceSettings(), ExecutionDevice.Cpu);
+        var session = sessions.Open(SyntheticModels.IsnetRed(64));
         var notes = new List<string>();
         BackgroundRemoval.ComputeMask(session, TestImages.RedSquare(400, 300, 10, 10, 380, 280), MaskOptions.Default with { Detail = MaskDetail.High }, notes, out _, CancellationToken.None);
         Assert.StartsWith("no second look: the subject's box", notes.Single());
         Assert.Equal(1, session.RunStatistics.Count);
-        session.Retire();
     }
 }
