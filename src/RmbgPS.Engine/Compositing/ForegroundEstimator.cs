@@ -27,7 +27,7 @@ public static class ForegroundEstimator
     /// <summary>
     /// The context the multi-level method sees around a soft region: its coarse levels carry colour from this far. On the
     /// known composite, 32 and 128 gave the same error against the true colours as 64 (10.7 to 11.6 levels); 64 is the
-    /// best of them for the memory (384 rows of the image's width, 80 bytes a pixel).
+    /// best of them for the memory (384 rows of the image's width, 60 bytes a pixel).
     /// </summary>
     private const int MultiLevelMargin = 64;
 

@@ -19,9 +19,14 @@ public sealed class MultiLevelSolver
     private const int BigIterations = 2;
     private const int SmallSize = 32;
 
-    private readonly float[] image;     // RGB, interleaved, 0..1: the rectangle's colours at full size
-    private readonly float[] alpha;     // 0..1
-    private float[] levelImage, levelAlpha, foreground, background, previousForeground, previousBackground;
+    // At full size: the rectangle's colours (RGB interleaved, 0..1), alpha, and the estimates being solved.
+    private readonly float[] image;
+    private readonly float[] alpha;
+    private readonly float[] foreground;
+    private readonly float[] background;
+    // The coarser levels' inputs and the last level's result: a level below the full size has at most about half its
+    // pixels, so these are sized by need, not by the full size (60 bytes a full-size pixel in all, not 80).
+    private float[] levelImage = [], levelAlpha = [], previousForeground = [], previousBackground = [];
     private int width, height;
 
     /// <summary>A solver for rectangles of up to <paramref name="pixels"/> pixels: fill <see cref="Image"/> and <see cref="Alpha"/> row-major at the rectangle's width, then <see cref="Solve"/>.</summary>
@@ -29,13 +34,11 @@ public sealed class MultiLevelSolver
     {
         image = GC.AllocateUninitializedArray<float>(pixels * 3);
         alpha = GC.AllocateUninitializedArray<float>(pixels);
-        levelImage = GC.AllocateUninitializedArray<float>(pixels * 3);
-        levelAlpha = GC.AllocateUninitializedArray<float>(pixels);
         foreground = GC.AllocateUninitializedArray<float>(pixels * 3);
         background = GC.AllocateUninitializedArray<float>(pixels * 3);
-        previousForeground = GC.AllocateUninitializedArray<float>(pixels * 3);
-        previousBackground = GC.AllocateUninitializedArray<float>(pixels * 3);
     }
+
+    private static float[] Ensure(float[] array, int size) => array.Length >= size ? array : GC.AllocateUninitializedArray<float>(size);
 
     public float[] Image => image;
     public float[] Alpha => alpha;
@@ -54,13 +57,20 @@ public sealed class MultiLevelSolver
         {
             var w = Math.Max(1, (int)Math.Round(Math.Pow(width, level / (double)levels)));
             var h = Math.Max(1, (int)Math.Round(Math.Pow(height, level / (double)levels)));
-            ResizeNearest(image, width, height, levelImage, w, h, 3);
-            ResizeNearest(alpha, width, height, levelAlpha, w, h, 1);
+            var top = level == levels; // the full size: w == width, h == height
+            var (levelColours, levelAlphas) = (image, alpha);
+            if (!top)
+            {
+                (levelImage, levelAlpha) = (Ensure(levelImage, w * h * 3), Ensure(levelAlpha, w * h));
+                ResizeNearest(image, width, height, levelImage, w, h, 3);
+                ResizeNearest(alpha, width, height, levelAlpha, w, h, 1);
+                (levelColours, levelAlphas) = (levelImage, levelAlpha);
+            }
             if (level == 0)
             {
                 // Nothing coarser to start from: the image's own colour, for both.
-                levelImage.AsSpan(0, w * h * 3).CopyTo(foreground);
-                levelImage.AsSpan(0, w * h * 3).CopyTo(background);
+                levelColours.AsSpan(0, w * h * 3).CopyTo(foreground);
+                levelColours.AsSpan(0, w * h * 3).CopyTo(background);
             }
             else
             {
@@ -68,18 +78,18 @@ public sealed class MultiLevelSolver
                 ResizeNearest(previousBackground, previousWidth, previousHeight, background, w, h, 3);
             }
             var iterations = w <= SmallSize && h <= SmallSize ? SmallIterations : BigIterations;
-            var top = level == levels;
             for (var i = 0; i < iterations; i++)
             {
-                Sweep(w, h, 0, top);
-                Sweep(w, h, 1, top);
+                Sweep(levelColours, levelAlphas, w, h, 0, top);
+                Sweep(levelColours, levelAlphas, w, h, 1, top);
             }
-            (previousForeground, foreground) = (foreground, previousForeground);
-            (previousBackground, background) = (background, previousBackground);
+            if (top)
+                break; // the result is in the full-size planes
+            (previousForeground, previousBackground) = (Ensure(previousForeground, w * h * 3), Ensure(previousBackground, w * h * 3));
+            foreground.AsSpan(0, w * h * 3).CopyTo(previousForeground);
+            background.AsSpan(0, w * h * 3).CopyTo(previousBackground);
             (previousWidth, previousHeight) = (w, h);
         }
-        (previousForeground, foreground) = (foreground, previousForeground); // the last level's result, at full size
-        (previousBackground, background) = (background, previousBackground);
     }
 
     /// <summary>
@@ -88,9 +98,9 @@ public sealed class MultiLevelSolver
     /// background with neighbours alike: only the soft band's colours are used, two iterations reach a few pixels
     /// into the flat parts, and those keep what the level below found, which is most of the pixels and of the work.
     /// </summary>
-    private void Sweep(int w, int h, int parity, bool skipFlat)
+    private void Sweep(float[] img, float[] a, int w, int h, int parity, bool skipFlat)
     {
-        var (img, a, f, b) = (levelImage, levelAlpha, foreground, background);
+        var (f, b) = (foreground, background);
         RowBlocks.For(h, (y0, y1) =>
         {
             for (var y = y0; y < y1; y++)
