@@ -17,7 +17,7 @@ internal static class ModelListing
         foreach (var entry in catalog.Entries)
             foreach (var variant in entry.Variants)
             {
-                var match = installed.FirstOrDefault(m => ModelReference.Same(m.Name, m.Variant, entry.Name, variant.Name));
+                var match = installed.FirstOrDefault(m => ModelNames.Same(m.Name, m.Variant, entry.Name, variant.Name));
                 if (match is not null)
                     listed.Add(match);
                 yield return new RmbgModelInfo(entry, variant, match, match is not null && match.Path == defaultPath);

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using RmbgPS.Completers;
+using RmbgPS.Engine.Models;
 using RmbgPS.Engine.Inference;
 using RmbgPS.Engine.Models.Store;
 using RmbgPS.Engine.Files;
@@ -53,11 +54,11 @@ public sealed class UninstallRmbgModelCommand : PSCmdlet
             var colon = given.IndexOf(':');
             var (name, variant) = colon > 0 ? (given[..colon], given[(colon + 1)..]) : (given, Variant);
             var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
-            bool Matches(string n, string v) => pattern.IsMatch(n) && (variant is null || ModelReference.NameComparer.Equals(v, variant));
+            bool Matches(string n, string v) => pattern.IsMatch(n) && (variant is null || ModelNames.Equal(v, variant));
 
             var matches = installed.Where(m => Matches(m.Name, m.Variant)).ToList();
             var incomplete = store.ListIncomplete().Where(p => Matches(p.Name, p.Variant)
-                && !matches.Any(m => ModelReference.Same(m.Name, m.Variant, p.Name, p.Variant))).ToList();
+                && !matches.Any(m => ModelNames.Same(m.Name, m.Variant, p.Name, p.Variant))).ToList();
             if (matches.Count == 0 && incomplete.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
                 WriteError(ErrorRecords.Create(new ItemNotFoundException(
                         $"No model '{name}'{(variant is null ? "" : $" variant '{variant}'")} is installed in '{store.Root}'. Get-RmbgModel -Installed lists what is."),

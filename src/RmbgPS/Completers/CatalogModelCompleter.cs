@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using RmbgPS.Engine.Models;
 using RmbgPS.Engine.Models.Catalog;
 using RmbgPS.Engine.Models.Store;
 
@@ -15,6 +16,6 @@ public sealed class CatalogModelCompleter : IArgumentCompleter
         var store = ModelStore.Default;
         var catalog = ModelCatalog.ForStore(store.Root).Entries.Select(e => e.Name);
         var installed = store.List().Select(m => m.Name);
-        return Completions.Matching(catalog.Concat(installed).Distinct(StringComparer.OrdinalIgnoreCase), wordToComplete, "model");
+        return Completions.Matching(catalog.Concat(installed).Distinct(ModelNames.Comparer), wordToComplete, "model");
     }
 }

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using RmbgPS.Engine.Models.Catalog;
+using RmbgPS.Engine.Models;
 using RmbgPS.Engine.Models.Store;
 
 namespace RmbgPS.Completers;
@@ -13,7 +13,7 @@ public sealed class InstalledModelCompleter : IArgumentCompleter
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         var installed = ModelStore.Default.List();
-        var names = installed.Select(m => m.Name).Distinct(StringComparer.OrdinalIgnoreCase);
+        var names = installed.Select(m => m.Name).Distinct(ModelNames.Comparer);
         var references = installed.Where(m => m.Variant.Length > 0).Select(m => m.Reference.ToString());
         return Completions.Matching(names.Concat(references), wordToComplete, "installed model");
     }

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using RmbgPS.Engine.Models;
 using RmbgPS.Engine.Models.Catalog;
 using RmbgPS.Engine.Models.Store;
 
@@ -20,9 +21,9 @@ public sealed class ModelVariantCompleter : IArgumentCompleter
         };
         var store = ModelStore.Default;
         var fromCatalog = ModelCatalog.ForStore(store.Root).Entries
-            .Where(e => name is null || e.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+            .Where(e => name is null || ModelNames.Equal(e.Name, name))
             .SelectMany(e => e.Variants.Select(v => v.Name));
-        var installed = store.List().Where(m => name is null || m.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(m => m.Variant);
-        return Completions.Matching(fromCatalog.Concat(installed).Where(v => v.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase), wordToComplete, "variant");
+        var installed = store.List().Where(m => name is null || ModelNames.Equal(m.Name, name)).Select(m => m.Variant);
+        return Completions.Matching(fromCatalog.Concat(installed).Where(v => v.Length > 0).Distinct(ModelNames.Comparer), wordToComplete, "variant");
     }
 }

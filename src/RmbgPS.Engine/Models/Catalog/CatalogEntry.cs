@@ -68,9 +68,9 @@ public sealed class CatalogEntry
     /// <summary>The named variant; unnamed, the fp16 one on an accelerator when there is one, else the catalog's default.</summary>
     public CatalogVariant? FindVariant(string? name, bool forAccelerator = false) =>
         string.IsNullOrEmpty(name)
-            ? (forAccelerator ? Variants.FirstOrDefault(v => v.Name.Equals(AcceleratorVariant, StringComparison.OrdinalIgnoreCase)) : null)
-              ?? Variants.FirstOrDefault(v => v.Name.Equals(DefaultVariant, StringComparison.OrdinalIgnoreCase)) ?? Variants.FirstOrDefault()
-            : Variants.FirstOrDefault(v => v.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+            ? (forAccelerator ? Variants.FirstOrDefault(v => ModelNames.Equal(v.Name, AcceleratorVariant)) : null)
+              ?? Variants.FirstOrDefault(v => ModelNames.Equal(v.Name, DefaultVariant)) ?? Variants.FirstOrDefault()
+            : Variants.FirstOrDefault(v => ModelNames.Equal(v.Name, name));
 
     /// <summary>
     /// The URL a variant downloads from: its own URL, its path in the Hugging Face repository at

@@ -39,12 +39,12 @@ public sealed class ModelCatalog
         if (!File.Exists(path))
             return BuiltIn;
         var extra = Parse(File.ReadAllText(path), path);
-        var merged = builtIn.Value.Where(b => !extra.Any(e => e.Name.Equals(b.Name, StringComparison.OrdinalIgnoreCase))).Concat(extra);
-        return new ModelCatalog(merged.OrderBy(e => e.Name, StringComparer.OrdinalIgnoreCase).ToList());
+        var merged = builtIn.Value.Where(b => !extra.Any(e => ModelNames.Equal(e.Name, b.Name))).Concat(extra);
+        return new ModelCatalog(merged.OrderBy(e => e.Name, ModelNames.Comparer).ToList());
     }
 
     public CatalogEntry? Find(string name) =>
-        Entries.FirstOrDefault(e => e.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+        Entries.FirstOrDefault(e => ModelNames.Equal(e.Name, name));
 
     /// <summary>$env:HF_ENDPOINT (as the Hugging Face tools read it), else huggingface.co.</summary>
     public static string HuggingFaceEndpoint =>
@@ -102,7 +102,7 @@ public sealed class ModelCatalog
             if (entry.DefaultVariant is { } dv && entry.FindVariant(dv) is null)
                 throw new InvalidDataException($"{Where()}: the default variant '{dv}' is not among its variants.");
         }
-        var duplicate = entries.GroupBy(e => e.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        var duplicate = entries.GroupBy(e => e.Name, ModelNames.Comparer).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
             throw new InvalidDataException($"The model catalog '{origin}' lists '{duplicate.Key}' more than once.");
         return entries;

@@ -48,7 +48,7 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
         return new InstallPlan(entry, chosen, url, store.PathFor(entry.Name, chosen.Name), fromHub)
         {
             VariantReason = !string.IsNullOrEmpty(variant) ? "as asked"
-                : forAccelerator && chosen.Name.Equals(CatalogEntry.AcceleratorVariant, StringComparison.OrdinalIgnoreCase) ? "preferred on the GPU; -Variant chooses another"
+                : forAccelerator && ModelNames.Equal(chosen.Name, CatalogEntry.AcceleratorVariant) ? "preferred on the GPU; -Variant chooses another"
                 : "the catalog's default; -Variant chooses another",
             Installed = store.Find(new ModelReference(entry.Name, chosen.Name)),
         };

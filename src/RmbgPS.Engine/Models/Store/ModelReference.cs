@@ -20,13 +20,6 @@ public readonly record struct ModelReference(string Name, string? Variant)
         return reference.Name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && reference.Name is not ("." or "..");
     }
 
-    /// <summary>Names and variants compare without case everywhere: they are folder and file names, which must not differ only in case on any system.</summary>
-    public static readonly StringComparer NameComparer = StringComparer.OrdinalIgnoreCase;
-
-    /// <summary>True when both name the same installed file: equal names and equal variants.</summary>
-    public static bool Same(string name, string variant, string otherName, string otherVariant) =>
-        NameComparer.Equals(name, otherName) && NameComparer.Equals(variant, otherVariant);
-
     public override string ToString() => Variant is null ? Name : $"{Name}:{Variant}";
 
     /// <summary>Model names become folder names: letters, digits, '-', '_' and '.', starting with a letter or digit.</summary>

@@ -39,7 +39,7 @@ public sealed class ModelStore(string root)
         foreach (var folder in store.EnumerateDirectories().Where(d => !d.Name.StartsWith('.'))) // .optimized holds graph caches
             foreach (var file in OnnxFiles(folder))
                 found.Add(Describe(folder.Name, System.IO.Path.GetFileNameWithoutExtension(file.Name), file));
-        return found.OrderBy(m => m.Name, ModelReference.NameComparer).ThenBy(m => m.Variant, ModelReference.NameComparer).ToList();
+        return found.OrderBy(m => m.Name, ModelNames.Comparer).ThenBy(m => m.Variant, ModelNames.Comparer).ToList();
     }
 
     /// <summary>
@@ -48,11 +48,11 @@ public sealed class ModelStore(string root)
     /// </summary>
     public InstalledModel? Find(ModelReference reference, string? preferredVariant = null)
     {
-        var candidates = List().Where(m => ModelReference.NameComparer.Equals(m.Name, reference.Name)).ToList();
+        var candidates = List().Where(m => ModelNames.Equal(m.Name, reference.Name)).ToList();
         if (reference.Variant is { } variant)
-            return candidates.FirstOrDefault(m => ModelReference.NameComparer.Equals(m.Variant, variant));
+            return candidates.FirstOrDefault(m => ModelNames.Equal(m.Variant, variant));
         return candidates
-            .OrderByDescending(m => preferredVariant is not null && ModelReference.NameComparer.Equals(m.Variant, preferredVariant))
+            .OrderByDescending(m => preferredVariant is not null && ModelNames.Equal(m.Variant, preferredVariant))
             .ThenBy(m => Rank(m.Variant))
             .ThenByDescending(m => m.InstalledUtc)
             .FirstOrDefault();
@@ -172,7 +172,7 @@ public sealed class ModelStore(string root)
 
     private static int Rank(string variant)
     {
-        var index = Array.FindIndex(VariantPreference, v => v.Equals(variant, StringComparison.OrdinalIgnoreCase));
+        var index = Array.FindIndex(VariantPreference, v => ModelNames.Equal(v, variant));
         return index < 0 ? VariantPreference.Length : index;
     }
 }
