@@ -46,8 +46,10 @@ Describe "Cut-out options$ModelSkipNote" -Skip:$SkipModelTests {
     }
 
     It 'refuses JPEG without an opaque background, before any work' {
-        { Remove-ImageBackground -LiteralPath $in -Format Jpeg -OutputPath (Join-Path $dir 'never') -ErrorAction Stop } |
-            Should -Throw -ErrorId 'JpegNeedsBackground*'
+        $thrown = { Remove-ImageBackground -LiteralPath $in -Format Jpeg -OutputPath (Join-Path $dir 'never') -ErrorAction Stop } |
+            Should -Throw -ErrorId 'JpegNeedsBackground*' -PassThru
+        # The message says what to do, and ends there (no "(Parameter ...)" of a .NET argument name).
+        $thrown.Exception.Message | Should -BeLike '*add an opaque -BackgroundColor*or choose -Format Png or WebP.'
         Join-Path $dir 'never' | Should -Not -Exist
     }
 

@@ -22,7 +22,7 @@ public static class OutputRules
     public static void CheckOptions(CutoutOptions options)
     {
         if (options.Format == OutputFormat.Jpeg && !options.HasOpaqueBackground)
-            throw new ArgumentException("JPEG has no transparency: add an opaque -BackgroundColor (e.g. white) or -BackgroundImage, or choose -Format Png or WebP.", nameof(options));
+            throw new ArgumentException("JPEG has no transparency: add an opaque -BackgroundColor (e.g. white) or -BackgroundImage, or choose -Format Png or WebP.");
     }
 
     /// <summary>What a write to <paramref name="outputPath"/> would do now.</summary>

@@ -125,7 +125,7 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
         }
         catch (ArgumentException e)
         {
-            Fail(new ArgumentException(e.Message), "JpegNeedsBackground", format);
+            Fail(e, "JpegNeedsBackground", format);
         }
     }
 
