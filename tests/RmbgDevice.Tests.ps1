@@ -29,7 +29,8 @@ Describe 'Set-RmbgDevice parameters' {
         $before = (Get-RmbgDevice).Resolution
         $thrown = { Set-RmbgDevice -Resolution 1000 } | Should -Throw -PassThru
         Assert-ErrorRecord $thrown -ErrorId 'InvalidResolution' -Category 'InvalidArgument' -TargetObject 1000 -Command 'Set-RmbgDevice'
-        $thrown.Exception.Message | Should -BeLike '*multiple of 32*'
+        $thrown.Exception.Message | Should -BeLike '*multiple of 32*or 0 for the model''s own.'
+        { Set-RmbgDevice -Resolution 1000 -WhatIf } | Should -Throw -ErrorId 'InvalidResolution*' # -WhatIf does not hide a value that cannot be used
         (Get-RmbgDevice).Resolution | Should -Be $before
         try {
             (Set-RmbgDevice -Resolution 1536 -PassThru).Resolution | Should -Be 1536

@@ -46,13 +46,15 @@ public static partial class DeviceProbe
 
     private static string NotInThisBuild(ExecutionDevice device) =>
         $"This ONNX Runtime build has no {ExecutionProviders.ProviderName(device)} (it has: {string.Join(", ", ExecutionProviders.Available)})." +
-        (device == ExecutionDevice.Cuda ? " " + HowToGetCuda() : "");
+        (device == ExecutionDevice.Cuda ? " " + HowToGetCuda() : "") + OtherwiseAuto;
+
+    private const string OtherwiseAuto = " Until then, -Device Auto picks the best device that works here (the CPU always does).";
 
     /// <summary>How this machine gets ONNX Runtime's CUDA build: install it, start a new session, or none is published for it.</summary>
     private static string HowToGetCuda()
     {
         if (GpuRuntime.ForThisMachine is not { } package)
-            return $"ONNX Runtime publishes its CUDA build for linux-x64 and win-x64 only, not for {RuntimeInformation.RuntimeIdentifier}.";
+            return $"ONNX Runtime publishes its CUDA build for linux-x64 and win-x64 only, not for {RuntimeInformation.RuntimeIdentifier}: this machine runs models on the CPU.";
         if (GpuRuntime.Installed(ModelStore.Default) is { } folder)
             return $"Its CUDA build is installed in '{folder}', but this process loaded ONNX Runtime before that: start a new PowerShell session to use it.";
         return $"For an NVIDIA GPU, run Install-RmbgGpuRuntime (ONNX Runtime {package.Version}'s CUDA build from NuGet, {package.Size / 1_000_000} MB) and start a new PowerShell session; " +
@@ -67,7 +69,7 @@ public static partial class DeviceProbe
         return device == ExecutionDevice.Cuda
             ? $"The CUDA execution provider could not start: {detail}. ONNX Runtime {OnnxRuntimeLog.Environment.GetVersionString()} needs an NVIDIA driver, " +
               $"{CudaRequirement}: install them so that their libraries are found ({(OperatingSystem.IsWindows() ? "on PATH" : "on the loader's path, e.g. LD_LIBRARY_PATH")}), then start a new session."
-            : $"The {ExecutionProviders.ProviderName(device)} could not start: {detail}.";
+            : $"The {ExecutionProviders.ProviderName(device)} could not start: {detail}." + OtherwiseAuto;
     }
 
     // "… with error: libcublasLt.so.13: cannot open shared object file" (Linux), "… error 126 … when trying to load 'x.dll'" (Windows).

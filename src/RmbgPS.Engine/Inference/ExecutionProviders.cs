@@ -51,7 +51,7 @@ public static class ExecutionProviders
                 continue;
             var check = DeviceProbe.Check(device, deviceId);
             if (check.Works)
-                return new DeviceChoice(device, passedOver.Count == 0 ? null : $"Using the CPU: {string.Join(" ", passedOver)}");
+                return new DeviceChoice(device, passedOver.Count == 0 ? null : $"Using {(device == ExecutionDevice.Cpu ? "the CPU" : ProviderName(device))}: {string.Join(" ", passedOver)}");
             passedOver.Add(check.Problem!);
         }
         throw new InvalidOperationException("The CPU execution provider is always available.");

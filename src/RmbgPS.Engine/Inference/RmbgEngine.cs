@@ -80,7 +80,7 @@ public sealed class RmbgEngine
     public DeviceChoice Configure(DeviceSettings newSettings)
     {
         if (InputSize.Problem(newSettings.Resolution) is { } resolution)
-            throw new ArgumentException(resolution, nameof(newSettings));
+            throw new ArgumentException(resolution);
         var device = Choose(newSettings);
         List<Lazy<ModelSession>> old;
         lock (gate)

@@ -84,7 +84,13 @@ public sealed class InstallRmbgGpuRuntimeCommand : PSCmdlet, IDisposable
         {
             throw new PipelineStoppedException();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (InvalidDataException e)
+        {
+            // The pinned package held no ONNX Runtime library: another file under the package's name (a mirror's).
+            WriteError(ErrorRecords.Create(new InvalidDataException($"{e.Message} Nothing was installed. Check what -Source serves under that package's name, or leave -Source out to use nuget.org.", e),
+                "GpuRuntimeInstallFailed", ErrorCategory.InvalidData, folder));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             WriteError(ErrorRecords.Create(new IOException($"Installing ONNX Runtime's CUDA build into '{folder}' failed: {e.Message} Check that the model store is writable (or set $env:RMBG_MODEL_HOME) and has about 400 MB free.", e),
                 "GpuRuntimeInstallFailed", ErrorCategory.WriteError, folder));

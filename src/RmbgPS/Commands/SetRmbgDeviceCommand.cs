@@ -41,7 +41,7 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
 
     /// <summary>The input size for models whose height and width are free (BiRefNet's dynamic export): a multiple of 32 from 256 to 4096; 0 for the model's own. Models with a fixed size ignore it.</summary>
     [Parameter]
-    [ValidateRange(0, 4096)]
+    [ValidateRange(0, InputSize.Largest)]
     public int Resolution { get; set; }
 
     /// <summary>
@@ -78,6 +78,8 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
             CacheOptimizedGraph = Has(nameof(OptimizedGraphCache)) ? OptimizedGraphCache.IsPresent : current.CacheOptimizedGraph,
             WorkerPriority = Has(nameof(WorkerPriority)) ? WorkerPriority : current.WorkerPriority,
         };
+        if (InputSize.Problem(next.Resolution) is { } resolution) // before -WhatIf: a value that cannot be used is an error either way
+            ThrowTerminatingError(ErrorRecords.Create(new ArgumentException(resolution), "InvalidResolution", ErrorCategory.InvalidArgument, next.Resolution));
         if (next.Profile is { } profile && ModelProfiles.Find(profile) is null)
             ThrowTerminatingError(ErrorRecords.Create(new ArgumentException($"Unknown profile '{profile}'. Known profiles: {ModelProfiles.KnownNames}."),
                 "UnknownProfile", ErrorCategory.InvalidArgument, profile));
@@ -94,11 +96,6 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
         {
             EngineNotices.Write(this);
             ThrowTerminatingError(ErrorRecords.Create(e, "DeviceNotAvailable", ErrorCategory.NotEnabled, next.Device));
-            return;
-        }
-        catch (ArgumentException e)
-        {
-            ThrowTerminatingError(ErrorRecords.Create(e, "InvalidResolution", ErrorCategory.InvalidArgument, next.Resolution));
             return;
         }
         EngineNotices.Write(this);

@@ -36,7 +36,8 @@ public sealed class UninstallRmbgGpuRuntimeCommand : PSCmdlet
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            WriteError(ErrorRecords.Create(new IOException($"Deleting '{folder}' failed: {e.Message}", e), "GpuRuntimeUninstallFailed", ErrorCategory.WriteError, folder));
+            WriteError(ErrorRecords.Create(new IOException($"Deleting '{folder}' failed: {e.Message} Close the PowerShell sessions that use RmbgPS (they may hold its libraries open) and run Uninstall-RmbgGpuRuntime again, or delete the folder by hand.", e),
+                "GpuRuntimeUninstallFailed", ErrorCategory.WriteError, folder));
         }
     }
 }
