@@ -50,36 +50,69 @@ internal sealed class ModelRunner : IDisposable
             carried = null;
             if (Skipped(first))
                 continue;
+            if (first.Slot is null || maxStack == 1 || queue.Count == 0)
+            {
+                RunAlone(first);
+                continue;
+            }
+            // Take what else is waiting now, without waiting for more: stacking must never delay a run.
             var group = new List<Request> { first };
-            if (first.Slot is not null)
+            while (group.Count < maxStack && queue.TryTake(out var next))
             {
-                // Take what else is waiting now, without waiting for more: stacking must never delay a run.
-                while (group.Count < maxStack && queue.TryTake(out var next))
+                if (Skipped(next))
+                    continue;
+                if (next.Slot is null)
                 {
-                    if (Skipped(next))
-                        continue;
-                    if (next.Slot is null)
-                    {
-                        carried = next; // runs next, on its own, in its turn
-                        break;
-                    }
-                    group.Add(next);
+                    carried = next; // runs next, on its own, in its turn
+                    break;
                 }
+                group.Add(next);
             }
-            try
+            if (group.Count == 1)
+                RunAlone(first);
+            else
+                RunStacked(group);
+        }
+    }
+
+    private static void RunAlone(Request request)
+    {
+        try
+        {
+            request.Work();
+            request.Done.TrySetResult();
+        }
+        catch (Exception e)
+        {
+            request.Done.TrySetException(e);
+        }
+    }
+
+    private void RunStacked(List<Request> group)
+    {
+        var slots = new StackSlot[group.Count];
+        for (var i = 0; i < slots.Length; i++)
+            slots[i] = group[i].Slot!;
+        try
+        {
+            runStack!(slots);
+            foreach (var request in group)
+                request.Done.TrySetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            // One caller's stop ended the shared run: the engine serves every runspace of the process, so the others'
+            // images run again on their own rather than fail with a stop that was not theirs.
+            foreach (var request in group)
             {
-                if (group.Count == 1)
-                    first.Work();
-                else
-                    runStack!(group.Select(r => r.Slot!).ToList());
-                foreach (var request in group)
-                    request.Done.TrySetResult();
+                if (!Skipped(request))
+                    RunAlone(request);
             }
-            catch (Exception e)
-            {
-                foreach (var request in group)
-                    request.Done.TrySetException(e);
-            }
+        }
+        catch (Exception e)
+        {
+            foreach (var request in group)
+                request.Done.TrySetException(e);
         }
     }
 

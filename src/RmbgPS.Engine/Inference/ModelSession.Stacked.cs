@@ -27,12 +27,14 @@ public sealed partial class ModelSession
         var started = Stopwatch.GetTimestamp();
         var imageBytes = (int)slots[0].Buffers.Input.GetTensorMutableRawData().Length;
         if (stackInput.Length < imageBytes * slots.Count)
-            stackInput = new byte[imageBytes * MaxStack]; // the model thread alone uses it: runs never overlap
+            stackInput = new byte[imageBytes * slots.Count]; // the model thread alone uses it: runs never overlap
         for (var i = 0; i < slots.Count; i++)
             slots[i].Buffers.Input.GetTensorMutableRawData().CopyTo(stackInput.AsSpan(i * imageBytes, imageBytes));
 
         using var runOptions = new RunOptions();
-        var registrations = slots.Select(s => s.Token.Register(() => runOptions.Terminate = true)).ToList();
+        var registrations = new CancellationTokenRegistration[slots.Count];
+        for (var i = 0; i < slots.Count; i++)
+            registrations[i] = slots[i].Token.Register(() => runOptions.Terminate = true);
         try
         {
             var length = imageBytes * slots.Count;
@@ -43,9 +45,9 @@ public sealed partial class ModelSession
             for (var i = 0; i < slots.Count; i++)
                 slots[i].Result = ReadOutput(outputs[0], slots[i].Buffers, i);
         }
-        catch (OnnxRuntimeException) when (slots.Any(s => s.Token.IsCancellationRequested))
+        catch (OnnxRuntimeException) when (runOptions.Terminate)
         {
-            throw new OperationCanceledException(slots.First(s => s.Token.IsCancellationRequested).Token);
+            throw new OperationCanceledException("A caller stopped the stacked run."); // the runner re-runs the others alone
         }
         finally
         {
@@ -53,12 +55,12 @@ public sealed partial class ModelSession
                 registration.Dispose();
         }
 
-        // Each image waited until the stacked run began; the run's time is shared among them, as the model's work is.
+        // Each image's share of the run is its model time; the rest of the run it waited through, like a queue.
         var ran = Stopwatch.GetElapsedTime(started);
         foreach (var slot in slots)
         {
-            slot.Result!.ModelWait = Stopwatch.GetElapsedTime(slot.Asked, started);
-            slot.Result.ModelRun = ran / slots.Count;
+            slot.Result!.ModelRun = ran / slots.Count;
+            slot.Result.ModelWait = Stopwatch.GetElapsedTime(slot.Asked, started) + (ran - slot.Result.ModelRun);
         }
         Interlocked.Increment(ref runs);
         Interlocked.Increment(ref stackedRuns);

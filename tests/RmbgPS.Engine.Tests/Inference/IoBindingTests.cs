@@ -39,9 +39,11 @@ public sealed class IoBindingTests : IDisposable
             var expected = BackgroundRemoval.ComputeMask(plain, image, MaskOptions.Default, CancellationToken.None).Values;
             Assert.Equal(expected, BackgroundRemoval.ComputeMask(bound, image, MaskOptions.Default, CancellationToken.None).Values);
         }
-        // Concurrent images rent separate buffer sets, each with its own binding.
-        var reference = BackgroundRemoval.ComputeMask(plain, TestImages.RedGradient(200, 100), MaskOptions.Default, CancellationToken.None).Values;
-        Parallel.For(0, 6, new ParallelOptions { MaxDegreeOfParallelism = 3 }, _ =>
-            Assert.Equal(reference, BackgroundRemoval.ComputeMask(bound, TestImages.RedGradient(200, 100), MaskOptions.Default, CancellationToken.None).Values));
+        // Concurrent images rent separate buffer sets, each with its own binding: a binding that read another set's input
+        // would give another image's mask, so each image is different.
+        var images = Enumerable.Range(0, 6).Select(i => TestImages.RedSquare(200, 100, 10 * i, 5 * i, 40 + 15 * i, 30 + 8 * i)).ToArray();
+        var references = images.Select(i => BackgroundRemoval.ComputeMask(plain, i, MaskOptions.Default, CancellationToken.None).Values).ToArray();
+        Parallel.For(0, images.Length, new ParallelOptions { MaxDegreeOfParallelism = 3 }, i =>
+            Assert.Equal(references[i], BackgroundRemoval.ComputeMask(bound, images[i], MaskOptions.Default, CancellationToken.None).Values));
     }
 }

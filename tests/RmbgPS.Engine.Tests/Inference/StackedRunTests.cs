@@ -35,12 +35,21 @@ public sealed class StackedRunTests : IDisposable
         var expected = Images.Select(i => BackgroundRemoval.ComputeMask(single, i, MaskOptions.Default, CancellationToken.None).Values).ToList();
 
         // Hold the model thread, line up more images than one stack takes, then let it go.
+        using var held = new ManualResetEventSlim();
         using var gate = new ManualResetEventSlim();
-        var holder = Task.Run(() => stacked.Runner.Run(gate.Wait, CancellationToken.None));
-        var masks = Images.Select(i => Task.Run(() => BackgroundRemoval.ComputeMask(stacked, i, MaskOptions.Default, CancellationToken.None).Values)).ToList();
-        SpinWait.SpinUntil(() => stacked.Runner.Waiting == Images.Length, TimeSpan.FromSeconds(30));
-        Assert.Equal(Images.Length, stacked.Runner.Waiting);
-        gate.Set();
+        var holder = Task.Run(() => stacked.Runner.Run(() => { held.Set(); gate.Wait(); }, CancellationToken.None));
+        List<Task<byte[]>> masks;
+        try
+        {
+            Assert.True(held.Wait(TimeSpan.FromSeconds(30)), "the model thread did not take the holding request");
+            masks = Images.Select(i => Task.Run(() => BackgroundRemoval.ComputeMask(stacked, i, MaskOptions.Default, CancellationToken.None).Values)).ToList();
+            SpinWait.SpinUntil(() => stacked.Runner.Waiting == Images.Length, TimeSpan.FromSeconds(30));
+            Assert.Equal(Images.Length, stacked.Runner.Waiting);
+        }
+        finally
+        {
+            gate.Set(); // never leave the model thread blocked, whatever failed above
+        }
         await Task.WhenAll([holder, .. masks]).WaitAsync(TimeSpan.FromSeconds(60));
 
         for (var i = 0; i < Images.Length; i++)
