@@ -52,6 +52,10 @@ public sealed class MultiLevelSolver
             throw new ArgumentOutOfRangeException(nameof(rectangleWidth), "The rectangle is larger than the solver was made for.");
         (width, height) = (rectangleWidth, rectangleHeight);
         var levels = (int)Math.Ceiling(Math.Log2(Math.Max(2, Math.Max(width, height))));
+        // The largest coarse level is the one below the full size: sized for it once, the smaller ones fit.
+        var below = Math.Max(1, (int)Math.Round(Math.Pow(width, (levels - 1) / (double)levels))) * Math.Max(1, (int)Math.Round(Math.Pow(height, (levels - 1) / (double)levels)));
+        (levelImage, levelAlpha) = (Ensure(levelImage, below * 3), Ensure(levelAlpha, below));
+        (previousForeground, previousBackground) = (Ensure(previousForeground, below * 3), Ensure(previousBackground, below * 3));
         var (previousWidth, previousHeight) = (0, 0);
         for (var level = 0; level <= levels; level++)
         {
@@ -61,7 +65,6 @@ public sealed class MultiLevelSolver
             var (levelColours, levelAlphas) = (image, alpha);
             if (!top)
             {
-                (levelImage, levelAlpha) = (Ensure(levelImage, w * h * 3), Ensure(levelAlpha, w * h));
                 ResizeNearest(image, width, height, levelImage, w, h, 3);
                 ResizeNearest(alpha, width, height, levelAlpha, w, h, 1);
                 (levelColours, levelAlphas) = (levelImage, levelAlpha);
@@ -85,7 +88,6 @@ public sealed class MultiLevelSolver
             }
             if (top)
                 break; // the result is in the full-size planes
-            (previousForeground, previousBackground) = (Ensure(previousForeground, w * h * 3), Ensure(previousBackground, w * h * 3));
             foreground.AsSpan(0, w * h * 3).CopyTo(previousForeground);
             background.AsSpan(0, w * h * 3).CopyTo(previousBackground);
             (previousWidth, previousHeight) = (w, h);

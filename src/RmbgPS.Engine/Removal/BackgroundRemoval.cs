@@ -11,7 +11,7 @@ namespace RmbgPS.Engine.Removal;
 public static class BackgroundRemoval
 {
     public static AlphaMask ComputeMask(ModelSession session, RgbaImage image, MaskOptions options, CancellationToken cancellationToken) =>
-        ComputeMask(session, image, options, out _, cancellationToken);
+        ComputeMask(session, image, options, [], out _, cancellationToken);
 
     /// <summary>
     /// The mask at <paramref name="image"/>'s full size, with a second look at the subject when the options ask for it
@@ -20,14 +20,16 @@ public static class BackgroundRemoval
     public static AlphaMask ComputeMask(ModelSession session, RgbaImage image, MaskOptions options, List<string> notes,
         out (TimeSpan Wait, TimeSpan Run) model, CancellationToken cancellationToken)
     {
+        if (options.Detail == MaskDetail.High && image.IsReduced)
+            notes.Add("no second look: the picture was read reduced to the model's size"); // callers decode whole for High (DecodeForModel)
         if (options.Detail == MaskDetail.Standard || image.IsReduced)
-            return ComputeMask(session, image, options, out model, cancellationToken);
+            return LookOnce(session, image, options, out model, cancellationToken);
         model = default;
         return SecondLook.Compute(session, image, options, notes, ref model, cancellationToken);
     }
 
-    /// <summary>The mask, with how long its run waited for the model while the model ran other images, and how long the run took.</summary>
-    public static AlphaMask ComputeMask(ModelSession session, RgbaImage image, MaskOptions options, out (TimeSpan Wait, TimeSpan Run) model, CancellationToken cancellationToken)
+    /// <summary>One run of the model: the mask, how long its run waited for the model while it ran other images, and how long the run took.</summary>
+    internal static AlphaMask LookOnce(ModelSession session, RgbaImage image, MaskOptions options, out (TimeSpan Wait, TimeSpan Run) model, CancellationToken cancellationToken)
     {
         using var input = session.Prepare(image, cancellationToken);
         var plane = session.Infer(input, cancellationToken);

@@ -1,3 +1,4 @@
+using RmbgPS.Engine.Compositing;
 using RmbgPS.Engine.Imaging;
 using RmbgPS.Engine.Inference;
 using RmbgPS.Engine.Masks;
@@ -28,6 +29,11 @@ internal static class SecondLook
     public static AlphaMask Compute(ModelSession session, RgbaImage image, MaskOptions options, List<string> notes,
         ref (TimeSpan Wait, TimeSpan Run) model, CancellationToken cancellationToken)
     {
+        if (image.Width <= session.InputWidth && image.Height <= session.InputHeight)
+        {
+            notes.Add($"no second look: the model already sees the whole {image.Width}x{image.Height} picture at full resolution");
+            return BackgroundRemoval.LookOnce(session, image, options, out model, cancellationToken);
+        }
         var raw = options.Unshaped;
         var first = Run(session, image, raw, ref model, cancellationToken);
         if (first.Bounds is not { } subject)
@@ -43,15 +49,15 @@ internal static class SecondLook
             return AlphaMask.Shape(first.Values, first.Width, first.Height, options);
         }
         cancellationToken.ThrowIfCancellationRequested();
-        var second = Run(session, Crop(image, box), raw, ref model, cancellationToken);
+        var second = Run(session, Cutout.Crop(image, box, padding: 0), raw, ref model, cancellationToken);
         Merge(first.Values, image.Width, image.Height, second.Values, box);
-        notes.Add($"second look at the subject's box {box}, {box.Width}x{box.Height} seen at {session.InputWidth}x{session.InputHeight}");
+        notes.Add($"second look at the subject's box {box}, seen at {session.InputWidth}x{session.InputHeight}");
         return AlphaMask.Shape(first.Values, image.Width, image.Height, options);
     }
 
     private static AlphaMask Run(ModelSession session, RgbaImage image, MaskOptions raw, ref (TimeSpan Wait, TimeSpan Run) model, CancellationToken cancellationToken)
     {
-        var mask = BackgroundRemoval.ComputeMask(session, image, raw, out var times, cancellationToken);
+        var mask = BackgroundRemoval.LookOnce(session, image, raw, out var times, cancellationToken);
         model = (model.Wait + times.Wait, model.Run + times.Run);
         return mask;
     }
@@ -63,14 +69,6 @@ internal static class SecondLook
         var right = Math.Min(width, box.X + box.Width + margin);
         var bottom = Math.Min(height, box.Y + box.Height + margin);
         return new MaskBounds(left, top, right - left, bottom - top);
-    }
-
-    private static RgbaImage Crop(RgbaImage image, MaskBounds box)
-    {
-        var pixels = GC.AllocateUninitializedArray<byte>(box.Width * box.Height * 4);
-        for (var y = 0; y < box.Height; y++)
-            image.Pixels.AsSpan(((box.Y + y) * image.Width + box.X) * 4, box.Width * 4).CopyTo(pixels.AsSpan(y * box.Width * 4));
-        return new RgbaImage(box.Width, box.Height, pixels, image.HasTransparency);
     }
 
     /// <summary>
