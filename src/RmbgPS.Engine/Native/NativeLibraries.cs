@@ -18,6 +18,7 @@ public static class NativeLibraries
     private static readonly Dictionary<string, IntPtr> Loaded = new(StringComparer.Ordinal);
     private const string OnnxRuntimeName = "onnxruntime";
     private static string? onnxRuntimeFolder;
+    private static bool onnxRuntimeChosen;
 
     /// <summary>The folder the engine assembly was loaded from: the module folder once installed.</summary>
     public static string BaseDirectory { get; } = Path.GetDirectoryName(typeof(NativeLibraries).Assembly.Location) ?? AppContext.BaseDirectory;
@@ -59,8 +60,10 @@ public static class NativeLibraries
     {
         lock (Gate)
         {
-            if (OnnxRuntimePath is not null)
-                return string.Equals(Path.GetDirectoryName(OnnxRuntimePath), folder, StringComparison.Ordinal);
+            if (OnnxRuntimePath is { } loaded)
+                return string.Equals(Path.GetDirectoryName(loaded), folder, StringComparison.Ordinal);
+            if (onnxRuntimeChosen)
+                return false; // ONNX Runtime came from elsewhere (the runtime's own probing): too late to choose
             onnxRuntimeFolder = folder;
             return true;
         }
@@ -78,14 +81,17 @@ public static class NativeLibraries
 
     private static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
     {
-        var path = libraryName == OnnxRuntimeName && Volatile.Read(ref onnxRuntimeFolder) is { } folder
-            && Path.Combine(folder, PlatformFileName(OnnxRuntimeName)) is var chosen && File.Exists(chosen)
-            ? chosen
-            : FindInModule(libraryName);
-        if (path is null)
-            return IntPtr.Zero; // fall back to the runtime's default probing (deps.json in test hosts)
         lock (Gate)
         {
+            // Chosen under the lock UseOnnxRuntimeFrom takes, so a folder set there is either used here or refused there.
+            var isOnnxRuntime = libraryName == OnnxRuntimeName;
+            var path = isOnnxRuntime && onnxRuntimeFolder is { } folder
+                && Path.Combine(folder, PlatformFileName(OnnxRuntimeName)) is var chosen && File.Exists(chosen)
+                ? chosen
+                : FindInModule(libraryName);
+            onnxRuntimeChosen |= isOnnxRuntime;
+            if (path is null)
+                return IntPtr.Zero; // fall back to the runtime's default probing (deps.json in test hosts)
             if (Loaded.TryGetValue(path, out var handle))
                 return handle;
             handle = NativeLibrary.Load(path);
