@@ -83,7 +83,7 @@ public sealed class GpuRuntimeTests : IDisposable
         var managed = typeof(Microsoft.ML.OnnxRuntime.OrtEnv).Assembly.GetName().Version!;
         Assert.Equal(GpuRuntime.Version, $"{managed.Major}.{managed.Minor}.{managed.Build}");
         Assert.All(GpuRuntime.Packages, p => Assert.Equal(GpuRuntime.Version, p.Version));
-        // Where NuGet has put the packages in the local cache (the module tests download the Linux one), they match the pins.
+        // Where NuGet has put the packages in the local cache (the module tests download both), they match the pins.
         foreach (var package in GpuRuntime.Packages)
         {
             var id = package.Id.ToLowerInvariant();
