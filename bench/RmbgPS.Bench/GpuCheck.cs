@@ -1,3 +1,4 @@
+using RmbgPS.Engine.Compositing;
 using System.Runtime.InteropServices;
 using RmbgPS.Engine.Imaging;
 using RmbgPS.Engine.Inference;
@@ -61,7 +62,7 @@ internal static class GpuCheck
         using (var lease = engine.Acquire(ModelLocator.Locate(options.Model, null)))
         {
             foreach (var input in quick ? [small] : new[] { small, Inputs.Large(options.Work) })
-                Console.WriteLine($"e2e {input.Label} {input.Width}x{input.Height}: {Report.EndToEnd(lease.Session, input, 3, options.Work):0} ms");
+                Console.WriteLine($"e2e {input.Label} {input.Width}x{input.Height}: {BatchRuns.Median(CutoutJob.Create(Path.Combine(options.Work, "e2e"), null, CutoutOptions.Default) with { Overwrite = true }, input.Path, 3, options.Model).Elapsed.TotalMilliseconds:0} ms");
         }
         Console.WriteLine();
 
@@ -83,7 +84,7 @@ internal static class GpuCheck
     private static AlphaMask Mask(RmbgEngine engine, string model, string photo)
     {
         using var lease = engine.Acquire(ModelLocator.Locate(model, null));
-        return BackgroundRemoval.ComputeMask(lease.Session, photo, MaskOptions.Default, ImageDecoder.DefaultMaxPixels, CancellationToken.None);
+        return BackgroundRemoval.ComputeMask(lease.Session, photo, MaskOptions.Default, ImageLimits.DefaultMaxPixels, CancellationToken.None);
     }
 
     private static (double MeanDiff, int MaxDiff, double IoU) Agreement(IReadOnlyList<AlphaMask> a, IReadOnlyList<AlphaMask> b)

@@ -13,9 +13,6 @@ namespace RmbgPS.Bench;
 /// <summary>The full report: machine, start, floor, end to end with stage times, batches, memory.</summary>
 internal static class Report
 {
-    /// <summary>What Remove-ImageBackground does without options: PNG, foreground colour refined.</summary>
-    private static readonly CutoutOptions CmdletDefaults = new() { RefineForeground = true };
-
     public static int Run(BenchOptions options)
     {
         Directory.CreateDirectory(options.Work);
@@ -51,15 +48,17 @@ internal static class Report
         Console.WriteLine($"floor: {floorBefore:0} ms per image ({1000 / floorBefore:0.000} images/s)");
         Console.WriteLine();
 
-        Console.WriteLine("## Engine end to end, file in, file out (PNG cut-out, RefineForeground on), one image at a time");
-        Console.WriteLine("input            e2e ms  /floor   decode prepare   infer    mask compose  encode   mask-only");
+        Console.WriteLine("## Engine end to end through the cmdlets' batch (ImageBatch), file in, file out (PNG cut-out, default options), one image at a time");
+        Console.WriteLine("(stages as the batch measured them in the median run; mask-only is Get-ImageMask's job)");
+        Console.WriteLine("input            e2e ms  /floor   decode prepare   infer    mask compose   write   mask-only");
         foreach (var (input, repeats) in new[] { (small, 3), (large, 2), (huge, 2) })
         {
-            var e2e = EndToEnd(session, input, repeats, options.Work);
-            var stages = Stages(session, input);
-            var maskOnly = MaskOnly(session, input);
-            Console.WriteLine($"{input.Label,-5} {input.Width}x{input.Height,-5} {e2e,7:0} {e2e / floorBefore,7:0.00} " +
-                              string.Join(" ", stages.Select(s => $"{s,7:0}")) + $" {maskOnly,11:0}");
+            var e2e = BatchRuns.Median(CutoutJob.Create(Path.Combine(options.Work, "e2e"), null, CutoutOptions.Default) with { Overwrite = true }, input.Path, repeats, options.Model);
+            var maskOnly = BatchRuns.Median(new MaskJob(), input.Path, 3, options.Model);
+            var st = e2e.Stages;
+            var stages = new[] { st.Decode, st.Prepare, st.ModelRun, st.Mask, st.Compose, st.Write }.Select(t => t.TotalMilliseconds);
+            Console.WriteLine($"{input.Label,-5} {input.Width}x{input.Height,-5} {e2e.Elapsed.TotalMilliseconds,7:0} {e2e.Elapsed.TotalMilliseconds / floorBefore,7:0.00} " +
+                              string.Join(" ", stages.Select(s => $"{s,7:0}")) + $" {maskOnly.Elapsed.TotalMilliseconds,11:0}");
         }
         Console.WriteLine();
 
@@ -118,62 +117,6 @@ internal static class Report
         }
         Array.Sort(times);
         return times[times.Length / 2];
-    }
-
-    internal static double EndToEnd(ModelSession session, BenchImages.Input input, int repeats, string work)
-    {
-        var times = new List<double>();
-        var output = Path.Combine(work, "e2e", input.Label + ".nobg.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-        for (var i = 0; i < repeats; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            BackgroundRemoval.RemoveBackground(session, input.Path, output, overwrite: true, MaskOptions.Default, CmdletDefaults,
-                ImageDecoder.DefaultMaxPixels, CancellationToken.None);
-            times.Add(clock.Elapsed.TotalMilliseconds);
-        }
-        times.Sort();
-        return times[times.Count / 2];
-    }
-
-    /// <summary>Milliseconds (median of 3) for a mask alone, the way Get-ImageMask makes it (the model's view decoded reduced where the format allows).</summary>
-    private static double MaskOnly(ModelSession session, BenchImages.Input input)
-    {
-        var times = new double[3];
-        for (var i = 0; i < times.Length; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            BackgroundRemoval.ComputeMask(session, input.Path, MaskOptions.Default, ImageDecoder.DefaultMaxPixels, CancellationToken.None);
-            times[i] = clock.Elapsed.TotalMilliseconds;
-        }
-        Array.Sort(times);
-        return times[1];
-    }
-
-    /// <summary>Milliseconds of each stage of one image, run separately: decode, prepare, infer, mask, compose, encode.</summary>
-    private static double[] Stages(ModelSession session, BenchImages.Input input)
-    {
-        var times = new double[6];
-        var clock = Stopwatch.StartNew();
-        double Lap()
-        {
-            var ms = clock.Elapsed.TotalMilliseconds;
-            clock.Restart();
-            return ms;
-        }
-        var image = ImageDecoder.Decode(input.Path);
-        times[0] = Lap();
-        using var prepared = session.Prepare(image, CancellationToken.None);
-        times[1] = Lap();
-        var plane = session.Infer(prepared, CancellationToken.None);
-        times[2] = Lap();
-        var mask = AlphaMask.FromProbabilities(plane.Values, plane.Width, plane.Height, image.Width, image.Height, MaskOptions.Default);
-        times[3] = Lap();
-        var cutout = Cutout.Compose(image, mask, CmdletDefaults);
-        times[4] = Lap();
-        ImageEncoder.Write(Stream.Null, cutout, OutputFormat.Png, 90);
-        times[5] = Lap();
-        return times;
     }
 
     /// <summary>Runs a child mode and returns its RESULT line's key=value pairs.</summary>

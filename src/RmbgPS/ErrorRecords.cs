@@ -3,6 +3,9 @@ using RmbgPS.Engine.Downloads;
 using RmbgPS.Engine.Imaging;
 using RmbgPS.Engine.Models.Store;
 using RmbgPS.Engine.Files;
+using RmbgPS.Engine.Inference;
+using RmbgPS.Engine.Models;
+using RmbgPS.Engine.Removal;
 
 namespace RmbgPS;
 
@@ -11,20 +14,48 @@ internal static class ErrorRecords
 {
     public static ErrorRecord ForImage(ImageException e) => new(e, IdFor(e.Kind), CategoryFor(e.Kind), e.Path);
 
+    /// <summary>One input's failure in a batch: an ImageException by its kind; anything else (the runtime on an odd image, memory) as ProcessingFailed.</summary>
+    public static ErrorRecord ForFile(string input, Exception e) => e is ImageException image
+        ? ForImage(image)
+        : new(new IOException($"Processing '{input}' failed: {e.Message} The rest of the batch went on. If the file opens in other programs, run it alone with -Verbose and report the output.", e),
+            ErrorIds.ProcessingFailed, ErrorCategory.NotSpecified, input);
+
+    /// <summary>Options that cannot run, found before any image is read.</summary>
+    public static ErrorRecord ForOption(OptionException e) => new(e, e.Problem switch
+    {
+        OptionProblem.JpegNeedsBackground => ErrorIds.JpegNeedsBackground,
+        OptionProblem.FormatMismatch => ErrorIds.FormatMismatch,
+        OptionProblem.OutputPathIsFile => ErrorIds.OutputPathIsFile,
+        OptionProblem.PaddingWithoutCrop => ErrorIds.PaddingWithoutCrop,
+        OptionProblem.InvalidBackgroundColor => ErrorIds.InvalidBackgroundColor,
+        OptionProblem.InvalidBackgroundImage => ErrorIds.InvalidBackgroundImage,
+        _ => e.Problem.ToString(),
+    }, ErrorCategory.InvalidArgument, e.Target);
+
+    /// <summary>What ends a whole batch, by its type, or null for anything else (which is not ours to map).</summary>
+    public static ErrorRecord? ForBatchEnd(Exception e, string? model) => e switch
+    {
+        ModelNotFoundException => new(e, ErrorIds.ModelNotFound, ErrorCategory.ObjectNotFound, model),
+        DeviceNotAvailableException device => new(e, ErrorIds.DeviceNotAvailable, ErrorCategory.NotEnabled, device.Device),
+        ModelLoadException => new(e, ErrorIds.ModelLoadFailed, ErrorCategory.InvalidData, model),
+        ImageException image => ForImage(image),
+        _ => null,
+    };
+
     public static ErrorRecord ForDownload(DownloadException e) => new(e, e.Kind switch
     {
-        DownloadErrorKind.NetworkUnavailable => "NetworkUnavailable",
-        DownloadErrorKind.AccessDenied => "ModelAccessDenied",
-        DownloadErrorKind.NotFound => "ModelSourceNotFound",
-        DownloadErrorKind.ChecksumMismatch => "ChecksumMismatch",
-        DownloadErrorKind.SizeMismatch => "SizeMismatch",
-        DownloadErrorKind.DiskFull => "DiskFull",
-        DownloadErrorKind.TimedOut => "DownloadTimedOut",
-        DownloadErrorKind.InsecureSource => "InsecureSource",
-        DownloadErrorKind.InvalidSource => "InvalidSource",
-        DownloadErrorKind.WriteFailed => "FileWriteError",
-        DownloadErrorKind.InvalidPackage => "InvalidPackage",
-        _ => "DownloadFailed",
+        DownloadErrorKind.NetworkUnavailable => ErrorIds.NetworkUnavailable,
+        DownloadErrorKind.AccessDenied => ErrorIds.ModelAccessDenied,
+        DownloadErrorKind.NotFound => ErrorIds.ModelSourceNotFound,
+        DownloadErrorKind.ChecksumMismatch => ErrorIds.ChecksumMismatch,
+        DownloadErrorKind.SizeMismatch => ErrorIds.SizeMismatch,
+        DownloadErrorKind.DiskFull => ErrorIds.DiskFull,
+        DownloadErrorKind.TimedOut => ErrorIds.DownloadTimedOut,
+        DownloadErrorKind.InsecureSource => ErrorIds.InsecureSource,
+        DownloadErrorKind.InvalidSource => ErrorIds.InvalidSource,
+        DownloadErrorKind.WriteFailed => ErrorIds.FileWriteError,
+        DownloadErrorKind.InvalidPackage => ErrorIds.InvalidPackage,
+        _ => ErrorIds.DownloadFailed,
     }, e.Kind switch
     {
         DownloadErrorKind.NetworkUnavailable => ErrorCategory.ConnectionError,
@@ -41,14 +72,14 @@ internal static class ErrorRecords
 
     public static ErrorRecord ForInstall(ModelInstallException e) => new(e, e.Kind switch
     {
-        InstallErrorKind.UnknownModel => "UnknownModel",
-        InstallErrorKind.UnknownVariant => "UnknownVariant",
-        InstallErrorKind.InvalidName => "InvalidModelName",
-        InstallErrorKind.SourceFileNotFound => "FileNotFound",
-        InstallErrorKind.NotAModel => "NotAModel",
-        InstallErrorKind.ChecksumMismatch => "ChecksumMismatch",
-        InstallErrorKind.UnknownProfile => "UnknownProfile",
-        InstallErrorKind.AlreadyInstalled => "ModelAlreadyInstalled",
+        InstallErrorKind.UnknownModel => ErrorIds.UnknownModel,
+        InstallErrorKind.UnknownVariant => ErrorIds.UnknownVariant,
+        InstallErrorKind.InvalidName => ErrorIds.InvalidModelName,
+        InstallErrorKind.SourceFileNotFound => ErrorIds.FileNotFound,
+        InstallErrorKind.NotAModel => ErrorIds.NotAModel,
+        InstallErrorKind.ChecksumMismatch => ErrorIds.ChecksumMismatch,
+        InstallErrorKind.UnknownProfile => ErrorIds.UnknownProfile,
+        InstallErrorKind.AlreadyInstalled => ErrorIds.ModelAlreadyInstalled,
         _ => e.Kind.ToString(),
     }, e.Kind switch
     {
@@ -62,17 +93,18 @@ internal static class ErrorRecords
 
     private static string IdFor(ImageErrorKind kind) => kind switch
     {
-        ImageErrorKind.FileNotFound => "FileNotFound",
-        ImageErrorKind.AccessDenied => "UnauthorizedAccessError",
-        ImageErrorKind.ReadFailed => "FileReadError",
-        ImageErrorKind.NotAnImage => "NotAnImage",
-        ImageErrorKind.CorruptImage => "CorruptImage",
-        ImageErrorKind.TruncatedImage => "TruncatedImage",
-        ImageErrorKind.ImageTooLarge => "ImageTooLarge",
-        ImageErrorKind.WriteFailed => "FileWriteError",
-        ImageErrorKind.OutputExists => "OutputExists",
-        ImageErrorKind.OutputIsInput => "OutputIsInput",
-        ImageErrorKind.FolderNotWritable => "OutputFolderNotWritable",
+        ImageErrorKind.FileNotFound => ErrorIds.FileNotFound,
+        ImageErrorKind.AccessDenied => ErrorIds.UnauthorizedAccessError,
+        ImageErrorKind.ReadFailed => ErrorIds.FileReadError,
+        ImageErrorKind.NotAnImage => ErrorIds.NotAnImage,
+        ImageErrorKind.CorruptImage => ErrorIds.CorruptImage,
+        ImageErrorKind.TruncatedImage => ErrorIds.TruncatedImage,
+        ImageErrorKind.ImageTooLarge => ErrorIds.ImageTooLarge,
+        ImageErrorKind.WriteFailed => ErrorIds.FileWriteError,
+        ImageErrorKind.OutputExists or ImageErrorKind.OutputClash => ErrorIds.OutputExists,
+        ImageErrorKind.OutputIsInput => ErrorIds.OutputIsInput,
+        ImageErrorKind.FolderNotWritable => ErrorIds.OutputFolderNotWritable,
+        ImageErrorKind.PathIsFolder => ErrorIds.PathIsFolder,
         _ => kind.ToString(),
     };
 
@@ -84,8 +116,8 @@ internal static class ErrorRecords
         ImageErrorKind.NotAnImage or ImageErrorKind.CorruptImage or ImageErrorKind.TruncatedImage => ErrorCategory.InvalidData,
         ImageErrorKind.ImageTooLarge => ErrorCategory.LimitsExceeded,
         ImageErrorKind.WriteFailed => ErrorCategory.WriteError,
-        ImageErrorKind.OutputExists => ErrorCategory.ResourceExists,
-        ImageErrorKind.OutputIsInput => ErrorCategory.InvalidArgument,
+        ImageErrorKind.OutputExists or ImageErrorKind.OutputClash => ErrorCategory.ResourceExists,
+        ImageErrorKind.OutputIsInput or ImageErrorKind.PathIsFolder => ErrorCategory.InvalidArgument,
         ImageErrorKind.FolderNotWritable => ErrorCategory.PermissionDenied,
         _ => ErrorCategory.NotSpecified,
     };

@@ -14,8 +14,14 @@ public enum ForegroundMethod
 /// <summary>How a mask and an image become the written picture.</summary>
 public sealed record CutoutOptions
 {
-    /// <summary>Estimate the subject's own colour in semi-transparent pixels (no fringe of the old background).</summary>
-    public bool RefineForeground { get; init; }
+    public const int DefaultQuality = 90;
+    public const int MinQuality = 1;
+    public const int MaxQuality = 100;
+    /// <summary>The widest margin around a cropped subject.</summary>
+    public const int MaxPadding = 10_000;
+
+    /// <summary>Estimate the subject's own colour in semi-transparent pixels (no fringe of the old background). On by default.</summary>
+    public bool RefineForeground { get; init; } = true;
 
     /// <summary>
     /// How the subject's colour is estimated when <see cref="RefineForeground"/> is on. Multi-level by default: on the
@@ -39,7 +45,7 @@ public sealed record CutoutOptions
     public OutputFormat Format { get; init; } = OutputFormat.Png;
 
     /// <summary>1..100 for the lossy formats; WebP at 100 is lossless.</summary>
-    public int Quality { get; init; } = 90;
+    public int Quality { get; init; } = DefaultQuality;
 
     /// <summary>True when every pixel of the result is opaque (so JPEG can hold it): the picture goes over the colour.</summary>
     public bool HasOpaqueBackground => BackgroundColor is { IsOpaque: true } || BackgroundPicture is { Picture.HasTransparency: false };

@@ -12,9 +12,13 @@ public enum ImageErrorKind
     ImageTooLarge,
     WriteFailed,
     OutputExists,
+    /// <summary>Two inputs of one run would write the same output: the later one is refused (reported as OutputExists).</summary>
+    OutputClash,
     OutputIsInput,
     /// <summary>No file can be created in the output folder (read-only, no permission): found before the model runs.</summary>
     FolderNotWritable,
+    /// <summary>An input named on its own is a folder, not a file.</summary>
+    PathIsFolder,
 }
 
 /// <summary>A failure tied to one file, with a message that names it and says what to do.</summary>

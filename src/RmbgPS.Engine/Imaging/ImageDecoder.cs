@@ -11,15 +11,24 @@ public static class ImageDecoder
     /// <summary>The file extensions of the formats the decoder reads (it goes by content, not name; this is for completion).</summary>
     public static IReadOnlyList<string> Extensions { get; } = [".png", ".jpg", ".jpeg", ".jfif", ".webp", ".gif", ".bmp"];
 
-    /// <summary>
-    /// 100 megapixels: a 400 MB RGBA buffer plus the mask, beyond which a batch on an ordinary machine
-    /// would risk running out of memory. Callers can raise it.
-    /// </summary>
-    public const long DefaultMaxPixels = 100_000_000;
-
     private static readonly SKColorSpace Srgb = SKColorSpace.CreateSrgb();
 
-    public static RgbaImage Decode(string path, long maxPixels = DefaultMaxPixels) => Decode(path, maxPixels, 0, 0);
+    public static RgbaImage Decode(string path, long maxPixels = ImageLimits.DefaultMaxPixels) => Decode(path, maxPixels, 0, 0);
+
+    /// <summary>The picture's pixel count from its header alone, or null when the header cannot be read (the decode then says why).</summary>
+    public static long? ReadPixelCount(string path)
+    {
+        NativeLibraries.EnsureRegistered();
+        try
+        {
+            using var codec = SKCodec.Create(path);
+            return codec is null ? null : (long)codec.Info.Width * codec.Info.Height;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>
     /// Decodes for a model that takes <paramref name="width"/>x<paramref name="height"/>: a JPEG at least twice

@@ -12,6 +12,10 @@ public enum MaskDetail
 /// <summary>How a model's probabilities become the final alpha mask.</summary>
 public sealed record MaskOptions
 {
+    /// <summary>The widest feather and the largest grow or shrink, in pixels.</summary>
+    public const double MaxBlur = 500;
+    public const int MaxOffset = 500;
+
     /// <summary>When set (0..1), a hard mask: alpha is 255 where the probability reaches it, else 0.</summary>
     public float? Threshold { get; init; }
 

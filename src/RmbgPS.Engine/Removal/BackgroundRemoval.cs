@@ -11,30 +11,31 @@ namespace RmbgPS.Engine.Removal;
 public static class BackgroundRemoval
 {
     public static AlphaMask ComputeMask(ModelSession session, RgbaImage image, MaskOptions options, CancellationToken cancellationToken) =>
-        ComputeMask(session, image, options, [], out _, cancellationToken);
+        ComputeMask(session, image, options, [], new StageTimes(), cancellationToken);
 
     /// <summary>
     /// The mask at <paramref name="image"/>'s full size, with a second look at the subject when the options ask for it
-    /// (its note then goes to <paramref name="notes"/>), and the model's wait and run time.
+    /// (its note then goes to <paramref name="notes"/>); the stages' times go to <paramref name="stages"/>.
     /// </summary>
     public static AlphaMask ComputeMask(ModelSession session, RgbaImage image, MaskOptions options, List<string> notes,
-        out (TimeSpan Wait, TimeSpan Run) model, CancellationToken cancellationToken)
+        StageTimes stages, CancellationToken cancellationToken)
     {
         if (options.Detail == MaskDetail.High && image.IsReduced)
             notes.Add("no second look: the picture was read reduced to the model's size"); // callers decode whole for High (DecodeForModel)
         if (options.Detail == MaskDetail.Standard || image.IsReduced)
-            return LookOnce(session, image, options, out model, cancellationToken);
-        model = default;
-        return SecondLook.Compute(session, image, options, notes, ref model, cancellationToken);
+            return LookOnce(session, image, options, stages, cancellationToken);
+        return SecondLook.Compute(session, image, options, notes, stages, cancellationToken);
     }
 
-    /// <summary>One run of the model: the mask, how long its run waited for the model while it ran other images, and how long the run took.</summary>
-    internal static AlphaMask LookOnce(ModelSession session, RgbaImage image, MaskOptions options, out (TimeSpan Wait, TimeSpan Run) model, CancellationToken cancellationToken)
+    /// <summary>One run of the model: the mask, with the run's wait and time added to <paramref name="stages"/>.</summary>
+    internal static AlphaMask LookOnce(ModelSession session, RgbaImage image, MaskOptions options, StageTimes stages, CancellationToken cancellationToken)
     {
         using var input = session.Prepare(image, cancellationToken);
         var plane = session.Infer(input, cancellationToken);
-        model = (plane.ModelWait, plane.ModelRun);
-        return AlphaMask.FromProbabilities(plane.Values, plane.Width, plane.Height, image.OriginalWidth, image.OriginalHeight, options);
+        stages.RanModel(plane.ModelWait, plane.ModelRun);
+        var mask = AlphaMask.FromProbabilities(plane.Values, plane.Width, plane.Height, image.OriginalWidth, image.OriginalHeight, options);
+        stages.Masked();
+        return mask;
     }
 
     /// <summary>Decodes a file only as large as the model needs (<see cref="ImageDecoder.DecodeReduced"/>) and computes its mask at full size.</summary>
@@ -54,21 +55,26 @@ public static class BackgroundRemoval
         MaskOptions options, long maxPixels, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        var stages = new StageTimes();
         var input = Path.GetFullPath(inputPath);
         if (maskPath is not null)
             OutputRules.CheckOutput(input, maskPath, overwrite);
         var image = DecodeForModel(session, input, maxPixels, options.Detail);
+        stages.Decoded();
         cancellationToken.ThrowIfCancellationRequested();
         var notes = new List<string>(image.Notes);
-        var mask = ComputeMask(session, image, options, notes, out var model, cancellationToken);
+        var mask = ComputeMask(session, image, options, notes, stages, cancellationToken);
         if (maskPath is not null)
+        {
             AtomicFile.Write(maskPath, overwrite, mask.WritePng, cancellationToken);
+            stages.Written();
+        }
         var warnings = new List<string>(image.Warnings);
         if (SubjectCoverage.Warning(input, mask.ForegroundRatio) is { } unclear)
             warnings.Add(unclear);
         return new MaskOutcome(input, mask, maskPath is null ? null : Path.GetFullPath(maskPath), clock.Elapsed)
         {
-            Warnings = warnings, Notes = notes, ModelWait = model.Wait, ModelRun = model.Run,
+            Warnings = warnings, Notes = notes, Stages = stages,
         };
     }
 
@@ -82,6 +88,7 @@ public static class BackgroundRemoval
     {
         OutputRules.CheckOptions(output);
         var clock = Stopwatch.StartNew();
+        var stages = new StageTimes();
         var input = Path.GetFullPath(inputPath);
         var destination = Path.GetFullPath(outputPath);
         OutputRules.CheckOutput(input, destination, overwrite, output); // before decoding: no work wasted on a refused file
@@ -90,11 +97,12 @@ public static class BackgroundRemoval
         // full size afterwards (as masks do) cost 0.1 s more CPU per 12-MP JPEG and, in a batch, moved the
         // memory peak to the finishing images rather than lowering it.
         var image = ImageDecoder.Decode(input, maxPixels);
+        stages.Decoded();
         cancellationToken.ThrowIfCancellationRequested();
         if (!output.Crop)
             CheckOutputSize(input, image.Width, image.Height, output, maxPixels); // before the model: no work wasted
         var notes = new List<string>(image.Notes);
-        var mask = ComputeMask(session, image, options, notes, out var model, cancellationToken);
+        var mask = ComputeMask(session, image, options, notes, stages, cancellationToken);
         var warnings = new List<string>(image.Warnings);
         if (SubjectCoverage.Warning(input, mask.ForegroundRatio) is { } unclear)
             warnings.Add(unclear);
@@ -106,8 +114,10 @@ public static class BackgroundRemoval
             CheckOutputSize(input, outputWidth, outputHeight, output, maxPixels);
         }
         var result = Cutout.Compose(image, mask, output);
+        stages.Composed();
         cancellationToken.ThrowIfCancellationRequested();
         AtomicFile.Write(destination, overwrite, stream => ImageEncoder.Write(stream, result, output.Format, output.Quality), cancellationToken);
+        stages.Written();
         return new RemovalOutcome(input, destination, image.Width, image.Height, mask.ForegroundRatio, mask.Bounds, clock.Elapsed)
         {
             OutputWidth = result.Width,
@@ -115,8 +125,7 @@ public static class BackgroundRemoval
             Format = output.Format,
             Warnings = warnings,
             Notes = notes,
-            ModelWait = model.Wait,
-            ModelRun = model.Run,
+            Stages = stages,
         };
     }
 

@@ -13,7 +13,7 @@ public enum OutputFate
 }
 
 /// <summary>
-/// Every rule about what a run may write, in one place: the engine checks them when it writes, and callers ask the
+/// Every rule about what a run may write, in one place: the engine checks them when it writes, and the batch asks the
 /// same functions earlier (before a model loads, or to say what -WhatIf would do), so every path gives one error.
 /// </summary>
 public static class OutputRules
@@ -22,25 +22,37 @@ public static class OutputRules
     public static void CheckOptions(CutoutOptions options)
     {
         if (options.Format == OutputFormat.Jpeg && !options.HasOpaqueBackground)
-            throw new ArgumentException("JPEG has no transparency: add an opaque -BackgroundColor (e.g. white) or -BackgroundImage, or choose -Format Png or WebP.");
+            throw new OptionException(OptionProblem.JpegNeedsBackground, options.Format,
+                "JPEG has no transparency: add an opaque -BackgroundColor (e.g. white) or -BackgroundImage, or choose -Format Png or WebP.");
     }
+
+    /// <summary>An output folder (created when missing) must not be an existing file; null stays null.</summary>
+    public static string? CheckFolder(string? folder) => folder is not null && File.Exists(folder)
+        ? throw new OptionException(OptionProblem.OutputPathIsFile, folder, $"-OutputPath '{folder}' is a file; it must be a folder (created when missing).")
+        : folder;
 
     /// <summary>What a write to <paramref name="outputPath"/> would do now.</summary>
     public static OutputFate FateOf(string outputPath, bool overwrite) =>
         !File.Exists(outputPath) ? OutputFate.Write : overwrite ? OutputFate.Overwrite : OutputFate.Refuse;
 
     /// <summary>
-    /// Refuses an output that is the input itself or the background picture (never overwritten, even with
-    /// overwrite), and an existing file unless <paramref name="overwrite"/>.
+    /// Why an output may not be written: it is the input itself or the background picture (never overwritten, even
+    /// with overwrite), or an existing file without <paramref name="overwrite"/>; null when it may.
     /// </summary>
-    public static void CheckOutput(string inputPath, string outputPath, bool overwrite, CutoutOptions? options = null)
+    public static ImageException? Refusal(string inputPath, string outputPath, bool overwrite, CutoutOptions? options = null)
     {
         var output = Path.GetFullPath(outputPath);
         if (Paths.Same(inputPath, output))
-            throw new ImageException(ImageErrorKind.OutputIsInput, output, $"The output for '{inputPath}' would overwrite the input itself. Choose another -OutputPath.");
+            return new ImageException(ImageErrorKind.OutputIsInput, output, $"The output for '{inputPath}' would overwrite the input itself. Choose another -OutputPath.");
         if (options?.BackgroundPicture?.SourcePath is { } picture && Paths.Same(picture, output))
-            throw new ImageException(ImageErrorKind.OutputIsInput, output, $"The output '{output}' would overwrite the -BackgroundImage. Choose another -OutputPath.");
-        if (FateOf(output, overwrite) == OutputFate.Refuse)
-            throw ImageException.OutputExists(output);
+            return new ImageException(ImageErrorKind.OutputIsInput, output, $"The output '{output}' would overwrite the -BackgroundImage. Choose another -OutputPath.");
+        return FateOf(output, overwrite) == OutputFate.Refuse ? ImageException.OutputExists(output) : null;
+    }
+
+    /// <summary>Throws the <see cref="Refusal"/>, if any.</summary>
+    public static void CheckOutput(string inputPath, string outputPath, bool overwrite, CutoutOptions? options = null)
+    {
+        if (Refusal(inputPath, outputPath, overwrite, options) is { } refusal)
+            throw refusal;
     }
 }

@@ -27,15 +27,15 @@ internal static class SecondLook
 
     /// <summary>The mask of <paramref name="image"/> (full size, not reduced) with a second look where it helps; what it did goes to <paramref name="notes"/>.</summary>
     public static AlphaMask Compute(ModelSession session, RgbaImage image, MaskOptions options, List<string> notes,
-        ref (TimeSpan Wait, TimeSpan Run) model, CancellationToken cancellationToken)
+        StageTimes stages, CancellationToken cancellationToken)
     {
         if (image.Width <= session.InputWidth && image.Height <= session.InputHeight)
         {
             notes.Add($"no second look: the model already sees the whole {image.Width}x{image.Height} picture at full resolution");
-            return BackgroundRemoval.LookOnce(session, image, options, out model, cancellationToken);
+            return BackgroundRemoval.LookOnce(session, image, options, stages, cancellationToken);
         }
         var raw = options.Unshaped;
-        var first = Run(session, image, raw, ref model, cancellationToken);
+        var first = BackgroundRemoval.LookOnce(session, image, raw, stages, cancellationToken);
         if (first.Bounds is not { } subject)
         {
             notes.Add("no second look: the first found no subject");
@@ -49,17 +49,10 @@ internal static class SecondLook
             return AlphaMask.Shape(first.Values, first.Width, first.Height, options);
         }
         cancellationToken.ThrowIfCancellationRequested();
-        var second = Run(session, Cutout.Crop(image, box, padding: 0), raw, ref model, cancellationToken);
+        var second = BackgroundRemoval.LookOnce(session, Cutout.Crop(image, box, padding: 0), raw, stages, cancellationToken);
         Merge(first.Values, image.Width, image.Height, second.Values, box);
         notes.Add($"second look at the subject's box {box}, seen at {session.InputWidth}x{session.InputHeight}");
         return AlphaMask.Shape(first.Values, image.Width, image.Height, options);
-    }
-
-    private static AlphaMask Run(ModelSession session, RgbaImage image, MaskOptions raw, ref (TimeSpan Wait, TimeSpan Run) model, CancellationToken cancellationToken)
-    {
-        var mask = BackgroundRemoval.LookOnce(session, image, raw, out var times, cancellationToken);
-        model = (model.Wait + times.Wait, model.Run + times.Run);
-        return mask;
     }
 
     private static MaskBounds Expand(MaskBounds box, int margin, int width, int height)

@@ -32,7 +32,7 @@ public sealed class GetRmbgModelCommand : PSCmdlet
         }
         catch (InvalidDataException e)
         {
-            ThrowTerminatingError(ErrorRecords.Create(e, "InvalidCatalog", ErrorCategory.InvalidData, store.Root));
+            ThrowTerminatingError(ErrorRecords.Create(e, ErrorIds.InvalidCatalog, ErrorCategory.InvalidData, store.Root));
             return;
         }
 
@@ -49,7 +49,7 @@ public sealed class GetRmbgModelCommand : PSCmdlet
             if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
                 WriteError(ErrorRecords.Create(new ItemNotFoundException(
                         $"No model '{name}' is {(Installed ? "installed" : "in the catalog or the store")}. Get-RmbgModel lists them; Install-RmbgModel installs one."),
-                    "ModelNotFound", ErrorCategory.ObjectNotFound, name));
+                    ErrorIds.ModelNotFound, ErrorCategory.ObjectNotFound, name));
         }
     }
 }

@@ -2,35 +2,11 @@ using System.Management.Automation;
 
 namespace RmbgPS.Commands;
 
-/// <summary>The image cmdlets' inputs: -Path and -LiteralPath resolved as Get-FileHash does, and what a listing leaves out.</summary>
+/// <summary>The image cmdlets' inputs: -Path and -LiteralPath resolved as Get-FileHash does.</summary>
 public abstract partial class ImageCommandBase
 {
     /// <summary>An input file, and whether it came from a listing (a wildcard, or the pipeline: Get-ChildItem) rather than by name.</summary>
     private readonly record struct Input(string Path, bool FromListing);
-
-    /// <summary>
-    /// Listings skip folders and the module's own outputs (a rerun must not cut out its cut-outs), saying so in
-    /// -Verbose; a file or folder named explicitly is taken at its word.
-    /// </summary>
-    private bool Accept(Input input)
-    {
-        if (Directory.Exists(input.Path))
-        {
-            if (input.FromListing)
-                WriteVerbose($"Skipped '{input.Path}': a folder.");
-            else
-                WriteError(ErrorRecords.Create(new ArgumentException(
-                    $"'{input.Path}' is a folder. Pass its images: Get-ChildItem -LiteralPath '{input.Path}' -File | {MyInvocation.MyCommand.Name}."),
-                    "PathIsFolder", ErrorCategory.InvalidArgument, input.Path));
-            return false;
-        }
-        if (input.FromListing && IsOwnOutput(input.Path))
-        {
-            WriteVerbose($"Skipped '{input.Path}': named as this module names its outputs. Name it with -LiteralPath to process it anyway.");
-            return false;
-        }
-        return true;
-    }
 
     /// <summary>File system paths for the current record; unresolvable ones are reported and skipped.</summary>
     private IEnumerable<Input> ResolveInputs()
@@ -47,7 +23,7 @@ public abstract partial class ImageCommandBase
                 }
                 catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException)
                 {
-                    WriteError(ErrorRecords.Create(e, "FileNotFound", ErrorCategory.ObjectNotFound, literal));
+                    WriteError(ErrorRecords.Create(e, ErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, literal));
                     continue;
                 }
                 yield return new Input(resolved, piped);
@@ -64,7 +40,7 @@ public abstract partial class ImageCommandBase
                 if (provider.Name != "FileSystem")
                 {
                     WriteError(ErrorRecords.Create(new ArgumentException($"'{pattern}' is on the {provider.Name} provider; give a file system path."),
-                        "NotFileSystemPath", ErrorCategory.InvalidArgument, pattern));
+                        ErrorIds.NotFileSystemPath, ErrorCategory.InvalidArgument, pattern));
                     continue;
                 }
             }
@@ -72,7 +48,7 @@ public abstract partial class ImageCommandBase
             {
                 var hint = WildcardPattern.ContainsWildcardCharacters(pattern) ? " Use -LiteralPath if the name itself contains wildcard characters such as [ ]." : "";
                 WriteError(ErrorRecords.Create(new FileNotFoundException($"Cannot find '{pattern}'. Check the path.{hint}", e),
-                    "FileNotFound", ErrorCategory.ObjectNotFound, pattern));
+                    ErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, pattern));
                 continue;
             }
             var wildcard = WildcardPattern.ContainsWildcardCharacters(pattern);
@@ -81,7 +57,7 @@ public abstract partial class ImageCommandBase
                 // As Get-Item: a pattern that matches nothing is no error, but a file named exactly so is a likely mistake.
                 WriteError(ErrorRecords.Create(new FileNotFoundException(
                     $"'{pattern}' matched no file as a wildcard pattern, but '{literal}' has exactly that name. Use -LiteralPath '{pattern}' to process it."),
-                    "FileNotFound", ErrorCategory.ObjectNotFound, pattern));
+                    ErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, pattern));
                 continue;
             }
             foreach (var file in resolved)

@@ -1,36 +1,23 @@
-using System.Diagnostics;
 using System.Management.Automation;
 using RmbgPS.Completers;
-using RmbgPS.Engine.Compositing;
 using RmbgPS.Engine.Imaging;
-using RmbgPS.Engine.Inference;
-using RmbgPS.Engine.Models;
-using RmbgPS.Engine.Batch;
-using RmbgPS.Engine.Files;
 using RmbgPS.Engine.Masks;
 using RmbgPS.Engine.Removal;
 
 namespace RmbgPS.Commands;
 
 /// <summary>
-/// What the image cmdlets share: -Path/-LiteralPath input resolved the way Get-FileHash does it, mask
-/// options, the lease on the shared engine's session, cancellation, progress and error mapping.
+/// What the image cmdlets share: the parameters, -Path/-LiteralPath resolved the way Get-FileHash does it, -WhatIf,
+/// and writing what the engine's batch (<see cref="ImageBatch"/>) reports. The batch does the rest.
 /// </summary>
-public abstract partial class ImageCommandBase : PSCmdlet, IDisposable
+public abstract partial class ImageCommandBase : PSCmdlet, IBatchListener, IDisposable
 {
     protected const string PathSet = "Path";
     protected const string LiteralPathSet = "LiteralPath";
 
     private readonly CancellationTokenSource cancellation = new();
-    private readonly Stopwatch batchClock = new();
-    private readonly List<SessionLease> staleLeases = [];
-    private readonly HashSet<string> claimedOutputs = new(Paths.Comparer);
-    private readonly Dictionary<string, ImageException?> checkedFolders = new(Paths.Comparer);
-    private SessionLease? lease;
-    private BatchScheduler<Action>? batch;
-    private WorkerSizing? sizing;
-    private int done;
-    private int? total;
+    private ImageBatch? batch;
+    private ImageJob? job;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -59,12 +46,12 @@ public abstract partial class ImageCommandBase : PSCmdlet, IDisposable
 
     /// <summary>Feathers the mask edge: a Gaussian blur of this many pixels (standard deviation).</summary>
     [Parameter]
-    [ValidateRange(0.0, 500.0)]
+    [ValidateRange(0.0, MaskOptions.MaxBlur)]
     public double MaskBlur { get; set; }
 
     /// <summary>Grows (positive) or shrinks (negative) the subject by this many pixels.</summary>
     [Parameter]
-    [ValidateRange(-500, 500)]
+    [ValidateRange(-MaskOptions.MaxOffset, MaskOptions.MaxOffset)]
     public int MaskOffset { get; set; }
 
     /// <summary>Keeps the background and removes the subject.</summary>
@@ -75,159 +62,96 @@ public abstract partial class ImageCommandBase : PSCmdlet, IDisposable
     [Parameter]
     public MaskDetail Detail { get; set; }
 
-    /// <summary>Images (and outputs) above this many megapixels are refused with ImageTooLarge; at most 500.</summary>
+    /// <summary>Images (and outputs) above this many megapixels are refused with ImageTooLarge.</summary>
     [Parameter]
-    [ValidateRange(0.01, 500.0)] // 500 MP of RGBA is the largest buffer .NET can hold (2 GB)
-    public double MaxMegapixels { get; set; } = ImageDecoder.DefaultMaxPixels / 1e6;
+    [ValidateRange(ImageLimits.MinMegapixels, ImageLimits.MaxMegapixels)]
+    public double MaxMegapixels { get; set; } = ImageLimits.DefaultMegapixels;
 
-    /// <summary>
-    /// How many images are in flight at once: one in the model while others are decoded and prepared or
-    /// composited and written. 1 processes one image at a time. More uses more memory (a decoded 12-MP photo is about 50 MB).
-    /// </summary>
+    /// <summary>The most images in flight at once (one in the model while others are prepared or written), within the batch's memory budget.</summary>
     [Parameter]
-    [ValidateRange(1, 64)]
-    public int ThrottleLimit { get; set; } = 3;
+    [ValidateRange(1, ImageBatchOptions.MaxThrottleLimit)]
+    public int ThrottleLimit { get; set; } = ImageBatchOptions.DefaultThrottleLimit;
 
-    /// <summary>The progress activity, e.g. "Removing backgrounds".</summary>
-    protected abstract string Activity { get; }
+    protected MaskOptions MaskOptions => new()
+    {
+        Threshold = Threshold, Normalize = Normalize.IsPresent, Offset = MaskOffset, Blur = MaskBlur, Invert = Invert.IsPresent, Detail = Detail,
+    };
 
-    protected CancellationToken Cancellation => cancellation.Token;
-    protected MaskOptions MaskOptions { get; private set; } = MaskOptions.Default;
-    protected long MaxPixels => (long)(MaxMegapixels * 1e6);
+    /// <summary>The job for this call, from its parameters; bad options end the command before any image is read.</summary>
+    protected abstract ImageJob CreateJob();
+
+    /// <summary>The result object for one finished image.</summary>
+    protected abstract object ToResult(ImageOutcome outcome);
 
     protected override void BeginProcessing()
     {
-        MaskOptions = new MaskOptions
+        try
         {
-            Threshold = Threshold,
-            Normalize = Normalize.IsPresent,
-            Offset = MaskOffset,
-            Blur = MaskBlur,
-            Invert = Invert.IsPresent,
-            Detail = Detail,
-        };
-        batchClock.Start();
+            job = CreateJob();
+        }
+        catch (OptionException e)
+        {
+            ThrowTerminatingError(ErrorRecords.ForOption(e));
+        }
+        var options = new ImageBatchOptions { Model = this.ResolveModelArgument(Model), ThrottleLimit = Given(nameof(ThrottleLimit)) ? ThrottleLimit : null };
+        batch = new ImageBatch(job!, options, this, cancellation.Token);
     }
 
     protected override void ProcessRecord()
     {
-        var files = ResolveInputs().Where(Accept).Select(f => f.Path).ToList(); // expanded up front: a -Path wildcard gives the batch's total
+        // Planned up front: a -Path wildcard gives the batch's total, and a clash among its files is known before any runs.
+        var plans = ResolveInputs().Select(input => batch!.Plan(input.Path, input.FromListing)).ToList();
         if (!MyInvocation.ExpectingInput)
-            total = files.Count;
-        batch ??= new BatchScheduler<Action>(ThrottleLimit, Cancellation, RmbgEngine.Shared.Settings.WorkerPriority);
-        if (sizing is null && !MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit)))
-            sizing = new WorkerSizing(ThrottleLimit, Environment.ProcessorCount); // a -ThrottleLimit given is kept as given
-        foreach (var file in files)
+            batch!.Total = plans.Count(plan => plan.Skipped is null);
+        foreach (var plan in plans)
         {
-            if (Cancellation.IsCancellationRequested)
+            if (cancellation.IsCancellationRequested)
                 throw new PipelineStoppedException();
-            Func<CancellationToken, Action>? work;
-            try
-            {
-                work = Plan(file);
-            }
-            catch (Exception e) when (e is not RuntimeException)
-            {
-                WriteFileError(file, e);
+            if (plan.Writes && !ShouldProcess(plan.Input, plan.Describe(job!.Action)))
                 continue;
-            }
-            if (work is null)
-                continue; // declined (-WhatIf, -Confirm)
-            Widen();
-            while (batch.IsFull)
-                Finish(batch.TakeOldest());
-            batch.Submit(token =>
-            {
-                try
-                {
-                    return work(token);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
-                {
-                    return () => WriteFileError(file, e); // one file's failure is that file's error, written in order
-                }
-            });
-            ReportProgress(file);
-            while (batch.TryTakeFinished(out var finished))
-                Finish(finished);
+            Guard(() => batch!.Run(plan));
         }
+        Guard(() => batch!.Drain());
     }
 
-    protected override void EndProcessing()
-    {
-        while (batch is { Count: > 0 })
-            Finish(batch.TakeOldest());
-        if (done > 0)
-            WriteProgress(new ProgressRecord(1, Activity, "Done") { RecordType = ProgressRecordType.Completed });
-        ReleaseSession();
-    }
+    protected override void EndProcessing() => Guard(() => batch!.Complete());
 
     protected override void StopProcessing() => cancellation.Cancel();
 
-    /// <summary>
-    /// Checks one resolved file system path on the pipeline thread (output name, -WhatIf, the session) and
-    /// returns the work for it, or null to skip it. The work runs on a helper thread and returns what to
-    /// write for the file, which runs back on the pipeline thread in input order.
-    /// </summary>
-    protected abstract Func<CancellationToken, Action>? Plan(string path);
+    private bool Given(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
 
-    /// <summary>Which files a listing (a wildcard, Get-ChildItem) leaves out as this module's own outputs for this cmdlet.</summary>
-    protected abstract bool IsOwnOutput(string path);
-
-    /// <summary>Called by each image's work, on its own thread: what it measured, for the batch's width.</summary>
-    protected void ObserveImage(TimeSpan imageWork, TimeSpan modelRun) => sizing?.Observe(imageWork, modelRun);
-
-    /// <summary>Widens the batch when the model outpaces the image work (a GPU); a -ThrottleLimit given is never changed.</summary>
-    private void Widen()
+    /// <summary>Turns what ends a batch (no model, an unwritable -OutputPath, a stop) into the command's end.</summary>
+    private void Guard(Action step)
     {
-        if (sizing is null || batch is null || sizing.Limit <= batch.Limit)
-            return;
-        WriteVerbose($"Keeping {sizing.Limit} images in flight instead of {batch.Limit}: the model's runs are short beside each image's other work (give -ThrottleLimit to fix the number).");
-        batch.Limit = sizing.Limit;
-    }
-
-    /// <summary>Writes what a finished item produced, or its error; a stop ends the command.</summary>
-    private void Finish(Task<Action> item)
-    {
-        if (!item.IsCompletedSuccessfully)
-            throw new PipelineStoppedException(); // only cancellation ends an item without a result
-        done++;
-        item.Result();
-    }
-
-    private void WriteFileError(string file, Exception e)
-    {
-        if (e is ImageException image)
+        try
         {
-            WriteError(ErrorRecords.ForImage(image));
-            return;
+            step();
         }
-        // Anything else that fails on one file (the runtime on an odd image, memory) stays that file's error.
-        WriteError(ErrorRecords.Create(new IOException($"Processing '{file}' failed: {e.Message} The rest of the batch went on. If the file opens in other programs, run it alone with -Verbose and report the output.", e), "ProcessingFailed", ErrorCategory.NotSpecified, file));
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (Exception e) when (ErrorRecords.ForBatchEnd(e, Model) is { } record)
+        {
+            ThrowTerminatingError(record);
+        }
     }
 
-    /// <summary>The file first: PowerShell's default (Minimal) progress view shows the status, not the current operation.</summary>
-    private void ReportProgress(string current)
+    void IBatchListener.Finished(ImageOutcome outcome) => WriteObject(ToResult(outcome));
+    void IBatchListener.Failed(string input, Exception failure) => WriteError(ErrorRecords.ForFile(input, failure));
+    void IBatchListener.Verbose(string message) => WriteVerbose(message);
+    void IBatchListener.Warning(string message) => WriteWarning(message);
+
+    void IBatchListener.Progress(BatchProgress progress) => WriteProgress(new ProgressRecord(1, progress.Activity, progress.Status)
     {
-        var seconds = batchClock.Elapsed.TotalSeconds;
-        var status = total is { } known ? $"{done} of {known} done" : $"{done} done";
-        if (done > 0 && seconds > 0)
-            status += $", {done / seconds:0.00} images/s";
-        var name = System.IO.Path.GetFileName(current);
-        var record = new ProgressRecord(1, Activity, $"{name} ({status})") { CurrentOperation = name };
-        if (total is > 0)
-            record.PercentComplete = Math.Min(100, done * 100 / total.Value);
-        WriteProgress(record);
-    }
-
-    /// <summary>What the decoder did to an input, for -Verbose: " (rotated 90° clockwise as its EXIF orientation says)".</summary>
-    protected static string Notes(IReadOnlyList<string> notes) => notes.Count == 0 ? "" : $" ({string.Join("; ", notes)})";
-
+        CurrentOperation = progress.Current is null ? null : System.IO.Path.GetFileName(progress.Current),
+        PercentComplete = progress.Percent ?? -1,
+        RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+    });
 
     public void Dispose()
     {
         batch?.Dispose(); // a stopped or failed command: cancel what is in flight and wait for it to end
-        ReleaseSession();
         cancellation.Dispose();
         GC.SuppressFinalize(this);
     }

@@ -51,7 +51,7 @@ public sealed class InstallRmbgGpuRuntimeCommand : PSCmdlet, IDisposable
         {
             ThrowTerminatingError(ErrorRecords.Create(new PlatformNotSupportedException(
                     $"ONNX Runtime publishes its CUDA build for linux-x64 and win-x64 only, not for {System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}. The module runs on the CPU here."),
-                "GpuRuntimeNotAvailable", ErrorCategory.NotImplemented, System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier));
+                ErrorIds.GpuRuntimeNotAvailable, ErrorCategory.NotImplemented, System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier));
             return;
         }
         var folder = GpuRuntime.FolderFor(store, package);
@@ -88,12 +88,12 @@ public sealed class InstallRmbgGpuRuntimeCommand : PSCmdlet, IDisposable
         {
             // The pinned package held no ONNX Runtime library: another file under the package's name (a mirror's).
             WriteError(ErrorRecords.Create(new InvalidDataException($"{e.Message} Nothing was installed. Check what -Source serves under that package's name, or leave -Source out to use nuget.org.", e),
-                "GpuRuntimeInstallFailed", ErrorCategory.InvalidData, folder));
+                ErrorIds.GpuRuntimeInstallFailed, ErrorCategory.InvalidData, folder));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             WriteError(ErrorRecords.Create(new IOException($"Installing ONNX Runtime's CUDA build into '{folder}' failed: {e.Message} Check that the model store is writable (or set $env:RMBG_MODEL_HOME) and has about 400 MB free.", e),
-                "GpuRuntimeInstallFailed", ErrorCategory.WriteError, folder));
+                ErrorIds.GpuRuntimeInstallFailed, ErrorCategory.WriteError, folder));
         }
     }
 

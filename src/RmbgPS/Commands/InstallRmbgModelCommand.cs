@@ -99,7 +99,7 @@ public sealed class InstallRmbgModelCommand : PSCmdlet, IDisposable
         }
         catch (InvalidDataException e)
         {
-            ThrowTerminatingError(ErrorRecords.Create(e, "InvalidCatalog", ErrorCategory.InvalidData, store.Root));
+            ThrowTerminatingError(ErrorRecords.Create(e, ErrorIds.InvalidCatalog, ErrorCategory.InvalidData, store.Root));
         }
     }
 
@@ -132,7 +132,7 @@ public sealed class InstallRmbgModelCommand : PSCmdlet, IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             WriteError(ErrorRecords.Create(new IOException($"Installing '{Name}' into '{store.Root}' failed: {e.Message} Check that the model store is writable (or set $env:RMBG_MODEL_HOME).", e),
-                "ModelInstallFailed", ErrorCategory.WriteError, Name));
+                ErrorIds.ModelInstallFailed, ErrorCategory.WriteError, Name));
         }
     }
 
@@ -187,7 +187,7 @@ public sealed class InstallRmbgModelCommand : PSCmdlet, IDisposable
         var accepted = AskToAccept($"Licence of {entry.Name}", $"{terms} Install it under these terms?");
         if (!accepted)
             WriteError(ErrorRecords.Create(new InvalidOperationException($"{terms} It was not installed: accept the licence with -AcceptLicense (or at the prompt)."),
-                "LicenseNotAccepted", ErrorCategory.PermissionDenied, entry.Name));
+                ErrorIds.LicenseNotAccepted, ErrorCategory.PermissionDenied, entry.Name));
         return accepted;
     }
 

@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using System.Management.Automation;
 using RmbgPS.Completers;
 using RmbgPS.Engine.Compositing;
 using RmbgPS.Engine.Imaging;
-using RmbgPS.Engine.Files;
 using RmbgPS.Engine.Removal;
 
 namespace RmbgPS.Commands;
@@ -19,10 +17,6 @@ namespace RmbgPS.Commands;
 [OutputType(typeof(RemovalResult))]
 public sealed class RemoveImageBackgroundCommand : ImageCommandBase
 {
-    private string? outputFolder;
-    private string? outputFile;
-    private CutoutOptions cutoutOptions = CutoutOptions.Default;
-
     /// <summary>The folder for the cut-outs (created when missing), or with one input a file name whose extension picks the format. Default: beside each input.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -34,9 +28,9 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
 
     /// <summary>Re-estimates the subject's colour in semi-transparent pixels (hair, fur) so the old background does not show as a fringe. On unless -RefineForeground:$false.</summary>
     [Parameter]
-    public SwitchParameter RefineForeground { get; set; } = true;
+    public SwitchParameter RefineForeground { get; set; } = CutoutOptions.Default.RefineForeground;
 
-    /// <summary>How -RefineForeground estimates the colour: MultiLevel or BlurFusion (faster, a little more fringe). Default: the engine's (CutoutOptions.Default).</summary>
+    /// <summary>How -RefineForeground estimates the colour: MultiLevel (the default) or BlurFusion (faster, a little more fringe).</summary>
     [Parameter]
     public ForegroundMethod? ForegroundMethod { get; set; }
 
@@ -56,10 +50,10 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
     [Parameter]
     public OutputFormat? Format { get; set; }
 
-    /// <summary>1..100 for WebP and JPEG (default 90); WebP at 100 is lossless.</summary>
+    /// <summary>1..100 for WebP and JPEG; WebP at 100 is lossless.</summary>
     [Parameter]
-    [ValidateRange(1, 100)]
-    public int Quality { get; set; } = 90;
+    [ValidateRange(CutoutOptions.MinQuality, CutoutOptions.MaxQuality)]
+    public int Quality { get; set; } = CutoutOptions.DefaultQuality;
 
     /// <summary>Crops the output to the subject's bounding box.</summary>
     [Parameter]
@@ -67,112 +61,31 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
 
     /// <summary>Pixels of margin around the cropped subject (with -Crop); may extend past the original frame.</summary>
     [Parameter]
-    [ValidateRange(0, 10000)]
+    [ValidateRange(0, CutoutOptions.MaxPadding)]
     public int Padding { get; set; }
 
-    protected override string Activity => "Removing image backgrounds";
-
-    protected override void BeginProcessing()
+    protected override ImageJob CreateJob()
     {
-        base.BeginProcessing();
-        ResolveOutput();
-        var format = Format ?? (outputFile is null ? OutputFormat.Png : OutputFormats.FromExtension(outputFile)!.Value);
-        if (MyInvocation.BoundParameters.ContainsKey(nameof(Padding)) && !Crop)
-            Fail(new ArgumentException("-Padding is the margin around a cropped subject: add -Crop."), "PaddingWithoutCrop", Padding);
-
-        BackgroundColor? colour = null;
-        if (BackgroundColor is not null)
-        {
-            try
-            {
-                colour = Engine.Compositing.BackgroundColor.Parse(BackgroundColor);
-            }
-            catch (FormatException e)
-            {
-                Fail(new ArgumentException($"-BackgroundColor: {e.Message}", e), "InvalidBackgroundColor", BackgroundColor);
-            }
-        }
-        BackgroundPicture? picture = null;
-        if (BackgroundImage is not null)
-        {
-            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackgroundImage);
-            try
-            {
-                picture = BackgroundPicture.Load(path, MaxPixels); // once for the whole batch
-                foreach (var warning in picture.Picture.Warnings)
-                    WriteWarning($"-BackgroundImage: {warning}");
-            }
-            catch (ImageException e)
-            {
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-BackgroundImage: {e.Message}", e), "InvalidBackgroundImage", ErrorCategory.InvalidArgument, path));
-            }
-        }
-
-        cutoutOptions = new CutoutOptions
+        var maxPixels = ImageLimits.PixelsOf(MaxMegapixels);
+        var picture = BackgroundImage is null ? null : CutoutJob.LoadPicture(SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackgroundImage), maxPixels);
+        foreach (var warning in picture?.Picture.Warnings ?? [])
+            WriteWarning($"-BackgroundImage: {warning}");
+        var options = new CutoutOptions
         {
             RefineForeground = RefineForeground.IsPresent,
             ForegroundMethod = ForegroundMethod ?? CutoutOptions.Default.ForegroundMethod,
-            BackgroundColor = colour,
+            BackgroundColor = BackgroundColor is null ? null : CutoutJob.ParseColour(BackgroundColor),
             BackgroundPicture = picture,
             Crop = Crop.IsPresent,
             Padding = Padding,
-            Format = format,
             Quality = Quality,
         };
-        try
+        var output = OutputPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputPath);
+        return CutoutJob.Create(output, Format, options, MyInvocation.BoundParameters.ContainsKey(nameof(Padding))) with
         {
-            OutputRules.CheckOptions(cutoutOptions);
-        }
-        catch (ArgumentException e)
-        {
-            Fail(e, "JpegNeedsBackground", format);
-        }
-    }
-
-    protected override bool IsOwnOutput(string path) => OutputNames.IsCutout(path) || OutputNames.IsMask(path);
-
-    protected override Func<CancellationToken, Action>? Plan(string path)
-    {
-        var output = outputFile ?? OutputNames.Cutout(path, outputFolder, cutoutOptions.Format);
-        if (!ShouldProcess(path, OutputAction("Remove background", output, Force)))
-            return null;
-        OutputRules.CheckOutput(path, output, Force, cutoutOptions); // before the model: no work for a refused file
-        ClaimOutput(output, path, outputFile is null ? null
-            : $"-OutputPath '{output}' names one file, but more than one image came in ('{path}' is another). Give a folder as -OutputPath.");
-
-        var session = Session; // the model first: without one, nothing is created
-        PrepareOutputFolder(System.IO.Path.GetDirectoryName(output)!, isOutputPath: OutputPath is not null);
-        var (force, maskOptions, options, maxPixels) = (Force.IsPresent, MaskOptions, cutoutOptions, MaxPixels);
-        var planned = Stopwatch.GetTimestamp();
-        return token =>
-        {
-            var queued = Stopwatch.GetElapsedTime(planned);
-            var outcome = BackgroundRemoval.RemoveBackground(session, path, output, force, maskOptions, options, maxPixels, token);
-            ObserveImage(outcome.ImageWork, outcome.ModelRun);
-            return () =>
-            {
-                foreach (var warning in outcome.Warnings)
-                    WriteWarning(warning);
-                WriteVerbose($"{System.IO.Path.GetFileName(path)}: {outcome.Width}x{outcome.Height}{Notes(outcome.Notes)}, foreground {outcome.ForegroundRatio:P1}, " +
-                             $"{outcome.ProcessingTime.TotalMilliseconds:0} ms (and {(queued + outcome.ModelWait).TotalMilliseconds:0} ms queued) -> '{output}' ({outcome.Format}, {outcome.OutputWidth}x{outcome.OutputHeight}).");
-                WriteObject(new RemovalResult(outcome, session, queued + outcome.ModelWait));
-            };
+            Mask = MaskOptions, MaxPixels = maxPixels, Overwrite = Force.IsPresent,
         };
     }
 
-    /// <summary>-OutputPath is a file when it ends in an image extension and is not an existing folder; else a folder.</summary>
-    private void ResolveOutput()
-    {
-        if (OutputPath is not null && SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputPath) is var file && OutputNames.IsFileTarget(file))
-        {
-            outputFile = file;
-            if (Format is { } format && format != OutputFormats.FromExtension(file))
-                Fail(new ArgumentException($"-Format {format} does not match the extension of -OutputPath '{OutputPath}'. Leave out -Format, or end the file name in {OutputFormats.Extension(format)}."), "FormatMismatch", OutputPath);
-            return;
-        }
-        outputFolder = ResolveOutputFolder(OutputPath);
-    }
-
-    private void Fail(Exception e, string errorId, object? target) =>
-        ThrowTerminatingError(new ErrorRecord(e, errorId, ErrorCategory.InvalidArgument, target));
+    protected override object ToResult(ImageOutcome outcome) => new RemovalResult((RemovalOutcome)outcome);
 }

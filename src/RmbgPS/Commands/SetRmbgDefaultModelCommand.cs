@@ -57,14 +57,14 @@ public sealed class SetRmbgDefaultModelCommand : PSCmdlet
             if (!ModelReference.TryParse(given, out var parsed))
             {
                 WriteError(ErrorRecords.Create(new ArgumentException($"'{given}' is not a model name. Give an installed model's name (Get-RmbgModel -Installed); for a file, use Set-RmbgDevice -Model <path>."),
-                    "InvalidModelName", ErrorCategory.InvalidArgument, given));
+                    ErrorIds.InvalidModelName, ErrorCategory.InvalidArgument, given));
                 return;
             }
             model = store.FindPreferred(parsed);
             if (model is null)
             {
                 WriteError(ErrorRecords.Create(new ItemNotFoundException($"{parsed} is not installed in '{store.Root}'. Install it first: Install-RmbgModel {parsed.Name}{(parsed.Variant is null ? "" : $" -Variant {parsed.Variant}")}."),
-                    "ModelNotInstalled", ErrorCategory.ObjectNotFound, given));
+                    ErrorIds.ModelNotInstalled, ErrorCategory.ObjectNotFound, given));
                 return;
             }
             reference = parsed.ToString();

@@ -79,10 +79,10 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
             WorkerPriority = Has(nameof(WorkerPriority)) ? WorkerPriority : current.WorkerPriority,
         };
         if (InputSize.Problem(next.Resolution) is { } resolution) // before -WhatIf: a value that cannot be used is an error either way
-            ThrowTerminatingError(ErrorRecords.Create(new ArgumentException(resolution), "InvalidResolution", ErrorCategory.InvalidArgument, next.Resolution));
+            ThrowTerminatingError(ErrorRecords.Create(new ArgumentException(resolution), ErrorIds.InvalidResolution, ErrorCategory.InvalidArgument, next.Resolution));
         if (next.Profile is { } profile && ModelProfiles.Find(profile) is null)
             ThrowTerminatingError(ErrorRecords.Create(new ArgumentException($"Unknown profile '{profile}'. Known profiles: {ModelProfiles.KnownNames}."),
-                "UnknownProfile", ErrorCategory.InvalidArgument, profile));
+                ErrorIds.UnknownProfile, ErrorCategory.InvalidArgument, profile));
 
         if (!ShouldProcess("RmbgPS shared engine", $"Use device {next.Device} (id {next.DeviceId}), {next.EffectiveThreads} threads, model {next.Model ?? "(default lookup)"}, resolution {(next.Resolution == 0 ? "the model's own" : next.Resolution)}, workers at {next.WorkerPriority} priority"))
             return;
@@ -95,7 +95,7 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
         catch (DeviceNotAvailableException e)
         {
             EngineNotices.Write(this);
-            ThrowTerminatingError(ErrorRecords.Create(e, "DeviceNotAvailable", ErrorCategory.NotEnabled, next.Device));
+            ThrowTerminatingError(ErrorRecords.Create(e, ErrorIds.DeviceNotAvailable, ErrorCategory.NotEnabled, next.Device));
             return;
         }
         EngineNotices.Write(this);

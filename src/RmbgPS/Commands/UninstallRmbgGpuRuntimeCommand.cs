@@ -24,7 +24,7 @@ public sealed class UninstallRmbgGpuRuntimeCommand : PSCmdlet
         {
             ThrowTerminatingError(ErrorRecords.Create(new InvalidOperationException(
                     $"This session runs on ONNX Runtime's CUDA build in '{folder}', and Windows does not delete a library in use. Start a new PowerShell session and run Uninstall-RmbgGpuRuntime there first."),
-                "GpuRuntimeInUse", ErrorCategory.ResourceBusy, folder));
+                ErrorIds.GpuRuntimeInUse, ErrorCategory.ResourceBusy, folder));
             return;
         }
         try
@@ -37,7 +37,7 @@ public sealed class UninstallRmbgGpuRuntimeCommand : PSCmdlet
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             WriteError(ErrorRecords.Create(new IOException($"Deleting '{folder}' failed: {e.Message} Close the PowerShell sessions that use RmbgPS (they may hold its libraries open) and run Uninstall-RmbgGpuRuntime again, or delete the folder by hand.", e),
-                "GpuRuntimeUninstallFailed", ErrorCategory.WriteError, folder));
+                ErrorIds.GpuRuntimeUninstallFailed, ErrorCategory.WriteError, folder));
         }
     }
 }

@@ -62,7 +62,7 @@ public sealed class UninstallRmbgModelCommand : PSCmdlet
             if (matches.Count == 0 && incomplete.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
                 WriteError(ErrorRecords.Create(new ItemNotFoundException(
                         $"No model '{name}'{(variant is null ? "" : $" variant '{variant}'")} is installed in '{store.Root}'. Get-RmbgModel -Installed lists what is."),
-                    "ModelNotInstalled", ErrorCategory.ObjectNotFound, given));
+                    ErrorIds.ModelNotInstalled, ErrorCategory.ObjectNotFound, given));
             foreach (var model in matches)
                 Uninstall(store, model);
             foreach (var (partialName, partialVariant, partial) in incomplete)
@@ -88,7 +88,7 @@ public sealed class UninstallRmbgModelCommand : PSCmdlet
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             WriteError(ErrorRecords.Create(new IOException($"Cannot uninstall {model}: {e.Message} Close programs that use '{model.Path}' and try again.", e),
-                "UninstallFailed", ErrorCategory.WriteError, model.ToString()));
+                ErrorIds.UninstallFailed, ErrorCategory.WriteError, model.ToString()));
         }
     }
 }

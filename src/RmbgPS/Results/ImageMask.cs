@@ -2,6 +2,7 @@ using RmbgPS.Engine.Compositing;
 using RmbgPS.Engine.Imaging;
 using RmbgPS.Engine.Masks;
 using RmbgPS.Engine.Files;
+using RmbgPS.Engine.Removal;
 
 namespace RmbgPS;
 
@@ -13,13 +14,13 @@ public sealed class ImageMask
 {
     private readonly AlphaMask mask;
 
-    internal ImageMask(string path, AlphaMask mask, string model, string executionProvider, string? maskPath)
+    internal ImageMask(MaskOutcome outcome)
     {
-        this.mask = mask;
-        Path = path;
-        Model = model;
-        ExecutionProvider = executionProvider;
-        MaskPath = maskPath;
+        mask = outcome.Mask;
+        Path = outcome.InputPath;
+        Model = outcome.Model!.Name;
+        ExecutionProvider = outcome.Model.ExecutionProvider;
+        MaskPath = outcome.MaskPath;
         BoundingBox = BoundingBox.From(mask.Bounds);
     }
 

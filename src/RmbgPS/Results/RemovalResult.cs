@@ -1,4 +1,3 @@
-using RmbgPS.Engine.Inference;
 using RmbgPS.Engine.Removal;
 
 namespace RmbgPS;
@@ -9,20 +8,21 @@ namespace RmbgPS;
 /// </summary>
 public sealed class RemovalResult
 {
-    internal RemovalResult(RemovalOutcome outcome, ModelSession session, TimeSpan queueTime)
+    internal RemovalResult(RemovalOutcome outcome)
     {
+        var model = outcome.Model!;
         InputPath = outcome.InputPath;
         OutputPath = outcome.OutputPath;
         Width = outcome.Width;
         Height = outcome.Height;
         ForegroundRatio = Math.Round(outcome.ForegroundRatio, 4);
         BoundingBox = BoundingBox.From(outcome.Bounds);
-        Model = session.ModelName;
-        Profile = session.Profile.Name;
-        Device = session.Device.ToString();
-        ExecutionProvider = session.ExecutionProvider;
+        Model = model.Name;
+        Profile = model.Profile;
+        Device = model.Device;
+        ExecutionProvider = model.ExecutionProvider;
         ProcessingTime = outcome.ProcessingTime;
-        QueueTime = queueTime;
+        QueueTime = outcome.QueueTime;
         NeedsReview = outcome.NeedsReview;
         OutputWidth = outcome.OutputWidth;
         OutputHeight = outcome.OutputHeight;

@@ -82,7 +82,7 @@ public sealed class ImageDecoderTests : IDisposable
     {
         var path = JpegWithOrientation(LargeMarker(30), orientation);
         var full = ImageDecoder.Decode(path);
-        var reduced = ImageDecoder.DecodeReduced(path, ImageDecoder.DefaultMaxPixels, modelWidth, modelHeight);
+        var reduced = ImageDecoder.DecodeReduced(path, ImageLimits.DefaultMaxPixels, modelWidth, modelHeight);
 
         Assert.Equal((width, height), (full.Width, full.Height));
         Assert.Equal((reducedWidth, reducedHeight), (reduced.Width, reduced.Height));
@@ -98,7 +98,7 @@ public sealed class ImageDecoderTests : IDisposable
     public void Formats_without_DCT_scaling_are_decoded_for_the_model_at_full_size()
     {
         var path = TestImages.SavePng(LargeMarker(30), folder.File("large.png"));
-        var reduced = ImageDecoder.DecodeReduced(path, ImageDecoder.DefaultMaxPixels, 100, 100);
+        var reduced = ImageDecoder.DecodeReduced(path, ImageLimits.DefaultMaxPixels, 100, 100);
         Assert.Equal((1200, 600), (reduced.Width, reduced.Height));
         Assert.False(reduced.IsReduced);
     }

@@ -22,7 +22,7 @@ public sealed class BackgroundRemovalTests : IDisposable
 
     public void Dispose() => folder.Dispose();
 
-    private RemovalOutcome Remove(string input, string output, bool overwrite = false, long maxPixels = ImageDecoder.DefaultMaxPixels) =>
+    private RemovalOutcome Remove(string input, string output, bool overwrite = false, long maxPixels = ImageLimits.DefaultMaxPixels) =>
         BackgroundRemoval.RemoveBackground(session, input, output, overwrite, MaskOptions.Default, CutoutOptions.Default, maxPixels, CancellationToken.None);
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class BackgroundRemovalTests : IDisposable
         var options = new CutoutOptions { RefineForeground = true, Crop = true, Padding = 10, BackgroundColor = BackgroundColor.Parse("white"), Format = OutputFormat.Jpeg };
         var before = GC.GetTotalAllocatedBytes(precise: true);
 
-        var outcome = BackgroundRemoval.RemoveBackground(session, input, folder.File("huge.nobg.jpg"), false, new MaskOptions { Blur = 3 }, options, ImageDecoder.DefaultMaxPixels, CancellationToken.None);
+        var outcome = BackgroundRemoval.RemoveBackground(session, input, folder.File("huge.nobg.jpg"), false, new MaskOptions { Blur = 3 }, options, ImageLimits.DefaultMaxPixels, CancellationToken.None);
 
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
         var rgbaBytes = 4L * w * h;
@@ -54,7 +54,7 @@ public sealed class BackgroundRemovalTests : IDisposable
     {
         var wide = TestImages.SavePng(TestImages.RedSquare(17000, 8, 0, 0, 10, 8), folder.File("wide.png"));
         var e = Assert.Throws<ImageException>(() => BackgroundRemoval.RemoveBackground(session, wide, folder.File("wide.nobg.webp"), false,
-            MaskOptions.Default, new CutoutOptions { Format = OutputFormat.WebP }, ImageDecoder.DefaultMaxPixels, CancellationToken.None));
+            MaskOptions.Default, new CutoutOptions { Format = OutputFormat.WebP }, ImageLimits.DefaultMaxPixels, CancellationToken.None));
         Assert.Equal(ImageErrorKind.ImageTooLarge, e.Kind);
         Assert.Contains("WebP stores at most 16383", e.Message);
 
@@ -70,9 +70,10 @@ public sealed class BackgroundRemovalTests : IDisposable
     public void JPEG_without_an_opaque_background_is_refused_from_the_options_alone()
     {
         // The input does not even exist: the options are refused before any file is touched.
-        var e = Assert.Throws<ArgumentException>(() => BackgroundRemoval.RemoveBackground(session, folder.File("none.png"), folder.File("none.nobg.jpg"), false,
-            MaskOptions.Default, new CutoutOptions { Format = OutputFormat.Jpeg, BackgroundColor = BackgroundColor.Parse("#ffffff80") }, ImageDecoder.DefaultMaxPixels, CancellationToken.None));
+        var e = Assert.Throws<OptionException>(() => BackgroundRemoval.RemoveBackground(session, folder.File("none.png"), folder.File("none.nobg.jpg"), false,
+            MaskOptions.Default, new CutoutOptions { Format = OutputFormat.Jpeg, BackgroundColor = BackgroundColor.Parse("#ffffff80") }, ImageLimits.DefaultMaxPixels, CancellationToken.None));
         Assert.Contains("opaque", e.Message);
+        Assert.Equal(OptionProblem.JpegNeedsBackground, e.Problem);
         Assert.False(File.Exists(folder.File("none.nobg.jpg")));
     }
 
@@ -168,7 +169,7 @@ public sealed class BackgroundRemovalTests : IDisposable
     {
         var path = MakeBadFile(kind);
         var output = folder.File(kind + ".nobg.png");
-        var e = Assert.Throws<ImageException>(() => Remove(path, output, maxPixels: kind == "huge" ? 10_000 : ImageDecoder.DefaultMaxPixels));
+        var e = Assert.Throws<ImageException>(() => Remove(path, output, maxPixels: kind == "huge" ? 10_000 : ImageLimits.DefaultMaxPixels));
         Assert.Equal(expected, e.Kind);
         Assert.Contains(path, e.Message);
         Assert.False(File.Exists(output));

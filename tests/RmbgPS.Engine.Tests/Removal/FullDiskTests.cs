@@ -50,7 +50,7 @@ public sealed class FullDiskTests : IDisposable
         {
             var output = Path.Combine(disk.Root, $"noise{i}.nobg.{format}");
             var e = Assert.Throws<ImageException>(() => BackgroundRemoval.RemoveBackground(session, input, output, false,
-                MaskOptions.Default, options, ImageDecoder.DefaultMaxPixels, CancellationToken.None));
+                MaskOptions.Default, options, ImageLimits.DefaultMaxPixels, CancellationToken.None));
             Assert.Equal(ImageErrorKind.WriteFailed, e.Kind);
             Assert.Contains(output, e.Message);
             Assert.Contains("space", e.Message);
@@ -59,7 +59,7 @@ public sealed class FullDiskTests : IDisposable
 
         File.Delete(Path.Combine(disk.Root, "filler"));
         var written = BackgroundRemoval.RemoveBackground(session, input, Path.Combine(disk.Root, $"ok.{format}"), false,
-            MaskOptions.Default, options, ImageDecoder.DefaultMaxPixels, CancellationToken.None);
+            MaskOptions.Default, options, ImageLimits.DefaultMaxPixels, CancellationToken.None);
         Assert.True(new FileInfo(written.OutputPath).Length > 16 * 1024);
     }
 
@@ -68,7 +68,7 @@ public sealed class FullDiskTests : IDisposable
     {
         using var disk = new SmallFileSystem(kilobytes: 1024);
         disk.FillLeaving(1024);
-        var mask = BackgroundRemoval.ComputeMask(session, input, new MaskOptions { Blur = 2 }, ImageDecoder.DefaultMaxPixels, CancellationToken.None);
+        var mask = BackgroundRemoval.ComputeMask(session, input, new MaskOptions { Blur = 2 }, ImageLimits.DefaultMaxPixels, CancellationToken.None);
         for (var i = 0; i < 3; i++)
         {
             var output = Path.Combine(disk.Root, $"noise{i}.mask.png");

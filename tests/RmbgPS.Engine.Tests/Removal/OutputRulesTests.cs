@@ -20,7 +20,7 @@ public sealed class OutputRulesTests : IDisposable
     {
         var input = TestImages.SavePng(TestImages.RedSquare(8, 8, 0, 0, 4, 4), folder.File("in.png"));
         var pictureFile = TestImages.SavePng(TestImages.RedSquare(8, 8, 0, 0, 8, 8), folder.File("beach.png"));
-        var options = new CutoutOptions { BackgroundPicture = BackgroundPicture.Load(pictureFile, ImageDecoder.DefaultMaxPixels) };
+        var options = new CutoutOptions { BackgroundPicture = BackgroundPicture.Load(pictureFile, ImageLimits.DefaultMaxPixels) };
 
         Assert.Equal(ImageErrorKind.OutputIsInput, Assert.Throws<ImageException>(() => OutputRules.CheckOutput(input, input, overwrite: true)).Kind);
         var picture = Assert.Throws<ImageException>(() => OutputRules.CheckOutput(input, pictureFile, overwrite: true, options));
@@ -34,7 +34,7 @@ public sealed class OutputRulesTests : IDisposable
         Assert.Equal(OutputFate.Write, OutputRules.FateOf(folder.File("new.png"), false));
         Assert.Equal(OutputFate.Refuse, OutputRules.FateOf(folder.File("old.png"), false));
         Assert.Equal(OutputFate.Overwrite, OutputRules.FateOf(folder.File("old.png"), true));
-        Assert.Throws<ArgumentException>(() => OutputRules.CheckOptions(new CutoutOptions { Format = OutputFormat.Jpeg }));
+        Assert.Equal(OptionProblem.JpegNeedsBackground, Assert.Throws<OptionException>(() => OutputRules.CheckOptions(new CutoutOptions { Format = OutputFormat.Jpeg })).Problem);
         OutputRules.CheckOptions(new CutoutOptions { Format = OutputFormat.Jpeg, BackgroundColor = BackgroundColor.Parse("white") });
     }
 
@@ -45,7 +45,7 @@ public sealed class OutputRulesTests : IDisposable
         var input = TestImages.SavePng(TestImages.RedSquare(40, 30, 10, 5, 20, 20), folder.File("square.png"));
         var maskPath = folder.File("square.mask.png");
 
-        var outcome = BackgroundRemoval.WriteMask(session, input, maskPath, overwrite: false, MaskOptions.Default, ImageDecoder.DefaultMaxPixels, CancellationToken.None);
+        var outcome = BackgroundRemoval.WriteMask(session, input, maskPath, overwrite: false, MaskOptions.Default, ImageLimits.DefaultMaxPixels, CancellationToken.None);
 
         Assert.Equal(maskPath, outcome.MaskPath);
         Assert.Equal((40, 30), (outcome.Mask.Width, outcome.Mask.Height));
@@ -53,7 +53,7 @@ public sealed class OutputRulesTests : IDisposable
         Assert.Equal(outcome.Mask[20, 15], written.GetPixel(20, 15).Red);
         Assert.Equal(outcome.Mask[2, 2], written.GetPixel(2, 2).Red);
         Assert.Equal(ImageErrorKind.OutputExists, Assert.Throws<ImageException>(() =>
-            BackgroundRemoval.WriteMask(session, input, maskPath, overwrite: false, MaskOptions.Default, ImageDecoder.DefaultMaxPixels, CancellationToken.None)).Kind);
+            BackgroundRemoval.WriteMask(session, input, maskPath, overwrite: false, MaskOptions.Default, ImageLimits.DefaultMaxPixels, CancellationToken.None)).Kind);
         Assert.Empty(folder.TempFiles());
     }
 

@@ -18,7 +18,7 @@ public sealed class RealModelTests(RealModelTests.Model model, Xunit.Abstraction
     private readonly ModelSession session = model.Session;
 
     private AlphaMask MaskOf(string photo) =>
-        BackgroundRemoval.ComputeMask(session, Path.IsPathRooted(photo) ? photo : TestAssets.Photo(photo), MaskOptions.Default, ImageDecoder.DefaultMaxPixels, CancellationToken.None);
+        BackgroundRemoval.ComputeMask(session, Path.IsPathRooted(photo) ? photo : TestAssets.Photo(photo), MaskOptions.Default, ImageLimits.DefaultMaxPixels, CancellationToken.None);
 
     [Fact]
     public void The_real_model_is_recognised_from_its_descriptor()
@@ -73,12 +73,12 @@ public sealed class RealModelTests(RealModelTests.Model model, Xunit.Abstraction
 
         // The model's own alpha on the green picture decides the edge; the right answer there is the cat on
         // white with that alpha. The fringe: how much greener than that the edge comes out.
-        var alpha = BackgroundRemoval.ComputeMask(session, input, MaskOptions.Default, ImageDecoder.DefaultMaxPixels, CancellationToken.None).Values;
+        var alpha = BackgroundRemoval.ComputeMask(session, input, MaskOptions.Default, ImageLimits.DefaultMaxPixels, CancellationToken.None).Values;
         double Fringe(bool refine, ForegroundMethod method = ForegroundMethod.MultiLevel)
         {
             var path = folder.File($"refine-{refine}-{method}.png");
             BackgroundRemoval.RemoveBackground(session, input, path, true, MaskOptions.Default,
-                new CutoutOptions { RefineForeground = refine, ForegroundMethod = method, BackgroundColor = BackgroundColor.Parse("white") }, ImageDecoder.DefaultMaxPixels, CancellationToken.None);
+                new CutoutOptions { RefineForeground = refine, ForegroundMethod = method, BackgroundColor = BackgroundColor.Parse("white") }, ImageLimits.DefaultMaxPixels, CancellationToken.None);
             var result = ImageDecoder.Decode(path).Pixels;
             double excess = 0;
             var count = 0;
@@ -119,7 +119,7 @@ public sealed class RealModelTests(RealModelTests.Model model, Xunit.Abstraction
         using (var file = File.Create(path))
             Assert.True(large.Encode(file, SkiaSharp.SKEncodedImageFormat.Jpeg, 90));
         var full = ImageDecoder.Decode(path);
-        Assert.True(BackgroundRemoval.DecodeForModel(session, path, ImageDecoder.DefaultMaxPixels).IsReduced);
+        Assert.True(BackgroundRemoval.DecodeForModel(session, path, ImageLimits.DefaultMaxPixels).IsReduced);
 
         var reducedMask = MaskOf(path);
         var fullMask = BackgroundRemoval.ComputeMask(session, full, MaskOptions.Default, CancellationToken.None);

@@ -63,7 +63,7 @@ public sealed class RealNpmPackageTests : IDisposable
         try
         {
             Assert.Same(ModelProfiles.Isnet, session.Profile);
-            var mask = BackgroundRemoval.ComputeMask(session, TestAssets.Photo("chelsea.png"), MaskOptions.Default, ImageDecoder.DefaultMaxPixels, CancellationToken.None);
+            var mask = BackgroundRemoval.ComputeMask(session, TestAssets.Photo("chelsea.png"), MaskOptions.Default, ImageLimits.DefaultMaxPixels, CancellationToken.None);
             Assert.InRange(mask.ForegroundRatio, 0.15, 0.85);
             Assert.True(mask[mask.Width / 2, mask.Height / 2] > 200, "the cat's body, at the centre, is subject");
             Assert.True(mask[2, 2] < 26 && mask[mask.Width - 3, 2] < 26, "the top corners are background");

@@ -72,23 +72,24 @@ public sealed class SecondLookTests(ITestOutputHelper output) : IDisposable
         var session = sessions.Open(SyntheticModels.IsnetRed(256));
         var (image, truth) = Strands();
         var notes = new List<string>();
-        var one = BackgroundRemoval.ComputeMask(session, image, MaskOptions.Default, notes, out _, CancellationToken.None);
+        var one = BackgroundRemoval.ComputeMask(session, image, MaskOptions.Default, notes, new StageTimes(), CancellationToken.None);
         Assert.Empty(notes);
-        var two = BackgroundRemoval.ComputeMask(session, image, MaskOptions.Default with { Detail = MaskDetail.High }, notes, out var model, CancellationToken.None);
+        var model = new StageTimes();
+        var two = BackgroundRemoval.ComputeMask(session, image, MaskOptions.Default with { Detail = MaskDetail.High }, notes, model, CancellationToken.None);
         var (oneError, twoError) = (StrandError(one.Values, truth), StrandError(two.Values, truth));
         output.WriteLine($"strand ring error: one look {oneError:0.00} levels, second look {twoError:0.00}; {notes.Single()}");
 
         Assert.True(twoError < oneError * 0.6, $"second look {twoError:0.00} vs one {oneError:0.00}");
         Assert.StartsWith("second look at the subject's box", notes.Single());
         Assert.Equal(2, session.RunStatistics.Count - 1); // one run for the first mask above, two for the second look
-        Assert.True(model.Run > TimeSpan.Zero);
+        Assert.True(model.ModelRun > TimeSpan.Zero);
         // Far from the subject the first look stands, pixel for pixel.
         for (var y = 1380; y < 1620; y++)
             for (var x = 1880; x < 2220; x++)
                 Assert.Equal(one[x, y], two[x, y]);
         Assert.InRange(two[2000, 1500], 90, 110);
         // Shaping comes after the merge: a threshold gives a hard mask over both looks.
-        var hard = BackgroundRemoval.ComputeMask(session, image, MaskOptions.Default with { Detail = MaskDetail.High, Threshold = 0.5f }, [], out _, CancellationToken.None);
+        var hard = BackgroundRemoval.ComputeMask(session, image, MaskOptions.Default with { Detail = MaskDetail.High, Threshold = 0.5f }, [], new StageTimes(), CancellationToken.None);
         Assert.All(hard.Values, a => Assert.True(a is 0 or 255));
     }
 
@@ -113,10 +114,10 @@ public sealed class SecondLookTests(ITestOutputHelper output) : IDisposable
         var session = sessions.Open(SyntheticModels.IsnetRed(64));
         var notes = new List<string>();
         var high = MaskOptions.Default with { Detail = MaskDetail.High };
-        BackgroundRemoval.ComputeMask(session, TestImages.RedSquare(400, 300, 10, 10, 380, 280), high, notes, out _, CancellationToken.None);
+        BackgroundRemoval.ComputeMask(session, TestImages.RedSquare(400, 300, 10, 10, 380, 280), high, notes, new StageTimes(), CancellationToken.None);
         Assert.StartsWith("no second look: the subject's box", notes.Single());
         notes.Clear();
-        BackgroundRemoval.ComputeMask(session, TestImages.RedSquare(60, 40, 20, 10, 10, 10), high, notes, out _, CancellationToken.None);
+        BackgroundRemoval.ComputeMask(session, TestImages.RedSquare(60, 40, 20, 10, 10, 10), high, notes, new StageTimes(), CancellationToken.None);
         Assert.Equal("no second look: the model already sees the whole 60x40 picture at full resolution", notes.Single());
         Assert.Equal(2, session.RunStatistics.Count); // one run each
     }
