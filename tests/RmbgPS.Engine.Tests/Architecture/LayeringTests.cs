@@ -9,7 +9,7 @@ namespace RmbgPS.Tests.Architecture;
 /// </summary>
 public sealed partial class LayeringTests
 {
-    /// <summary>Bottom to top. The README's "How it is built" draws the same order.</summary>
+    /// <summary>Bottom to top. docs/architecture.md ("Projects and layers") draws the same order.</summary>
     public static readonly string[] Layers = ["Native", "Files", "Imaging", "Masks", "Compositing", "Downloads", "Models", "Inference", "Batch", "Removal"];
 
     private static string EngineFolder => Path.Combine(TestAssets.RepoRoot, "src", "RmbgPS.Engine");
