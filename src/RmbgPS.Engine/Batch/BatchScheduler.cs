@@ -77,7 +77,7 @@ public sealed class BatchScheduler<T> : IDisposable
         if (inFlight.TryPeek(out var oldest) && oldest.Task.IsCompleted)
         {
             finished = Dequeue();
-            CollectLargeGarbage();
+            LargeGarbage.CollectIfDue();
             return true;
         }
         finished = null!;
@@ -92,7 +92,7 @@ public sealed class BatchScheduler<T> : IDisposable
     {
         var oldest = Dequeue();
         WaitQuietly(oldest);
-        CollectLargeGarbage();
+        LargeGarbage.CollectIfDue();
         return oldest;
     }
 
@@ -117,25 +117,6 @@ public sealed class BatchScheduler<T> : IDisposable
         (running, costInFlight) = (0, 0);
         cancellation.Dispose();
     }
-
-    /// <summary>
-    /// Each large image leaves its buffers behind (a 12-MP photo about 110 MB of large-object arrays), and the
-    /// GC's own budget let a long 12-MP batch reach 2.5 GB of working set, most of it garbage. A full
-    /// collection after every 48 MB allocated holds it near the live set: a 20-image 12-MP batch peaked at
-    /// 2147 MB with 384 MB between collections, 1720 MB with 128 and 1690 MB with 48, at the same speed
-    /// (the heap is a few large arrays, so a collection takes milliseconds; small images rarely trigger one).
-    /// </summary>
-    private void CollectLargeGarbage()
-    {
-        var allocated = GC.GetTotalAllocatedBytes();
-        if (allocated - allocatedAtLastCollection < GarbageAllowance)
-            return;
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
-        allocatedAtLastCollection = GC.GetTotalAllocatedBytes();
-    }
-
-    private const long GarbageAllowance = 48L << 20;
-    private long allocatedAtLastCollection = GC.GetTotalAllocatedBytes();
 
     private static void WaitQuietly(Task task)
     {

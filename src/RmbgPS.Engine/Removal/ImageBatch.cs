@@ -118,6 +118,7 @@ public sealed partial class ImageBatch : IDisposable
                 var queued = Stopwatch.GetElapsedTime(planned);
                 var outcome = job.Run(session, plan.Input, plan.Output, token) with { Queued = queued, Model = used };
                 sizing?.Observe(outcome.ImageWork, outcome.ModelRun);
+                LargeGarbage.CollectIfDue(); // this image's buffers are garbage now, and the next image's are coming
                 return new Report(() =>
                 {
                     foreach (var warning in outcome.Warnings)
