@@ -25,7 +25,7 @@ internal static class ChildModes
     /// <summary>
     /// Remove-ImageBackground over a batch, through the real PowerShell engine with the built module, the
     /// way a user pipes Get-ChildItem into it. The model is loaded by a first image outside the timing.
-    /// Rest: label count [throttle [worker priority]].
+    /// Rest: label count [throttle (empty for the module's own sizing) [worker priority]].
     /// </summary>
     public static int Batch(BenchOptions options)
     {
@@ -49,7 +49,7 @@ internal static class ChildModes
         // batch: on a shared machine the model's speed drifts, and the ratio should compare like with like.
         var floorBefore = Report.Floor(RmbgEngine.Shared, options.Model, input.Path);
         var (runsBefore, busyBefore) = Report.RunStatistics(RmbgEngine.Shared, options.Model);
-        var throttle = options.Rest.Length > 2 ? $" -ThrottleLimit {options.Rest[2]}" : "";
+        var throttle = options.Rest.Length > 2 && options.Rest[2].Length > 0 ? $" -ThrottleLimit {options.Rest[2]}" : ""; // none: the module sizes the batch
         var halfway = 0L;
         var done = 0;
         var clock = Stopwatch.StartNew();
