@@ -1,4 +1,5 @@
 #Requires -Version 7.4
+
 <#
 .SYNOPSIS
     Runs Pester test files against the built module with Pester 5.7.1, and exits non-zero when any test fails.
