@@ -9,8 +9,9 @@
     manifest, the assemblies and the native libraries under runtimes/<rid>/native.
 
     With -Test it then runs 'dotnet test RmbgPS.sln', which runs every .NET test and the whole Pester
-    suite (tests/*.Tests.ps1, each in a fresh pwsh with Pester 5.7.1), so the module's assemblies are
-    never loaded (and, on Windows, locked) in the session that runs this script.
+    suite (tests/*.Tests.ps1 with Pester 5.7.1, each file in a fresh pwsh and all of them in one), so
+    the module's assemblies are never loaded (and, on Windows, locked) in the session that runs this
+    script.
 
     With -Package it writes out/RmbgPS.<version>.nupkg with PSResourceGet's Publish-PSResource, through
     a temporary local file repository; Install-PSResource and Save-PSResource install it from any
@@ -175,7 +176,7 @@ if (-not (Test-Path -LiteralPath $manifest -PathType Leaf)) {
 
 if ($Test) {
     # --no-build: test what was just built (a rebuild would lay out out/RmbgPS again). The Pester suite runs
-    # inside it (tests/RmbgPS.Module.Tests/PesterSuiteTests.cs), each file in a fresh pwsh.
+    # inside it (tests/RmbgPS.Module.Tests/PesterSuiteTests.cs), each file in a fresh pwsh and the folder in one.
     Invoke-NativeStep -Name 'Tests (.NET and Pester)' -FilePath 'dotnet' -ArgumentList (@('test', $solution, '--no-build') + $msbuildArgs)
 }
 

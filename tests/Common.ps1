@@ -6,11 +6,14 @@
         BeforeDiscovery { . (Join-Path $PSScriptRoot 'Common.ps1') }   # $SkipModelTests, $ModelSkipNote
         BeforeAll {
             . (Join-Path $PSScriptRoot 'Common.ps1')
-            $TestRun = Initialize-RmbgTestRun    # imports out/RmbgPS, isolates the environment
+            $TestRun = Initialize-RmbgTestRun    # imports out/RmbgPS, isolates the environment and the engine
         }
         AfterAll { Restore-RmbgTestRun $TestRun }
 
     Dot-sourcing only sets variables and defines functions; Initialize-RmbgTestRun does the work.
+    Every file passes alone and with the others in one pwsh, in any order (Invoke-Pester ./tests):
+    the shared engine is one per process, so each file starts it as a fresh process has it and
+    Restore-RmbgTestRun puts back what it found.
 
     Test data, kept outside the repository:
       model   $env:RMBG_TEST_MODEL, else <cache>/models/isnet-imgly-medium.onnx
@@ -61,7 +64,14 @@ $SkipModelTests = [bool] $ModelSkipReason
 $ModelSkipNote = if ($SkipModelTests) { " (skipped: $ModelSkipReason)" } else { '' }
 
 function Initialize-RmbgTestRun {
-    <# Imports the built module and points the module at this file's own temporary model store. Returns what Restore-RmbgTestRun puts back. #>
+    <#
+        Imports the built module, points it at this file's own temporary model store and starts the shared engine
+        as a fresh process has it (default settings, no model loaded). Returns what Restore-RmbgTestRun puts back.
+
+        The engine is one per process and outlives Remove-Module and Import-Module -Force, so when several files run
+        in one pwsh (Invoke-Pester ./tests) each file would otherwise find what the one before it left: its settings,
+        and a model session loaded from that file's store (under a $TestDrive Pester has since deleted).
+    #>
     if (-not (Test-Path -LiteralPath $ManifestPath -PathType Leaf)) {
         throw "The module is not built: '$ManifestPath' is missing. Run 'dotnet build -c Release' or ./build.ps1 in '$RepoRoot' first."
     }
@@ -77,7 +87,16 @@ function Initialize-RmbgTestRun {
     $env:RMBG_MODEL = $ModelPath # how the image cmdlets find the test model
     try {
         Import-Module $ManifestPath -Force -ErrorAction Stop
-        [pscustomobject]@{ Environment = $saved; Device = Get-RmbgDevice; Store = $env:RMBG_MODEL_HOME }
+        # Released first, so Get-RmbgDevice reports the settings, not a loaded session (its Profile is the session's).
+        Clear-RmbgLoadedModel
+        $device = Get-RmbgDevice
+        Set-RmbgDevice -Device Auto -DeviceId 0 -ThreadCount 0 -Model '' -Profile '' -Resolution 0 -OptimizedGraphCache -WorkerPriority BelowNormal
+        [pscustomobject]@{
+            Environment     = $saved
+            Device          = $device
+            AutoThreadCount = (Get-RmbgDevice).ThreadCount # what -ThreadCount 0 means here; Get-RmbgDevice shows the count in effect
+            Store           = $env:RMBG_MODEL_HOME
+        }
     }
     catch {
         foreach ($entry in $saved.GetEnumerator()) { [Environment]::SetEnvironmentVariable($entry.Key, $entry.Value) }
@@ -86,24 +105,44 @@ function Initialize-RmbgTestRun {
 }
 
 function Restore-RmbgTestRun($TestRun) {
-    <# Puts back the environment variables and the shared engine's settings (releasing the sessions loaded here), then removes the module. #>
+    <# Releases the models loaded here, puts back the shared engine's settings and the environment variables, then removes the module. #>
     if ($null -eq $TestRun) { return }
     if (Get-Command Set-RmbgDevice -ErrorAction Ignore) {
+        # A session loaded here took its optimised graph from this file's store, which Pester deletes with $TestDrive.
+        Clear-RmbgLoadedModel
         $before = $TestRun.Device
         $settings = @{
             Device              = $before.Device
             DeviceId            = $before.DeviceId
+            # Get-RmbgDevice shows the count in effect: the automatic count is put back as 0 (automatic), as it was.
+            ThreadCount         = if ($before.ThreadCount -eq $TestRun.AutoThreadCount) { 0 } else { $before.ThreadCount }
             Model               = [string] $before.ConfiguredModel
+            Profile             = [string] $before.Profile
+            Resolution          = $before.Resolution
             OptimizedGraphCache = $before.OptimizedGraphCache
             WorkerPriority      = $before.WorkerPriority
         }
-        if ((Get-RmbgDevice).ThreadCount -ne $before.ThreadCount) { $settings.ThreadCount = $before.ThreadCount }
         Set-RmbgDevice @settings -ErrorAction Continue
     }
     foreach ($entry in $TestRun.Environment.GetEnumerator()) {
         [Environment]::SetEnvironmentVariable($entry.Key, $entry.Value)
     }
     Remove-Module RmbgPS -ErrorAction Ignore
+}
+
+function Clear-RmbgLoadedModel {
+    <#
+        Releases every model the shared engine has loaded, through the public cmdlets: Set-RmbgDevice releases the
+        loaded models when a setting they depend on changes (and keeps them when nothing does), so this turns the
+        optimised-graph cache over and back. The next image loads its model again, under the current settings and
+        $env:RMBG_MODEL_HOME. Calls still using a released session finish first (none run between tests).
+    #>
+    $cache = (Get-RmbgDevice).OptimizedGraphCache
+    Set-RmbgDevice -OptimizedGraphCache:(-not $cache)
+    Set-RmbgDevice -OptimizedGraphCache:$cache
+    if ((Get-RmbgDevice).IsLoaded) {
+        throw "Set-RmbgDevice did not release the loaded model '$((Get-RmbgDevice).Model)'."
+    }
 }
 
 function Initialize-TestAsset {

@@ -105,13 +105,19 @@ Describe 'RmbgPS module' {
     Context "test isolation with the model$ModelSkipNote" -Skip:$SkipModelTests {
         BeforeAll {
             Initialize-TestAsset
+            # The test is about what a model load writes. The engine is one per process, so in a pwsh that ran other
+            # files first a model loaded there (from that file's store) could serve the next image without a load:
+            # release it, so this file's first image loads the model here, as in a fresh process.
+            Clear-RmbgLoadedModel
         }
 
         It 'caches the optimised graph in the temporary store, not in the user''s' {
             $image = New-TinyPng (Join-Path (New-TestFolder 'isolation') 'tiny.png')
+            $loadsBefore = (Get-RmbgDevice).LoadCount
             $null = Get-ImageMask -LiteralPath $image
             $device = Get-RmbgDevice
             $device.IsLoaded | Should -BeTrue
+            $device.LoadCount | Should -Be ($loadsBefore + 1) -Because 'the image loaded the model'
             $device.GraphSource | Should -BeLike "*$($TestRun.Store)*"
             @(Get-ChildItem -LiteralPath $TestRun.Store -Recurse -Force -File -Filter *.onnx).Count | Should -Be 1
         }
