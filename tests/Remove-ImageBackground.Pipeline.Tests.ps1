@@ -183,6 +183,27 @@ Describe "Remove-ImageBackground in pipelines$ModelSkipNote" -Skip:$SkipModelTes
         }
     }
 
+    Context 'one batch, planned as a whole' {
+        It 'refuses the second of two inputs with one output name before either runs, naming both, and -WhatIf says so' {
+            $dir = New-TestFolder 'same-name'
+            $first = Copy-Photo 'chelsea.png' (New-Item -ItemType Directory (Join-Path $dir 'a')).FullName
+            $second = Copy-Photo 'coffee.png' (New-Item -ItemType Directory (Join-Path $dir 'b')).FullName 'chelsea.png'
+            $out = Join-Path $dir 'out'
+
+            $whatIf = @(Get-WhatIfMessage { Remove-ImageBackground -Path $first, $second -OutputPath $out -WhatIf })
+            $whatIf.Count | Should -Be 2
+            $whatIf[0] | Should -BeLike "*write '$(Join-Path $out 'chelsea.nobg.png')'*"
+            $whatIf[1] | Should -BeLike "*refused*$first*"
+            Test-Path -LiteralPath $out | Should -BeFalse
+
+            $listed = @(Get-ChildItem $dir -Recurse -File) # in the file system's order
+            $results = @($listed | Remove-ImageBackground -OutputPath $out -ErrorVariable failed -ErrorAction SilentlyContinue)
+            $results.InputPath | Should -Be $listed[0].FullName
+            Assert-OnlyError $failed 'OutputExists'
+            $failed[0].Exception.Message | Should -BeLike "*$($listed[1].FullName)*$($listed[0].FullName)*"
+        }
+    }
+
     Context 'parallel runspaces' {
         It 'works from ForEach-Object -Parallel, each runspace importing the module' {
             $dir = New-TestFolder 'parallel'
