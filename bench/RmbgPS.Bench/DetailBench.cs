@@ -21,7 +21,7 @@ internal static class DetailBench
     public static int Run(BenchOptions options)
     {
         var engine = RmbgEngine.Shared;
-        engine.Configure(new DeviceSettings { Device = ExecutionDevice.Cpu });
+        engine.Configure(new EngineSettings { Device = ExecutionDevice.Cpu });
         using var lease = engine.Acquire(ModelLocator.Locate(options.Model, null));
         var session = lease.Session;
         var subject = BackgroundRemoval.ComputeMask(session, ImageDecoder.Decode(TestAssets.Photo("astronaut.png")), MaskOptions.Default, CancellationToken.None);

@@ -40,7 +40,7 @@ internal static class Report
         Console.WriteLine();
 
         var engine = RmbgEngine.Shared;
-        engine.Configure(new DeviceSettings { Device = ExecutionDevice.Cpu });
+        engine.Configure(new EngineSettings { Device = ExecutionDevice.Cpu });
         using var lease = engine.Acquire(ModelLocator.Locate(options.Model, null));
         var session = lease.Session;
         Console.WriteLine($"## Floor: ONNX Runtime Run alone on a prepared tensor ({session.Device}, {engine.Settings.EffectiveThreads} intra-op threads)");

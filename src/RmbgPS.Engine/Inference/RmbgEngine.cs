@@ -5,7 +5,7 @@ namespace RmbgPS.Engine.Inference;
 
 /// <summary>What the engine is set to and what it has loaded, for Get-RmbgDevice.</summary>
 public sealed record EngineStatus(
-    DeviceSettings Settings,
+    EngineSettings Settings,
     ExecutionDevice EffectiveDevice,
     IReadOnlyList<string> AvailableExecutionProviders,
     IReadOnlyList<ModelSession> LoadedSessions,
@@ -35,7 +35,7 @@ public sealed class RmbgEngine
     private readonly object gate = new();
     // Paths as the file system compares them, so a path typed in another case is the same session (and is unloaded with it).
     private readonly Dictionary<string, Lazy<ModelSession>> sessions = new(Files.Paths.Comparer);
-    private DeviceSettings settings = new();
+    private EngineSettings settings = new();
     private int loadCount;
     private string? pendingNotice;
     private bool noticeGiven;
@@ -47,7 +47,7 @@ public sealed class RmbgEngine
 
     public static RmbgEngine Shared => shared.Value;
 
-    public DeviceSettings Settings
+    public EngineSettings Settings
     {
         get { lock (gate) return settings; }
     }
@@ -77,7 +77,7 @@ public sealed class RmbgEngine
     /// then retires every loaded session, unless nothing they depend on changed; the next call loads
     /// under the new settings.
     /// </summary>
-    public DeviceChoice Configure(DeviceSettings newSettings)
+    public DeviceChoice Configure(EngineSettings newSettings)
     {
         if (InputSize.Problem(newSettings.Resolution) is { } resolution)
             throw new ArgumentException(resolution);
@@ -188,7 +188,7 @@ public sealed class RmbgEngine
         }
     }
 
-    private DeviceChoice Choose(DeviceSettings chosen)
+    private DeviceChoice Choose(EngineSettings chosen)
     {
         var choice = ExecutionProviders.Resolve(chosen.Device, chosen.DeviceId);
         if (choice.FallbackReason is not null)
@@ -200,7 +200,7 @@ public sealed class RmbgEngine
 
     public EngineStatus GetStatus()
     {
-        DeviceSettings current;
+        EngineSettings current;
         List<ModelSession> loaded;
         lock (gate)
         {
@@ -235,7 +235,7 @@ public sealed class RmbgEngine
         };
     }
 
-    private ModelSession Load(ModelLocation location, DeviceSettings current)
+    private ModelSession Load(ModelLocation location, EngineSettings current)
     {
         var session = new ModelSession(location, current, Choose(current).Device);
         Interlocked.Increment(ref loadCount);

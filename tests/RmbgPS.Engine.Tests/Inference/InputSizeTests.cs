@@ -15,7 +15,7 @@ public sealed class InputSizeTests : IDisposable
 
     public void Dispose() => sessions.Dispose();
 
-    private ModelSession Open(SyntheticModelSpec spec, int resolution = 0) => sessions.Open(spec, new DeviceSettings { Resolution = resolution });
+    private ModelSession Open(SyntheticModelSpec spec, int resolution = 0) => sessions.Open(spec, new EngineSettings { Resolution = resolution });
 
     /// <summary>The whole pipeline at the session's size: a red square's cut-out keeps the square and clears the rest; the tensors are the session's size.</summary>
     private void AssertCutsOutTheSquare(ModelSession session)
@@ -66,9 +66,9 @@ public sealed class InputSizeTests : IDisposable
 
         var engine = new RmbgEngine();
         foreach (var bad in new[] { 100, 1000, 8192 })
-            Assert.Contains("multiple of 32", Assert.Throws<ArgumentException>(() => engine.Configure(new DeviceSettings { Resolution = bad })).Message);
+            Assert.Contains("multiple of 32", Assert.Throws<ArgumentException>(() => engine.Configure(new EngineSettings { Resolution = bad })).Message);
         Assert.Equal(0, engine.Settings.Resolution);
-        engine.Configure(new DeviceSettings { Resolution = 2048 });
+        engine.Configure(new EngineSettings { Resolution = 2048 });
         Assert.Equal(2048, engine.Settings.Resolution);
     }
 }

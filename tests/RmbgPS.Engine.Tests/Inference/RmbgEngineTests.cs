@@ -37,7 +37,7 @@ public sealed class RmbgEngineTests : IDisposable
         var running = engine.Acquire(model);
         var image = TestImages.RedGradient(64, 64);
 
-        engine.Configure(new DeviceSettings { Device = ExecutionDevice.Cpu, ThreadCount = 1 });
+        engine.Configure(new EngineSettings { Device = ExecutionDevice.Cpu, ThreadCount = 1 });
 
         Assert.True(running.IsStale);
         using (var input = running.Session.Prepare(image, CancellationToken.None)) // still usable: nothing lost mid-batch
@@ -54,7 +54,7 @@ public sealed class RmbgEngineTests : IDisposable
     public void Changing_only_the_workers_priority_keeps_the_loaded_session_and_anything_else_reloads()
     {
         var engine = new RmbgEngine();
-        var settings = new DeviceSettings { Device = ExecutionDevice.Cpu };
+        var settings = new EngineSettings { Device = ExecutionDevice.Cpu };
         engine.Configure(settings);
         Guid Session()
         {
@@ -107,7 +107,7 @@ public sealed class RmbgEngineTests : IDisposable
         var swaps = 0;
         while (DateTime.UtcNow < deadline)
         {
-            engine.Configure(new DeviceSettings { ThreadCount = 1 + swaps % 2 });
+            engine.Configure(new EngineSettings { ThreadCount = 1 + swaps % 2 });
             swaps++;
             Thread.Sleep(50);
         }
@@ -123,7 +123,7 @@ public sealed class RmbgEngineTests : IDisposable
     {
         var engine = new RmbgEngine();
         var before = engine.Settings;
-        var e = Assert.Throws<DeviceNotAvailableException>(() => engine.Configure(new DeviceSettings { Device = ExecutionDevice.Cuda }));
+        var e = Assert.Throws<DeviceNotAvailableException>(() => engine.Configure(new EngineSettings { Device = ExecutionDevice.Cuda }));
         Assert.Contains("CPUExecutionProvider", e.Message);
         Assert.Contains("Install-RmbgGpuRuntime", e.Message);
         Assert.Same(before, engine.Settings); // nothing changed

@@ -17,7 +17,7 @@ public sealed class BackgroundRemovalTests : IDisposable
     public BackgroundRemovalTests()
     {
         var model = SyntheticModels.Write(folder, "isnet", SyntheticModels.IsnetRed());
-        session = new ModelSession(new ModelLocation(model, "test"), new DeviceSettings(), ExecutionDevice.Cpu);
+        session = new ModelSession(new ModelLocation(model, "test"), new EngineSettings(), ExecutionDevice.Cpu);
     }
 
     public void Dispose() => folder.Dispose();

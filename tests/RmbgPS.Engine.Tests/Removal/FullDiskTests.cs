@@ -20,7 +20,7 @@ public sealed class FullDiskTests : IDisposable
 
     public FullDiskTests()
     {
-        session = new ModelSession(new ModelLocation(SyntheticModels.Write(folder, "isnet", SyntheticModels.IsnetRed()), "test"), new DeviceSettings(), ExecutionDevice.Cpu);
+        session = new ModelSession(new ModelLocation(SyntheticModels.Write(folder, "isnet", SyntheticModels.IsnetRed()), "test"), new EngineSettings(), ExecutionDevice.Cpu);
         input = TestImages.SavePng(Noise(400, 300), folder.File("noise.png")); // noise: every output is well over the space left
     }
 

@@ -15,7 +15,7 @@ public sealed class ImageBatchTests : IDisposable
     public ImageBatchTests()
     {
         model = SyntheticModels.Write(folder, "isnet", SyntheticModels.IsnetRed(256));
-        engine.Configure(new DeviceSettings { Device = ExecutionDevice.Cpu, CacheOptimizedGraph = false });
+        engine.Configure(new EngineSettings { Device = ExecutionDevice.Cpu, CacheOptimizedGraph = false });
     }
 
     public void Dispose()

@@ -41,7 +41,7 @@ public sealed class OutputRulesTests : IDisposable
     [Fact]
     public void WriteMask_writes_the_mask_it_returns_and_refuses_an_existing_file()
     {
-        var session = new ModelSession(new ModelLocation(SyntheticModels.Write(folder, "isnet", SyntheticModels.IsnetRed(64)), "test"), new DeviceSettings(), ExecutionDevice.Cpu);
+        var session = new ModelSession(new ModelLocation(SyntheticModels.Write(folder, "isnet", SyntheticModels.IsnetRed(64)), "test"), new EngineSettings(), ExecutionDevice.Cpu);
         var input = TestImages.SavePng(TestImages.RedSquare(40, 30, 10, 5, 20, 20), folder.File("square.png"));
         var maskPath = folder.File("square.mask.png");
 

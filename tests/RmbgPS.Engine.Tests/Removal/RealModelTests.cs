@@ -12,7 +12,7 @@ public sealed class RealModelTests(RealModelTests.Model model, Xunit.Abstraction
 {
     public sealed class Model
     {
-        public ModelSession Session { get; } = new(new ModelLocation(TestAssets.IsnetModelPath, "test"), new DeviceSettings(), ExecutionDevice.Cpu);
+        public ModelSession Session { get; } = new(new ModelLocation(TestAssets.IsnetModelPath, "test"), new EngineSettings(), ExecutionDevice.Cpu);
     }
 
     private readonly ModelSession session = model.Session;

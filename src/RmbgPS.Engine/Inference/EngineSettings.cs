@@ -1,7 +1,7 @@
 namespace RmbgPS.Engine.Inference;
 
 /// <summary>How the shared engine runs models. Immutable: a change is a new instance, swapped in whole.</summary>
-public sealed record DeviceSettings
+public sealed record EngineSettings
 {
     public ExecutionDevice Device { get; init; } = ExecutionDevice.Auto;
     public int DeviceId { get; init; }
@@ -23,7 +23,7 @@ public sealed record DeviceSettings
     /// True when <paramref name="next"/> changes nothing a loaded session depends on (the same settings, or only
     /// the workers' priority): the loaded models stay, and the next call does not pay for a load.
     /// </summary>
-    public bool KeepsLoadedSessions(DeviceSettings next) => this with { WorkerPriority = next.WorkerPriority } == next;
+    public bool KeepsLoadedSessions(EngineSettings next) => this with { WorkerPriority = next.WorkerPriority } == next;
 
     public int EffectiveThreads => ThreadCount > 0 ? ThreadCount : CpuTopology.PhysicalCores;
 }
