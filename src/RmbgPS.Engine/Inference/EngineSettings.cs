@@ -16,14 +16,5 @@ public sealed record EngineSettings
     /// <summary>The input size for models whose height and width are free (a multiple of 32); 0 for the model's own (<see cref="InputSize"/>).</summary>
     public int Resolution { get; init; }
 
-    /// <summary>How a batch's worker threads are scheduled beside the model; no session depends on it.</summary>
-    public WorkerPriority WorkerPriority { get; init; } = WorkerPriority.BelowNormal;
-
-    /// <summary>
-    /// True when <paramref name="next"/> changes nothing a loaded session depends on (the same settings, or only
-    /// the workers' priority): the loaded models stay, and the next call does not pay for a load.
-    /// </summary>
-    public bool KeepsLoadedSessions(EngineSettings next) => this with { WorkerPriority = next.WorkerPriority } == next;
-
     public int EffectiveThreads => ThreadCount > 0 ? ThreadCount : CpuTopology.PhysicalCores;
 }

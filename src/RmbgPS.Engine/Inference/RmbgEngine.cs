@@ -74,8 +74,8 @@ public sealed class RmbgEngine
 
     /// <summary>
     /// Applies new settings: checks the device is available first (so a bad request changes nothing),
-    /// then retires every loaded session, unless nothing they depend on changed; the next call loads
-    /// under the new settings.
+    /// then retires every loaded session, unless the settings are the same (every one of them is something a
+    /// session depends on); the next call loads under the new settings.
     /// </summary>
     public DeviceChoice Configure(EngineSettings newSettings)
     {
@@ -85,7 +85,7 @@ public sealed class RmbgEngine
         List<Lazy<ModelSession>> old;
         lock (gate)
         {
-            var keepSessions = settings.KeepsLoadedSessions(newSettings);
+            var keepSessions = settings == newSettings;
             settings = newSettings;
             if (keepSessions)
                 return device;

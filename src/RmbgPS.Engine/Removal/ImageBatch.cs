@@ -42,7 +42,7 @@ public sealed partial class ImageBatch : IDisposable
     {
         (this.job, this.options, this.listener) = (job, options, listener);
         var limit = options.ThrottleLimit ?? ImageBatchOptions.DefaultThrottleLimit;
-        scheduler = new BatchScheduler<Report>(limit, cancellationToken, options.Engine.Settings.WorkerPriority);
+        scheduler = new BatchScheduler<Report>(limit, cancellationToken, options.WorkerPriority);
         if (options.ThrottleLimit is null)
             sizing = new WorkerSizing(limit, Environment.ProcessorCount);
     }

@@ -1,5 +1,7 @@
+using RmbgPS.Engine.Batch;
 using RmbgPS.Engine.Inference;
 using RmbgPS.Engine.Models;
+using RmbgPS.Engine.Removal;
 
 namespace RmbgPS.Tests;
 
@@ -63,12 +65,23 @@ public sealed class RmbgEngineTests : IDisposable
         }
         var loaded = Session();
 
-        engine.Configure(settings = settings with { WorkerPriority = RmbgPS.Engine.Inference.WorkerPriority.Idle });
-        Assert.Equal(loaded, Session());
-        Assert.Equal(RmbgPS.Engine.Inference.WorkerPriority.Idle, engine.Settings.WorkerPriority);
+        // What Set-RmbgDevice -WorkerPriority does: the batch's setting changes, the engine's do not. Normal, so
+        // that other tests' batches starting meanwhile are not slowed.
+        var before = BatchThread.DefaultPriority;
+        try
+        {
+            BatchThread.DefaultPriority = WorkerPriority.Normal;
+            engine.Configure(settings with { });
+            Assert.Equal(loaded, Session());
+            Assert.Equal(WorkerPriority.Normal, new ImageBatchOptions { Engine = engine }.WorkerPriority);
+        }
+        finally
+        {
+            BatchThread.DefaultPriority = before;
+        }
 
-        engine.Configure(settings with { WorkerPriority = RmbgPS.Engine.Inference.WorkerPriority.Normal, ThreadCount = 1 });
-        Assert.NotEqual(loaded, Session()); // the threads changed too
+        engine.Configure(settings with { ThreadCount = 1 });
+        Assert.NotEqual(loaded, Session());
         loaded = Session();
         engine.Configure(engine.Settings with { }); // the same settings again (Set-RmbgDevice -Device Auto when Auto is set): no reload
         Assert.Equal(loaded, Session());
