@@ -34,7 +34,7 @@ internal static class DetailBench
             {
                 var clock = Stopwatch.StartNew();
                 var notes = new List<string>();
-                var mask = BackgroundRemoval.ComputeMask(session, image, MaskOptions.Default with { Detail = detail }, notes, new StageTimes(), CancellationToken.None);
+                var mask = BackgroundRemoval.ComputeMask(session, image, MaskOptions.Default, detail, notes, new StageTimes(), CancellationToken.None);
                 var ms = clock.Elapsed.TotalMilliseconds;
                 var (error, gradient) = Errors(mask.Values, truth, band, width);
                 results.Add($"{detail}: band {error:0.00}, gradient {gradient:0.00}, {ms:0} ms{string.Concat(notes.Select(n => $" ({n})"))}");

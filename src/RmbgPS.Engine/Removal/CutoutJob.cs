@@ -37,7 +37,7 @@ public sealed record CutoutJob : ImageJob
         : $"-OutputPath '{output}' names one file, but more than one image came in ('{earlier}' and '{input}'). Give a folder as -OutputPath.";
 
     internal override ImageOutcome Run(ModelSession session, string input, string? output, CancellationToken cancellationToken) =>
-        BackgroundRemoval.RemoveBackground(session, input, output!, Overwrite, Mask, Cutout, MaxPixels, cancellationToken);
+        BackgroundRemoval.RemoveBackground(session, input, output!, Overwrite, Mask, Detail, Cutout, MaxPixels, cancellationToken);
 
     internal override long Cost(long pixels, ModelSession session) => ImageCosts.Cutout(pixels, session, Cutout);
 

@@ -13,6 +13,8 @@ namespace RmbgPS.Engine.Removal;
 public abstract record ImageJob
 {
     public MaskOptions Mask { get; init; } = MaskOptions.Default;
+    /// <summary>One look at the picture, or a second look at the subject (<see cref="MaskDetail.High"/>).</summary>
+    public MaskDetail Detail { get; init; }
     /// <summary>Inputs (and outputs) above this many pixels are refused with ImageTooLarge.</summary>
     public long MaxPixels { get; init; } = ImageLimits.DefaultMaxPixels;
     /// <summary>Overwrite existing outputs (-Force).</summary>

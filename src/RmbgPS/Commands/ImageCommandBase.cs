@@ -74,7 +74,7 @@ public abstract partial class ImageCommandBase : PSCmdlet, IBatchListener, IDisp
 
     protected MaskOptions MaskOptions => new()
     {
-        Threshold = Threshold, Normalize = Normalize.IsPresent, Offset = MaskOffset, Blur = MaskBlur, Invert = Invert.IsPresent, Detail = Detail,
+        Threshold = Threshold, Normalize = Normalize.IsPresent, Offset = MaskOffset, Blur = MaskBlur, Invert = Invert.IsPresent,
     };
 
     /// <summary>The job for this call, from its parameters; bad options end the command before any image is read.</summary>

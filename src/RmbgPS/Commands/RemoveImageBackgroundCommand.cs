@@ -83,7 +83,7 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
         var output = OutputPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputPath);
         return CutoutJob.Create(output, Format, options, MyInvocation.BoundParameters.ContainsKey(nameof(Padding))) with
         {
-            Mask = MaskOptions, MaxPixels = maxPixels, Overwrite = Force.IsPresent,
+            Mask = MaskOptions, Detail = Detail, MaxPixels = maxPixels, Overwrite = Force.IsPresent,
         };
     }
 

@@ -23,7 +23,7 @@ public sealed class BackgroundRemovalTests : IDisposable
     public void Dispose() => folder.Dispose();
 
     private RemovalOutcome Remove(string input, string output, bool overwrite = false, long maxPixels = ImageLimits.DefaultMaxPixels) =>
-        BackgroundRemoval.RemoveBackground(session, input, output, overwrite, MaskOptions.Default, CutoutOptions.Default, maxPixels, CancellationToken.None);
+        BackgroundRemoval.RemoveBackground(session, input, output, overwrite, MaskOptions.Default, MaskDetail.Standard, CutoutOptions.Default, maxPixels, CancellationToken.None);
 
     [Fact]
     public void An_8000x6000_photo_goes_through_every_stage_within_bounded_memory()
@@ -38,7 +38,7 @@ public sealed class BackgroundRemovalTests : IDisposable
         var options = new CutoutOptions { RefineForeground = true, Crop = true, Padding = 10, BackgroundColor = BackgroundColor.Parse("white"), Format = OutputFormat.Jpeg };
         var before = GC.GetTotalAllocatedBytes(precise: true);
 
-        var outcome = BackgroundRemoval.RemoveBackground(session, input, folder.File("huge.nobg.jpg"), false, new MaskOptions { Blur = 3 }, options, ImageLimits.DefaultMaxPixels, CancellationToken.None);
+        var outcome = BackgroundRemoval.RemoveBackground(session, input, folder.File("huge.nobg.jpg"), false, new MaskOptions { Blur = 3 }, MaskDetail.Standard, options, ImageLimits.DefaultMaxPixels, CancellationToken.None);
 
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
         var rgbaBytes = 4L * w * h;
@@ -54,13 +54,13 @@ public sealed class BackgroundRemovalTests : IDisposable
     {
         var wide = TestImages.SavePng(TestImages.RedSquare(17000, 8, 0, 0, 10, 8), folder.File("wide.png"));
         var e = Assert.Throws<ImageException>(() => BackgroundRemoval.RemoveBackground(session, wide, folder.File("wide.nobg.webp"), false,
-            MaskOptions.Default, new CutoutOptions { Format = OutputFormat.WebP }, ImageLimits.DefaultMaxPixels, CancellationToken.None));
+            MaskOptions.Default, MaskDetail.Standard, new CutoutOptions { Format = OutputFormat.WebP }, ImageLimits.DefaultMaxPixels, CancellationToken.None));
         Assert.Equal(ImageErrorKind.ImageTooLarge, e.Kind);
         Assert.Contains("WebP stores at most 16383", e.Message);
 
         var small = TestImages.SavePng(TestImages.RedSquare(100, 100, 10, 10, 80, 80), folder.File("small.png"));
         var padded = Assert.Throws<ImageException>(() => BackgroundRemoval.RemoveBackground(session, small, folder.File("small.nobg.png"), false,
-            MaskOptions.Default, new CutoutOptions { Crop = true, Padding = 600 }, maxPixels: 1_000_000, CancellationToken.None));
+            MaskOptions.Default, MaskDetail.Standard, new CutoutOptions { Crop = true, Padding = 600 }, maxPixels: 1_000_000, CancellationToken.None));
         Assert.Contains("-Padding", padded.Message);
         Assert.Empty(folder.TempFiles());
         Assert.False(File.Exists(folder.File("small.nobg.png")));
@@ -71,7 +71,7 @@ public sealed class BackgroundRemovalTests : IDisposable
     {
         // The input does not even exist: the options are refused before any file is touched.
         var e = Assert.Throws<OptionException>(() => BackgroundRemoval.RemoveBackground(session, folder.File("none.png"), folder.File("none.nobg.jpg"), false,
-            MaskOptions.Default, new CutoutOptions { Format = OutputFormat.Jpeg, BackgroundColor = BackgroundColor.Parse("#ffffff80") }, ImageLimits.DefaultMaxPixels, CancellationToken.None));
+            MaskOptions.Default, MaskDetail.Standard, new CutoutOptions { Format = OutputFormat.Jpeg, BackgroundColor = BackgroundColor.Parse("#ffffff80") }, ImageLimits.DefaultMaxPixels, CancellationToken.None));
         Assert.Contains("opaque", e.Message);
         Assert.Equal(OptionProblem.JpegNeedsBackground, e.Problem);
         Assert.False(File.Exists(folder.File("none.nobg.jpg")));

@@ -50,7 +50,7 @@ public sealed class FullDiskTests : IDisposable
         {
             var output = Path.Combine(disk.Root, $"noise{i}.nobg.{format}");
             var e = Assert.Throws<ImageException>(() => BackgroundRemoval.RemoveBackground(session, input, output, false,
-                MaskOptions.Default, options, ImageLimits.DefaultMaxPixels, CancellationToken.None));
+                MaskOptions.Default, MaskDetail.Standard, options, ImageLimits.DefaultMaxPixels, CancellationToken.None));
             Assert.Equal(ImageErrorKind.WriteFailed, e.Kind);
             Assert.Contains(output, e.Message);
             Assert.Contains("space", e.Message);
@@ -59,7 +59,7 @@ public sealed class FullDiskTests : IDisposable
 
         File.Delete(Path.Combine(disk.Root, "filler"));
         var written = BackgroundRemoval.RemoveBackground(session, input, Path.Combine(disk.Root, $"ok.{format}"), false,
-            MaskOptions.Default, options, ImageLimits.DefaultMaxPixels, CancellationToken.None);
+            MaskOptions.Default, MaskDetail.Standard, options, ImageLimits.DefaultMaxPixels, CancellationToken.None);
         Assert.True(new FileInfo(written.OutputPath).Length > 16 * 1024);
     }
 

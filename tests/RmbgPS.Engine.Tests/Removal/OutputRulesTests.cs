@@ -45,7 +45,7 @@ public sealed class OutputRulesTests : IDisposable
         var input = TestImages.SavePng(TestImages.RedSquare(40, 30, 10, 5, 20, 20), folder.File("square.png"));
         var maskPath = folder.File("square.mask.png");
 
-        var outcome = BackgroundRemoval.WriteMask(session, input, maskPath, overwrite: false, MaskOptions.Default, ImageLimits.DefaultMaxPixels, CancellationToken.None);
+        var outcome = BackgroundRemoval.WriteMask(session, input, maskPath, overwrite: false, MaskOptions.Default, MaskDetail.Standard, ImageLimits.DefaultMaxPixels, CancellationToken.None);
 
         Assert.Equal(maskPath, outcome.MaskPath);
         Assert.Equal((40, 30), (outcome.Mask.Width, outcome.Mask.Height));
@@ -53,7 +53,7 @@ public sealed class OutputRulesTests : IDisposable
         Assert.Equal(outcome.Mask[20, 15], written.GetPixel(20, 15).Red);
         Assert.Equal(outcome.Mask[2, 2], written.GetPixel(2, 2).Red);
         Assert.Equal(ImageErrorKind.OutputExists, Assert.Throws<ImageException>(() =>
-            BackgroundRemoval.WriteMask(session, input, maskPath, overwrite: false, MaskOptions.Default, ImageLimits.DefaultMaxPixels, CancellationToken.None)).Kind);
+            BackgroundRemoval.WriteMask(session, input, maskPath, overwrite: false, MaskOptions.Default, MaskDetail.Standard, ImageLimits.DefaultMaxPixels, CancellationToken.None)).Kind);
         Assert.Empty(folder.TempFiles());
     }
 

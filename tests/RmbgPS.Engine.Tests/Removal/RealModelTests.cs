@@ -77,7 +77,7 @@ public sealed class RealModelTests(RealModelTests.Model model, Xunit.Abstraction
         double Fringe(bool refine, ForegroundMethod method = ForegroundMethod.MultiLevel)
         {
             var path = folder.File($"refine-{refine}-{method}.png");
-            BackgroundRemoval.RemoveBackground(session, input, path, true, MaskOptions.Default,
+            BackgroundRemoval.RemoveBackground(session, input, path, true, MaskOptions.Default, MaskDetail.Standard,
                 new CutoutOptions { RefineForeground = refine, ForegroundMethod = method, BackgroundColor = BackgroundColor.Parse("white") }, ImageLimits.DefaultMaxPixels, CancellationToken.None);
             var result = ImageDecoder.Decode(path).Pixels;
             double excess = 0;
