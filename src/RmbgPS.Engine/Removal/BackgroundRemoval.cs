@@ -21,7 +21,7 @@ public static class BackgroundRemoval
         StageTimes stages, CancellationToken cancellationToken)
     {
         if (detail == MaskDetail.High && image.IsReduced)
-            notes.Add("no second look: the picture was read reduced to the model's size"); // callers decode whole for High (DecodeForModel)
+            notes.Add("no second look: the picture was read reduced to the model's size"); // callers decode whole for a second look (DecodeForModel)
         if (detail == MaskDetail.Standard || image.IsReduced)
             return LookOnce(session, image, options, stages, cancellationToken);
         return SecondLook.Compute(session, image, options, notes, stages, cancellationToken);

@@ -58,7 +58,7 @@ public abstract partial class ImageCommandBase : PSCmdlet, IBatchListener, IDisp
     [Parameter]
     public SwitchParameter Invert { get; set; }
 
-    /// <summary>Standard (one run of the model) or High: a second run on the subject's box cut from the full-size picture, for sharper edges on large photos, at twice the model's time.</summary>
+    /// <summary>Standard (one run of the model) or High: a second look, a run on the subject's box cut from the full-size picture, for sharper edges on large photos, at twice the model's time.</summary>
     [Parameter]
     public MaskDetail Detail { get; set; }
 

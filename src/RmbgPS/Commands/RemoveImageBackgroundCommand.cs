@@ -28,7 +28,7 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
 
     /// <summary>Re-estimates the subject's colour in semi-transparent pixels (hair, fur) so the old background does not show as a fringe. On unless -RefineForeground:$false.</summary>
     [Parameter]
-    public SwitchParameter RefineForeground { get; set; } = CutoutOptions.Default.RefineForeground;
+    public SwitchParameter RefineForeground { get; set; } = CutoutOptions.Default.Foreground is not null;
 
     /// <summary>How -RefineForeground estimates the colour: MultiLevel (the default) or BlurFusion (faster, a little more fringe).</summary>
     [Parameter]
@@ -72,8 +72,7 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
             WriteWarning($"-BackgroundImage: {warning}");
         var options = new CutoutOptions
         {
-            RefineForeground = RefineForeground.IsPresent,
-            ForegroundMethod = ForegroundMethod ?? CutoutOptions.Default.ForegroundMethod,
+            Foreground = RefineForeground ? ForegroundMethod ?? CutoutOptions.Default.Foreground : null,
             BackgroundColor = BackgroundColor is null ? null : CutoutJob.ParseColour(BackgroundColor),
             BackgroundPicture = picture,
             Crop = Crop.IsPresent,

@@ -25,7 +25,7 @@ public sealed class InputSizeTests : IDisposable
             Assert.Equal(3 * session.InputWidth * session.InputHeight, input.Buffers.Planes.Length);
         var source = TestImages.SavePng(image, sessions.Folder.File($"{Guid.NewGuid():N}-in.png"));
         var outcome = BackgroundRemoval.RemoveBackground(session, source, sessions.Folder.File($"{Guid.NewGuid():N}.png"), false,
-            MaskOptions.Default, MaskDetail.Standard, new CutoutOptions { RefineForeground = true }, ImageLimits.DefaultMaxPixels, CancellationToken.None);
+            MaskOptions.Default, MaskDetail.Standard, new CutoutOptions { Foreground = ForegroundMethod.MultiLevel }, ImageLimits.DefaultMaxPixels, CancellationToken.None);
         var cut = ImageDecoder.Decode(outcome.OutputPath);
         Assert.Equal(255, cut.Pixels[(200 * 640 + 250) * 4 + 3]); // inside the square
         Assert.Equal(0, cut.Pixels[(20 * 640 + 20) * 4 + 3]);     // outside

@@ -35,7 +35,7 @@ public sealed class BackgroundRemovalTests : IDisposable
         var input = TestImages.SaveJpeg(source, folder.File("huge.jpg"), quality: 80);
         source = null;
         GC.Collect();
-        var options = new CutoutOptions { RefineForeground = true, Crop = true, Padding = 10, BackgroundColor = BackgroundColor.Parse("white"), Format = OutputFormat.Jpeg };
+        var options = new CutoutOptions { Foreground = ForegroundMethod.MultiLevel, Crop = true, Padding = 10, BackgroundColor = BackgroundColor.Parse("white"), Format = OutputFormat.Jpeg };
         var before = GC.GetTotalAllocatedBytes(precise: true);
 
         var outcome = BackgroundRemoval.RemoveBackground(session, input, folder.File("huge.nobg.jpg"), false, new MaskOptions { Blur = 3 }, MaskDetail.Standard, options, ImageLimits.DefaultMaxPixels, CancellationToken.None);

@@ -78,7 +78,7 @@ public sealed class RealModelTests(RealModelTests.Model model, Xunit.Abstraction
         {
             var path = folder.File($"refine-{refine}-{method}.png");
             BackgroundRemoval.RemoveBackground(session, input, path, true, MaskOptions.Default, MaskDetail.Standard,
-                new CutoutOptions { RefineForeground = refine, ForegroundMethod = method, BackgroundColor = BackgroundColor.Parse("white") }, ImageLimits.DefaultMaxPixels, CancellationToken.None);
+                new CutoutOptions { Foreground = refine ? method : null, BackgroundColor = BackgroundColor.Parse("white") }, ImageLimits.DefaultMaxPixels, CancellationToken.None);
             var result = ImageDecoder.Decode(path).Pixels;
             double excess = 0;
             var count = 0;
