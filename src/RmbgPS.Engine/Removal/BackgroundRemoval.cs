@@ -133,10 +133,10 @@ public static class BackgroundRemoval
     {
         var limit = OutputFormats.MaxDimension(output.Format);
         if (width > limit || height > limit)
-            throw new ImageException(ImageErrorKind.ImageTooLarge, input,
+            throw new FileException(FileErrorKind.ImageTooLarge, input,
                 $"The cut-out of '{input}' would be {width}x{height}, but {output.Format} stores at most {limit} pixels a side. Use -Format Png{(output.Crop ? ", or less -Padding" : "")}.");
         if (width * height > maxPixels)
-            throw new ImageException(ImageErrorKind.ImageTooLarge, input,
+            throw new FileException(FileErrorKind.ImageTooLarge, input,
                 $"The cut-out of '{input}' would be {width}x{height} ({width * height / 1e6:0.#} MP), more than the {maxPixels / 1e6:0.#} MP limit. Use less -Padding or raise -MaxMegapixels.");
     }
 }

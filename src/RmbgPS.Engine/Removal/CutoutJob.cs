@@ -30,7 +30,7 @@ public sealed record CutoutJob : ImageJob
 
     public override string OutputFor(string input) => OutputFile ?? OutputNames.Cutout(input, OutputFolder, Cutout.Format);
 
-    internal override ImageException? Refusal(string input, string output) => OutputRules.Refusal(input, output, Overwrite, Cutout);
+    internal override FileException? Refusal(string input, string output) => OutputRules.Refusal(input, output, Overwrite, Cutout);
 
     internal override string ClashMessage(string output, string input, string earlier) => OutputFile is null
         ? base.ClashMessage(output, input, earlier)
@@ -88,7 +88,7 @@ public sealed record CutoutJob : ImageJob
         {
             return BackgroundPicture.Load(path, maxPixels);
         }
-        catch (ImageException e)
+        catch (FileException e)
         {
             throw new OptionException(OptionProblem.InvalidBackgroundImage, path, $"-BackgroundImage: {e.Message}", e);
         }

@@ -38,7 +38,7 @@ public abstract record ImageJob
     /// Why the output for <paramref name="input"/> may not be written (the input itself, an existing file without
     /// overwrite, ...), or null. Asked before the model runs, and asked again by the write itself.
     /// </summary>
-    internal abstract ImageException? Refusal(string input, string output);
+    internal abstract FileException? Refusal(string input, string output);
 
     /// <summary>What an output clash between two inputs of one batch says.</summary>
     internal virtual string ClashMessage(string output, string input, string earlier) =>

@@ -138,7 +138,7 @@ public abstract partial class ImageCommandBase : PSCmdlet, IBatchListener, IDisp
     }
 
     void IBatchListener.Finished(ImageOutcome outcome) => WriteObject(ToResult(outcome));
-    void IBatchListener.Failed(string input, Exception failure) => WriteError(ErrorRecords.ForFile(input, failure));
+    void IBatchListener.Failed(string input, Exception failure) => WriteError(ErrorRecords.ForInput(input, failure));
     void IBatchListener.Verbose(string message) => WriteVerbose(message);
     void IBatchListener.Warning(string message) => WriteWarning(message);
 

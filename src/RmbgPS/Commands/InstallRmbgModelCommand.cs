@@ -125,9 +125,9 @@ public sealed class InstallRmbgModelCommand : PSCmdlet, IDisposable
         {
             throw new PipelineStoppedException();
         }
-        catch (ImageException e)
+        catch (FileException e)
         {
-            WriteError(ErrorRecords.ForImage(e)); // the descriptor could not be written
+            WriteError(ErrorRecords.ForFile(e)); // the descriptor could not be written
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
