@@ -32,7 +32,7 @@ internal static class GpuCheck
 
         Console.WriteLine("# RmbgPS GPU check");
         Console.WriteLine($"machine: {CpuTopology.CpuName}, {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
-        Console.WriteLine($"ONNX Runtime {OnnxRuntimeLog.Environment.GetVersionString()}, providers: {string.Join(", ", ExecutionProviders.Available)}");
+        Console.WriteLine($"ONNX Runtime {OnnxRuntimeEnvironment.Instance.GetVersionString()}, providers: {string.Join(", ", ExecutionProviders.Available)}");
         var engine = RmbgEngine.Shared;
         DeviceChoice device;
         try

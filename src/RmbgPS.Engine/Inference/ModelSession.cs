@@ -35,7 +35,7 @@ public sealed partial class ModelSession
     /// <param name="stacking">Stack waiting images into one run when the model's batch axis is free; by default on accelerators only (the CPU gains nothing from it and holds more memory).</param>
     internal ModelSession(ModelLocation location, EngineSettings settings, ExecutionDevice device, bool? ioBinding = null, bool? stacking = null)
     {
-        OnnxRuntimeLog.EnsureCreated();
+        OnnxRuntimeEnvironment.EnsureCreated();
         var clock = Stopwatch.StartNew();
         Location = location;
         Device = device;

@@ -105,7 +105,7 @@ public sealed class OptimizedGraphCache(string folder, string? machine = null)
     private IEnumerable<string> EntriesOf(string pattern) =>
         Directory.Exists(Folder) ? Directory.EnumerateFiles(Folder, pattern).ToList() : [];
 
-    private static string ThisMachine() => string.Join("|", OnnxRuntimeLog.Environment.GetVersionString(),
+    private static string ThisMachine() => string.Join("|", OnnxRuntimeEnvironment.Instance.GetVersionString(),
         RuntimeInformation.ProcessArchitecture, Environment.MachineName, CpuTopology.CpuName, VectorFeatures());
 
     private static string PathKey(string modelPath)

@@ -231,7 +231,7 @@ public sealed class RmbgEngine
         return new EngineStatus(current, effective, ExecutionProviders.Available, loaded, LoadCount) 
         {
             NextModel = next, NextModelProblem = problem, DeviceProblem = deviceProblem,
-            OnnxRuntimeVersion = Native.OnnxRuntimeLog.Environment.GetVersionString(), OnnxRuntimeLibrary = Native.NativeLibraries.OnnxRuntimePath,
+            OnnxRuntimeVersion = Native.OnnxRuntimeEnvironment.Instance.GetVersionString(), OnnxRuntimeLibrary = Native.NativeLibraries.OnnxRuntimePath,
         };
     }
 
