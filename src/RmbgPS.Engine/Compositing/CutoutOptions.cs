@@ -38,7 +38,10 @@ public sealed record CutoutOptions
     /// <summary>Composite onto this picture, scaled to cover the output (decoded once by the caller, shared by a batch).</summary>
     public BackgroundPicture? BackgroundPicture { get; init; }
 
-    /// <summary>Crop to the subject's bounding box (alpha at least half), with <see cref="Padding"/> pixels around it.</summary>
+    /// <summary>
+    /// Crop to every visibly kept pixel (<see cref="Masks.AlphaMask.VisibleBounds"/>: alpha at least 8 of 255, so soft
+    /// edges stay in), with <see cref="Padding"/> pixels around it.
+    /// </summary>
     public bool Crop { get; init; }
 
     /// <summary>Margin around the cropped subject; it may extend past the original frame (filled like any background).</summary>

@@ -55,7 +55,7 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
     [ValidateRange(CutoutOptions.MinQuality, CutoutOptions.MaxQuality)]
     public int Quality { get; set; } = CutoutOptions.DefaultQuality;
 
-    /// <summary>Crops the output to the subject's bounding box.</summary>
+    /// <summary>Crops the output to every visibly kept pixel (alpha at least 8 of 255, so soft edges stay in).</summary>
     [Parameter]
     public SwitchParameter Crop { get; set; }
 
