@@ -32,6 +32,8 @@ internal static class ErrorRecords
         _ => e.Problem.ToString(),
     }, ErrorCategory.InvalidArgument, e.Target);
 
+    public static ErrorRecord ForResolution(InvalidResolutionException e) => new(e, ErrorIds.InvalidResolution, ErrorCategory.InvalidArgument, e.Resolution);
+
     /// <summary>What ends a whole batch, by its type, or null for anything else (which is not ours to map).</summary>
     public static ErrorRecord? ForBatchEnd(Exception e, string? model) => e switch
     {

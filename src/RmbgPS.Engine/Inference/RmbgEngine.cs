@@ -79,8 +79,7 @@ public sealed class RmbgEngine
     /// </summary>
     public DeviceChoice Configure(EngineSettings newSettings)
     {
-        if (InputSize.Problem(newSettings.Resolution) is { } resolution)
-            throw new ArgumentException(resolution);
+        Validate(newSettings);
         var device = Choose(newSettings);
         List<Lazy<ModelSession>> old;
         lock (gate)
@@ -97,6 +96,12 @@ public sealed class RmbgEngine
                 lazy.Value.Retire();
         return device;
     }
+
+    /// <summary>
+    /// Refuses settings that cannot be used (<see cref="InvalidResolutionException"/>) as <see cref="Configure"/> does,
+    /// changing nothing: for callers that must know before they act (-WhatIf).
+    /// </summary>
+    public static void Validate(EngineSettings settings) => InputSize.Check(settings.Resolution);
 
     /// <summary>Retires the session of a model file (before it is uninstalled); calls still using it finish first.</summary>
     public void Unload(string modelPath)

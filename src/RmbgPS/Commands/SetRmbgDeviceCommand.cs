@@ -41,7 +41,6 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
 
     /// <summary>The input size for models whose height and width are free (BiRefNet's dynamic export): a multiple of 32 from 256 to 4096; 0 for the model's own. Models with a fixed size ignore it.</summary>
     [Parameter]
-    [ValidateRange(0, InputSize.Largest)]
     public int Resolution { get; set; }
 
     /// <summary>
@@ -78,8 +77,14 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
             CacheOptimizedGraph = Has(nameof(OptimizedGraphCache)) ? OptimizedGraphCache.IsPresent : current.CacheOptimizedGraph,
         };
         var priority = Has(nameof(WorkerPriority)) ? WorkerPriority : BatchThread.DefaultPriority;
-        if (InputSize.Problem(next.Resolution) is { } resolution) // before -WhatIf: a value that cannot be used is an error either way
-            ThrowTerminatingError(ErrorRecords.Create(new ArgumentException(resolution), ErrorIds.InvalidResolution, ErrorCategory.InvalidArgument, next.Resolution));
+        try
+        {
+            RmbgEngine.Validate(next); // before -WhatIf: a value that cannot be used is an error either way
+        }
+        catch (InvalidResolutionException e)
+        {
+            ThrowTerminatingError(ErrorRecords.ForResolution(e));
+        }
         if (next.Profile is { } profile && ModelProfiles.Find(profile) is null)
             ThrowTerminatingError(ErrorRecords.Create(new ArgumentException($"Unknown profile '{profile}'. Known profiles: {ModelProfiles.KnownNames}."),
                 ErrorIds.UnknownProfile, ErrorCategory.InvalidArgument, profile));

@@ -65,8 +65,12 @@ public sealed class InputSizeTests : IDisposable
         Assert.Contains("the model's recommendation", session.InputSize.Reason);
 
         var engine = new RmbgEngine();
-        foreach (var bad in new[] { 100, 1000, 8192 })
-            Assert.Contains("multiple of 32", Assert.Throws<ArgumentException>(() => engine.Configure(new EngineSettings { Resolution = bad })).Message);
+        foreach (var bad in new[] { -32, 100, 1000, 8192 })
+        {
+            var refused = Assert.Throws<InvalidResolutionException>(() => engine.Configure(new EngineSettings { Resolution = bad }));
+            Assert.Contains("multiple of 32", refused.Message);
+            Assert.Equal(bad, refused.Resolution);
+        }
         Assert.Equal(0, engine.Settings.Resolution);
         engine.Configure(new EngineSettings { Resolution = 2048 });
         Assert.Equal(2048, engine.Settings.Resolution);
