@@ -14,7 +14,7 @@ internal static class ChildModes
     public static int Start(BenchOptions options)
     {
         var engine = RmbgEngine.Shared;
-        engine.Configure(new DeviceSettings { Device = ExecutionDevice.Cpu, CacheOptimizedGraph = !options.NoCache });
+        engine.Configure(new EngineSettings { Device = ExecutionDevice.Cpu, CacheOptimizedGraph = !options.NoCache });
         var clock = Stopwatch.StartNew();
         using var lease = engine.Acquire(ModelLocator.Locate(options.Model, null));
         var ms = clock.Elapsed.TotalMilliseconds;

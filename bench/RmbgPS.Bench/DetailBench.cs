@@ -21,7 +21,7 @@ internal static class DetailBench
     public static int Run(BenchOptions options)
     {
         var engine = RmbgEngine.Shared;
-        engine.Configure(new DeviceSettings { Device = ExecutionDevice.Cpu });
+        engine.Configure(new EngineSettings { Device = ExecutionDevice.Cpu });
         using var lease = engine.Acquire(ModelLocator.Locate(options.Model, null));
         var session = lease.Session;
         var subject = BackgroundRemoval.ComputeMask(session, ImageDecoder.Decode(TestAssets.Photo("astronaut.png")), MaskOptions.Default, CancellationToken.None);
@@ -34,7 +34,7 @@ internal static class DetailBench
             {
                 var clock = Stopwatch.StartNew();
                 var notes = new List<string>();
-                var mask = BackgroundRemoval.ComputeMask(session, image, MaskOptions.Default with { Detail = detail }, notes, new StageTimes(), CancellationToken.None);
+                var mask = BackgroundRemoval.ComputeMask(session, image, MaskOptions.Default, detail, notes, new StageTimes(), CancellationToken.None);
                 var ms = clock.Elapsed.TotalMilliseconds;
                 var (error, gradient) = Errors(mask.Values, truth, band, width);
                 results.Add($"{detail}: band {error:0.00}, gradient {gradient:0.00}, {ms:0} ms{string.Concat(notes.Select(n => $" ({n})"))}");

@@ -17,7 +17,7 @@ internal static class ForegroundCost
     public static int Run(BenchOptions options)
     {
         var engine = RmbgEngine.Shared;
-        engine.Configure(new DeviceSettings { Device = ExecutionDevice.Cpu });
+        engine.Configure(new EngineSettings { Device = ExecutionDevice.Cpu });
         using var lease = engine.Acquire(ModelLocator.Locate(options.Model, null));
         Console.WriteLine($"## Foreground colour estimation on {Environment.ProcessorCount} core(s), the model's own mask, median of 3");
         foreach (var input in new[] { Inputs.Small(options.Work), Inputs.Large(options.Work) })

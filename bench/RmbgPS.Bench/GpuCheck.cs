@@ -32,12 +32,12 @@ internal static class GpuCheck
 
         Console.WriteLine("# RmbgPS GPU check");
         Console.WriteLine($"machine: {CpuTopology.CpuName}, {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
-        Console.WriteLine($"ONNX Runtime {OnnxRuntimeLog.Environment.GetVersionString()}, providers: {string.Join(", ", ExecutionProviders.Available)}");
+        Console.WriteLine($"ONNX Runtime {OnnxRuntimeEnvironment.Instance.GetVersionString()}, providers: {string.Join(", ", ExecutionProviders.Available)}");
         var engine = RmbgEngine.Shared;
         DeviceChoice device;
         try
         {
-            device = engine.Configure(new DeviceSettings { Device = ExecutionDevice.Cuda });
+            device = engine.Configure(new EngineSettings { Device = ExecutionDevice.Cuda });
         }
         catch (DeviceNotAvailableException e)
         {
@@ -47,7 +47,7 @@ internal static class GpuCheck
                 Console.WriteLine("No GPU figures. (--allow-cpu runs the same steps on the CPU, to check this script.)");
                 return 3;
             }
-            device = engine.Configure(new DeviceSettings { Device = ExecutionDevice.Cpu });
+            device = engine.Configure(new EngineSettings { Device = ExecutionDevice.Cpu });
         }
         Console.WriteLine($"device: {device.Device} ({device.ProviderName}), library {NativeLibraries.OnnxRuntimePath}");
         Console.WriteLine();
@@ -74,7 +74,7 @@ internal static class GpuCheck
 
         Console.WriteLine($"## Masks on {device.Device} against the CPU, {AgreementPhotos.Length} photos at full size");
         var onDevice = AgreementPhotos.Select(p => Mask(engine, options.Model, TestAssets.Photo(p))).ToList();
-        engine.Configure(new DeviceSettings { Device = ExecutionDevice.Cpu });
+        engine.Configure(new EngineSettings { Device = ExecutionDevice.Cpu });
         var onCpu = AgreementPhotos.Select(p => Mask(engine, options.Model, TestAssets.Photo(p))).ToList();
         var (meanDiff, maxDiff, iou) = Agreement(onDevice, onCpu);
         Console.WriteLine($"agreement: mean |difference| {meanDiff:0.000} levels, largest {maxDiff}, IoU (alpha >= 128) {iou:0.0000}");

@@ -23,7 +23,7 @@ internal static class Report
 
         Console.WriteLine("# RmbgPS benchmark");
         Console.WriteLine($"machine: {CpuTopology.CpuName}, {Environment.ProcessorCount} logical / {CpuTopology.PhysicalCores} physical cores, " +
-                          $"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1073741824.0:0} GB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, ORT {RmbgPS.Engine.Native.OnnxRuntimeLog.Environment.GetVersionString()}");
+                          $"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1073741824.0:0} GB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, ORT {RmbgPS.Engine.Native.OnnxRuntimeEnvironment.Instance.GetVersionString()}");
         Console.WriteLine($"model: {options.Model} ({modelSize / 1048576.0:0} MB)");
         Console.WriteLine();
 
@@ -40,7 +40,7 @@ internal static class Report
         Console.WriteLine();
 
         var engine = RmbgEngine.Shared;
-        engine.Configure(new DeviceSettings { Device = ExecutionDevice.Cpu });
+        engine.Configure(new EngineSettings { Device = ExecutionDevice.Cpu });
         using var lease = engine.Acquire(ModelLocator.Locate(options.Model, null));
         var session = lease.Session;
         Console.WriteLine($"## Floor: ONNX Runtime Run alone on a prepared tensor ({session.Device}, {engine.Settings.EffectiveThreads} intra-op threads)");

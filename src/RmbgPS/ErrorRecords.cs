@@ -12,11 +12,11 @@ namespace RmbgPS;
 /// <summary>Stable error ids and categories, so scripts can catch and Pester can assert on them.</summary>
 internal static class ErrorRecords
 {
-    public static ErrorRecord ForImage(ImageException e) => new(e, IdFor(e.Kind), CategoryFor(e.Kind), e.Path);
+    public static ErrorRecord ForFile(FileException e) => new(e, IdFor(e.Kind), CategoryFor(e.Kind), e.Path);
 
-    /// <summary>One input's failure in a batch: an ImageException by its kind; anything else (the runtime on an odd image, memory) as ProcessingFailed.</summary>
-    public static ErrorRecord ForFile(string input, Exception e) => e is ImageException image
-        ? ForImage(image)
+    /// <summary>One input's failure in a batch: a FileException by its kind; anything else (the runtime on an odd image, memory) as ProcessingFailed.</summary>
+    public static ErrorRecord ForInput(string input, Exception e) => e is FileException file
+        ? ForFile(file)
         : new(new IOException($"Processing '{input}' failed: {e.Message} The rest of the batch went on. If the file opens in other programs, run it alone with -Verbose and report the output.", e),
             ErrorIds.ProcessingFailed, ErrorCategory.NotSpecified, input);
 
@@ -32,13 +32,15 @@ internal static class ErrorRecords
         _ => e.Problem.ToString(),
     }, ErrorCategory.InvalidArgument, e.Target);
 
+    public static ErrorRecord ForResolution(InvalidResolutionException e) => new(e, ErrorIds.InvalidResolution, ErrorCategory.InvalidArgument, e.Resolution);
+
     /// <summary>What ends a whole batch, by its type, or null for anything else (which is not ours to map).</summary>
     public static ErrorRecord? ForBatchEnd(Exception e, string? model) => e switch
     {
         ModelNotFoundException => new(e, ErrorIds.ModelNotFound, ErrorCategory.ObjectNotFound, model),
         DeviceNotAvailableException device => new(e, ErrorIds.DeviceNotAvailable, ErrorCategory.NotEnabled, device.Device),
         ModelLoadException => new(e, ErrorIds.ModelLoadFailed, ErrorCategory.InvalidData, model),
-        ImageException image => ForImage(image),
+        FileException file => ForFile(file),
         _ => null,
     };
 
@@ -91,34 +93,34 @@ internal static class ErrorRecords
 
     public static ErrorRecord Create(Exception e, string errorId, ErrorCategory category, object? target) => new(e, errorId, category, target);
 
-    private static string IdFor(ImageErrorKind kind) => kind switch
+    private static string IdFor(FileErrorKind kind) => kind switch
     {
-        ImageErrorKind.FileNotFound => ErrorIds.FileNotFound,
-        ImageErrorKind.AccessDenied => ErrorIds.UnauthorizedAccessError,
-        ImageErrorKind.ReadFailed => ErrorIds.FileReadError,
-        ImageErrorKind.NotAnImage => ErrorIds.NotAnImage,
-        ImageErrorKind.CorruptImage => ErrorIds.CorruptImage,
-        ImageErrorKind.TruncatedImage => ErrorIds.TruncatedImage,
-        ImageErrorKind.ImageTooLarge => ErrorIds.ImageTooLarge,
-        ImageErrorKind.WriteFailed => ErrorIds.FileWriteError,
-        ImageErrorKind.OutputExists or ImageErrorKind.OutputClash => ErrorIds.OutputExists,
-        ImageErrorKind.OutputIsInput => ErrorIds.OutputIsInput,
-        ImageErrorKind.FolderNotWritable => ErrorIds.OutputFolderNotWritable,
-        ImageErrorKind.PathIsFolder => ErrorIds.PathIsFolder,
+        FileErrorKind.FileNotFound => ErrorIds.FileNotFound,
+        FileErrorKind.AccessDenied => ErrorIds.UnauthorizedAccessError,
+        FileErrorKind.ReadFailed => ErrorIds.FileReadError,
+        FileErrorKind.NotAnImage => ErrorIds.NotAnImage,
+        FileErrorKind.CorruptImage => ErrorIds.CorruptImage,
+        FileErrorKind.TruncatedImage => ErrorIds.TruncatedImage,
+        FileErrorKind.ImageTooLarge => ErrorIds.ImageTooLarge,
+        FileErrorKind.WriteFailed => ErrorIds.FileWriteError,
+        FileErrorKind.OutputExists or FileErrorKind.OutputClash => ErrorIds.OutputExists,
+        FileErrorKind.OutputIsInput => ErrorIds.OutputIsInput,
+        FileErrorKind.FolderNotWritable => ErrorIds.OutputFolderNotWritable,
+        FileErrorKind.PathIsFolder => ErrorIds.PathIsFolder,
         _ => kind.ToString(),
     };
 
-    private static ErrorCategory CategoryFor(ImageErrorKind kind) => kind switch
+    private static ErrorCategory CategoryFor(FileErrorKind kind) => kind switch
     {
-        ImageErrorKind.FileNotFound => ErrorCategory.ObjectNotFound,
-        ImageErrorKind.AccessDenied => ErrorCategory.PermissionDenied,
-        ImageErrorKind.ReadFailed => ErrorCategory.ReadError,
-        ImageErrorKind.NotAnImage or ImageErrorKind.CorruptImage or ImageErrorKind.TruncatedImage => ErrorCategory.InvalidData,
-        ImageErrorKind.ImageTooLarge => ErrorCategory.LimitsExceeded,
-        ImageErrorKind.WriteFailed => ErrorCategory.WriteError,
-        ImageErrorKind.OutputExists or ImageErrorKind.OutputClash => ErrorCategory.ResourceExists,
-        ImageErrorKind.OutputIsInput or ImageErrorKind.PathIsFolder => ErrorCategory.InvalidArgument,
-        ImageErrorKind.FolderNotWritable => ErrorCategory.PermissionDenied,
+        FileErrorKind.FileNotFound => ErrorCategory.ObjectNotFound,
+        FileErrorKind.AccessDenied => ErrorCategory.PermissionDenied,
+        FileErrorKind.ReadFailed => ErrorCategory.ReadError,
+        FileErrorKind.NotAnImage or FileErrorKind.CorruptImage or FileErrorKind.TruncatedImage => ErrorCategory.InvalidData,
+        FileErrorKind.ImageTooLarge => ErrorCategory.LimitsExceeded,
+        FileErrorKind.WriteFailed => ErrorCategory.WriteError,
+        FileErrorKind.OutputExists or FileErrorKind.OutputClash => ErrorCategory.ResourceExists,
+        FileErrorKind.OutputIsInput or FileErrorKind.PathIsFolder => ErrorCategory.InvalidArgument,
+        FileErrorKind.FolderNotWritable => ErrorCategory.PermissionDenied,
         _ => ErrorCategory.NotSpecified,
     };
 }

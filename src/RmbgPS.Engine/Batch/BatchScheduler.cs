@@ -1,5 +1,3 @@
-using RmbgPS.Engine.Inference;
-
 namespace RmbgPS.Engine.Batch;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using RmbgPS.Engine.Imaging;
-using RmbgPS.Engine.Inference;
 
 namespace RmbgPS.Engine.Batch;
 
@@ -16,6 +15,19 @@ public static class BatchThread
 {
     /// <summary>True on a batch worker: the one mark a worker carries is that its row loops stay on it.</summary>
     public static bool IsCurrent => !RowBlocks.FanOutOnThisThread;
+
+    private static int defaultPriority = (int)WorkerPriority.BelowNormal;
+
+    /// <summary>
+    /// The priority a batch's workers get unless it asks for another, for the whole process (Set-RmbgDevice
+    /// -WorkerPriority). Kept here, not in the engine's settings: no model session depends on it, so changing it
+    /// never reloads one.
+    /// </summary>
+    public static WorkerPriority DefaultPriority
+    {
+        get => (WorkerPriority)Volatile.Read(ref defaultPriority);
+        set => Volatile.Write(ref defaultPriority, (int)value);
+    }
 
     /// <summary>Makes the calling thread a batch worker for the rest of its life, scheduled at <paramref name="priority"/>.</summary>
     public static void Enter(WorkerPriority priority = WorkerPriority.BelowNormal)

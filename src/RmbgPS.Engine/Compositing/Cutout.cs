@@ -46,8 +46,8 @@ public static class Cutout
     public static RgbaImage Compose(RgbaImage image, AlphaMask mask, CutoutOptions options)
     {
         var cut = ApplyInPlace(image, mask);
-        if (options.RefineForeground)
-            ForegroundEstimator.Refine(cut.Pixels, cut.Width, cut.Height, options.ForegroundMethod);
+        if (options.Foreground is { } method)
+            ForegroundEstimator.Refine(cut.Pixels, cut.Width, cut.Height, method);
         if (options.Crop && mask.VisibleBounds is { } bounds)
             cut = Crop(cut, bounds, options.Padding);
         // A picture first, then the colour under whatever the picture leaves transparent.

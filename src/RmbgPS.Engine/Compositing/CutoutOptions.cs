@@ -20,15 +20,17 @@ public sealed record CutoutOptions
     /// <summary>The widest margin around a cropped subject.</summary>
     public const int MaxPadding = 10_000;
 
-    /// <summary>Estimate the subject's own colour in semi-transparent pixels (no fringe of the old background). On by default.</summary>
-    public bool RefineForeground { get; init; } = true;
-
     /// <summary>
-    /// How the subject's colour is estimated when <see cref="RefineForeground"/> is on. Multi-level by default: on the
-    /// known composite it leaves 10.7 to 13.5 levels of error against blur fusion's 15.5 to 24.5 and half the green
-    /// fringe, and at 12 MP on one core (as a batch's workers run) it took 729 ms against blur fusion's 841 (2026-12-03).
+    /// How the subject's own colour (the foreground) is estimated in semi-transparent pixels, so no fringe of the old
+    /// background shows; null estimates nothing. Multi-level by default: on the known composite it leaves 10.7 to 13.5
+    /// levels of error against blur fusion's 15.5 to 24.5 and half the green fringe, and at 12 MP on one core (as a
+    /// batch's workers run) it took 729 ms against blur fusion's 841 (2026-12-03).
     /// </summary>
-    public ForegroundMethod ForegroundMethod { get; init; } = ForegroundMethod.MultiLevel;
+    public ForegroundMethod? Foreground { get; init; } = ForegroundMethod.MultiLevel;
+
+    // The two names Foreground replaced, read only by ImageCosts.Cutout; they go once it reads Foreground.
+    internal bool RefineForeground => Foreground is not null;
+    internal ForegroundMethod ForegroundMethod => Foreground ?? ForegroundMethod.MultiLevel;
 
     /// <summary>Composite onto this colour.</summary>
     public BackgroundColor? BackgroundColor { get; init; }
@@ -36,7 +38,10 @@ public sealed record CutoutOptions
     /// <summary>Composite onto this picture, scaled to cover the output (decoded once by the caller, shared by a batch).</summary>
     public BackgroundPicture? BackgroundPicture { get; init; }
 
-    /// <summary>Crop to the subject's bounding box (alpha at least half), with <see cref="Padding"/> pixels around it.</summary>
+    /// <summary>
+    /// Crop to every visibly kept pixel (<see cref="Masks.AlphaMask.VisibleBounds"/>: alpha at least 8 of 255, so soft
+    /// edges stay in), with <see cref="Padding"/> pixels around it.
+    /// </summary>
     public bool Crop { get; init; }
 
     /// <summary>Margin around the cropped subject; it may extend past the original frame (filled like any background).</summary>

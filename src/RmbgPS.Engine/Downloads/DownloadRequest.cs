@@ -21,6 +21,13 @@ public sealed record DownloadRequest(Uri Url, string Destination)
 /// <summary>Time-out (between received bytes, not for the whole file) and retries with doubling back-off.</summary>
 public sealed record DownloadOptions
 {
+    public const int DefaultTimeoutSeconds = 30;
+    public const int MaxTimeoutSeconds = 3600;
+    public const int DefaultMaxRetries = 3;
+    public const int MaxRetriesLimit = 20;
+    public const int DefaultRetryDelaySeconds = 2;
+    public const int MaxRetryDelaySeconds = 600;
+
     /// <summary>The options as the install cmdlets take them: -TimeoutSec, -MaximumRetryCount, -RetryIntervalSec.</summary>
     public static DownloadOptions FromSeconds(int timeoutSeconds, int maxRetries, double retryDelaySeconds) => new()
     {
@@ -29,9 +36,9 @@ public sealed record DownloadOptions
         RetryDelay = TimeSpan.FromSeconds(retryDelaySeconds),
     };
 
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
-    public int MaxRetries { get; init; } = 3;
-    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(DefaultTimeoutSeconds);
+    public int MaxRetries { get; init; } = DefaultMaxRetries;
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(DefaultRetryDelaySeconds);
 }
 
 /// <summary>How far a download is; Total is null when the server does not say.</summary>

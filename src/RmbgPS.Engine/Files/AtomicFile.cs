@@ -22,7 +22,7 @@ public static partial class AtomicFile
         var fullPath = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(fullPath)!;
         if (!overwrite && File.Exists(fullPath))
-            throw ImageException.OutputExists(fullPath);
+            throw FileException.OutputExists(fullPath);
 
         var temp = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Owner}.{Guid.NewGuid():N}.tmp");
         try
@@ -40,9 +40,9 @@ public static partial class AtomicFile
         {
             TryDelete(temp);
             if (e is IOException io && !overwrite && File.Exists(fullPath))
-                throw ImageException.OutputExists(fullPath, io);
+                throw FileException.OutputExists(fullPath, io);
             if (e is UnauthorizedAccessException or IOException)
-                throw new ImageException(ImageErrorKind.WriteFailed, fullPath, $"Cannot write '{fullPath}': {e.Message} Check that the folder is writable and the disk has space.", e);
+                throw new FileException(FileErrorKind.WriteFailed, fullPath, $"Cannot write '{fullPath}': {e.Message} Check that the folder is writable and the disk has space.", e);
             throw;
         }
     }
@@ -65,7 +65,7 @@ public static partial class AtomicFile
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             TryDelete(probe);
-            throw new ImageException(ImageErrorKind.FolderNotWritable, folder,
+            throw new FileException(FileErrorKind.FolderNotWritable, folder,
                 $"Cannot create files in the output folder '{folder}': {Reason(e, probe)}. Choose a folder you can write to with -OutputPath, or make this one writable.", e);
         }
     }

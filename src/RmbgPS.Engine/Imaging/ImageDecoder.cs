@@ -50,23 +50,23 @@ public static class ImageDecoder
         NativeLibraries.EnsureRegistered();
         using var file = OpenForRead(path);
         if (file.Length == 0)
-            throw new ImageException(ImageErrorKind.NotAnImage, path, $"'{path}' is empty (0 bytes): it is not an image. Check that the file was copied completely.");
+            throw new FileException(FileErrorKind.NotAnImage, path, $"'{path}' is empty (0 bytes): it is not an image. Check that the file was copied completely.");
 
         using var skStream = new SKManagedStream(file);
         using var codec = SKCodec.Create(skStream, out var createResult);
         if (codec is null)
         {
             throw createResult == SKCodecResult.IncompleteInput && StartsLikeAnImage(path)
-                ? new ImageException(ImageErrorKind.TruncatedImage, path, $"'{path}' ends before its image header does: the file is truncated. Copy or download it again.")
-                : new ImageException(ImageErrorKind.NotAnImage, path, $"'{path}' is not an image in a format RmbgPS can read (PNG, JPEG, WebP, GIF, BMP). Check the file or convert it.");
+                ? new FileException(FileErrorKind.TruncatedImage, path, $"'{path}' ends before its image header does: the file is truncated. Copy or download it again.")
+                : new FileException(FileErrorKind.NotAnImage, path, $"'{path}' is not an image in a format RmbgPS can read (PNG, JPEG, WebP, GIF, BMP). Check the file or convert it.");
         }
 
         var width = codec.Info.Width;
         var height = codec.Info.Height;
         if (width <= 0 || height <= 0)
-            throw new ImageException(ImageErrorKind.CorruptImage, path, $"'{path}' declares an empty size ({width}x{height}): the file is corrupt.");
+            throw new FileException(FileErrorKind.CorruptImage, path, $"'{path}' declares an empty size ({width}x{height}): the file is corrupt.");
         if ((long)width * height > maxPixels)
-            throw new ImageException(ImageErrorKind.ImageTooLarge, path,
+            throw new FileException(FileErrorKind.ImageTooLarge, path,
                 $"'{path}' is {width}x{height} ({(long)width * height / 1e6:0.#} MP), more than the {maxPixels / 1e6:0.#} MP limit. Downscale it first or raise the limit (-MaxMegapixels).");
 
         var origin = codec.EncodedOrigin;
@@ -85,9 +85,9 @@ public static class ImageDecoder
             case SKCodecResult.Success:
                 break;
             case SKCodecResult.IncompleteInput:
-                throw new ImageException(ImageErrorKind.TruncatedImage, path, $"'{path}' is truncated: its image data ends early. Copy or download it again.");
+                throw new FileException(FileErrorKind.TruncatedImage, path, $"'{path}' is truncated: its image data ends early. Copy or download it again.");
             default:
-                throw new ImageException(ImageErrorKind.CorruptImage, path, $"'{path}' could not be decoded ({result}): the image data is corrupt. Re-export or re-download it.");
+                throw new FileException(FileErrorKind.CorruptImage, path, $"'{path}' could not be decoded ({result}): the image data is corrupt. Re-export or re-download it.");
         }
 
         var hasTransparency = codec.Info.AlphaType != SKAlphaType.Opaque && AnyTransparent(pixels);
@@ -148,17 +148,17 @@ public static class ImageDecoder
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new ImageException(ImageErrorKind.FileNotFound, path, path.AsSpan().IndexOfAny("*?[]") >= 0
+            throw new FileException(FileErrorKind.FileNotFound, path, path.AsSpan().IndexOfAny("*?[]") >= 0
                 ? $"Cannot find '{path}'. Check the path; use -LiteralPath if its name contains wildcard characters such as [ ]."
                 : $"Cannot find '{path}': it was deleted or moved before it was processed, or the path is wrong.", e);
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new ImageException(ImageErrorKind.AccessDenied, path, $"Access to '{path}' is denied. Check its permissions or run with an account that can read it.", e);
+            throw new FileException(FileErrorKind.AccessDenied, path, $"Access to '{path}' is denied. Check its permissions or run with an account that can read it.", e);
         }
         catch (IOException e)
         {
-            throw new ImageException(ImageErrorKind.ReadFailed, path, $"Cannot read '{path}': {e.Message}", e);
+            throw new FileException(FileErrorKind.ReadFailed, path, $"Cannot read '{path}': {e.Message}", e);
         }
     }
 

@@ -67,7 +67,7 @@ public static partial class DeviceProbe
         var missing = MissingLibrary().Match(error);
         var detail = missing.Success ? $"{missing.Groups["library"].Value} could not be loaded" : $"ONNX Runtime said: {error.Trim()}";
         return device == ExecutionDevice.Cuda
-            ? $"The CUDA execution provider could not start: {detail}. ONNX Runtime {OnnxRuntimeLog.Environment.GetVersionString()} needs an NVIDIA driver, " +
+            ? $"The CUDA execution provider could not start: {detail}. ONNX Runtime {OnnxRuntimeEnvironment.Instance.GetVersionString()} needs an NVIDIA driver, " +
               $"{CudaRequirement}: install them so that their libraries are found ({(OperatingSystem.IsWindows() ? "on PATH" : "on the loader's path, e.g. LD_LIBRARY_PATH")}), then start a new session."
             : $"The {ExecutionProviders.ProviderName(device)} could not start: {detail}." + OtherwiseAuto;
     }

@@ -15,7 +15,7 @@ public static class ExecutionProviders
     // Auto tries these in order: the GPU providers first, the CPU always last.
     private static readonly ExecutionDevice[] AutoOrder = [ExecutionDevice.Cuda, ExecutionDevice.DirectML, ExecutionDevice.CoreML, ExecutionDevice.Cpu];
 
-    private static readonly Lazy<string[]> available = new(() => OnnxRuntimeLog.Environment.GetAvailableProviders());
+    private static readonly Lazy<string[]> available = new(() => OnnxRuntimeEnvironment.Instance.GetAvailableProviders());
 
     /// <summary>The execution providers compiled into the loaded ONNX Runtime library, in its priority order (not all may load).</summary>
     public static IReadOnlyList<string> Available => available.Value;

@@ -16,8 +16,14 @@ public readonly record struct InputSize(int Width, int Height, string Reason)
     /// <summary>The stride every resolution must be a multiple of: the downsampling of the encoders these models use.</summary>
     public const int Step = 32;
 
-    /// <summary>Null when <paramref name="resolution"/> (0: not set) can be used, else why not and what to give instead.</summary>
-    public static string? Problem(int resolution) =>
+    /// <summary>Refuses a <paramref name="resolution"/> (0: not set) that cannot be used, saying what to give instead.</summary>
+    public static void Check(int resolution)
+    {
+        if (Problem(resolution) is { } problem)
+            throw new InvalidResolutionException(resolution, problem);
+    }
+
+    private static string? Problem(int resolution) =>
         resolution == 0 || (resolution is >= Smallest and <= Largest && resolution % Step == 0)
             ? null
             : $"-Resolution {resolution} cannot be used: give a multiple of {Step} from {Smallest} to {Largest} (1024 is the usual size; 2048 sees more detail and costs about four times as much), or 0 for the model's own.";
@@ -37,4 +43,10 @@ public readonly record struct InputSize(int Width, int Height, string Reason)
     }
 
     public override string ToString() => $"{Width}x{Height} ({Reason})";
+}
+
+/// <summary>A resolution <see cref="InputSize.Check"/> refused; the engine's settings did not change.</summary>
+public sealed class InvalidResolutionException(int resolution, string message) : ArgumentException(message)
+{
+    public int Resolution { get; } = resolution;
 }

@@ -33,9 +33,9 @@ public sealed partial class ModelSession
 
     /// <param name="ioBinding">Bind tensors once per buffer set (<see cref="TensorBuffers.Binding"/>); by default on every device but the CPU, where a plain run already reads and writes the buffers in place.</param>
     /// <param name="stacking">Stack waiting images into one run when the model's batch axis is free; by default on accelerators only (the CPU gains nothing from it and holds more memory).</param>
-    internal ModelSession(ModelLocation location, DeviceSettings settings, ExecutionDevice device, bool? ioBinding = null, bool? stacking = null)
+    internal ModelSession(ModelLocation location, EngineSettings settings, ExecutionDevice device, bool? ioBinding = null, bool? stacking = null)
     {
-        OnnxRuntimeLog.EnsureCreated();
+        OnnxRuntimeEnvironment.EnsureCreated();
         var clock = Stopwatch.StartNew();
         Location = location;
         Device = device;

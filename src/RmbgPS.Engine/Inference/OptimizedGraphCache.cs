@@ -105,7 +105,7 @@ public sealed class OptimizedGraphCache(string folder, string? machine = null)
     private IEnumerable<string> EntriesOf(string pattern) =>
         Directory.Exists(Folder) ? Directory.EnumerateFiles(Folder, pattern).ToList() : [];
 
-    private static string ThisMachine() => string.Join("|", OnnxRuntimeLog.Environment.GetVersionString(),
+    private static string ThisMachine() => string.Join("|", OnnxRuntimeEnvironment.Instance.GetVersionString(),
         RuntimeInformation.ProcessArchitecture, Environment.MachineName, CpuTopology.CpuName, VectorFeatures());
 
     private static string PathKey(string modelPath)
@@ -125,7 +125,7 @@ public sealed class OptimizedGraphCache(string folder, string? machine = null)
     /// Opens the session from the cached optimised graph when there is one; otherwise optimises the model
     /// and saves the result for the next process. A cache that cannot be written or read is only slower.
     /// </summary>
-    public static (InferenceSession Session, string GraphSource) OpenSession(string modelPath, DeviceSettings settings, ExecutionDevice device, Func<SessionOptions> createOptions)
+    public static (InferenceSession Session, string GraphSource) OpenSession(string modelPath, EngineSettings settings, ExecutionDevice device, Func<SessionOptions> createOptions)
     {
         (InferenceSession, string) Uncached(string why)
         {

@@ -5,7 +5,7 @@ namespace RmbgPS.Engine.Inference;
 
 /// <summary>What the engine is set to and what it has loaded, for Get-RmbgDevice.</summary>
 public sealed record EngineStatus(
-    DeviceSettings Settings,
+    EngineSettings Settings,
     ExecutionDevice EffectiveDevice,
     IReadOnlyList<string> AvailableExecutionProviders,
     IReadOnlyList<ModelSession> LoadedSessions,
@@ -35,7 +35,7 @@ public sealed class RmbgEngine
     private readonly object gate = new();
     // Paths as the file system compares them, so a path typed in another case is the same session (and is unloaded with it).
     private readonly Dictionary<string, Lazy<ModelSession>> sessions = new(Files.Paths.Comparer);
-    private DeviceSettings settings = new();
+    private EngineSettings settings = new();
     private int loadCount;
     private string? pendingNotice;
     private bool noticeGiven;
@@ -47,7 +47,7 @@ public sealed class RmbgEngine
 
     public static RmbgEngine Shared => shared.Value;
 
-    public DeviceSettings Settings
+    public EngineSettings Settings
     {
         get { lock (gate) return settings; }
     }
@@ -74,18 +74,17 @@ public sealed class RmbgEngine
 
     /// <summary>
     /// Applies new settings: checks the device is available first (so a bad request changes nothing),
-    /// then retires every loaded session, unless nothing they depend on changed; the next call loads
-    /// under the new settings.
+    /// then retires every loaded session, unless the settings are the same (every one of them is something a
+    /// session depends on); the next call loads under the new settings.
     /// </summary>
-    public DeviceChoice Configure(DeviceSettings newSettings)
+    public DeviceChoice Configure(EngineSettings newSettings)
     {
-        if (InputSize.Problem(newSettings.Resolution) is { } resolution)
-            throw new ArgumentException(resolution);
+        Validate(newSettings);
         var device = Choose(newSettings);
         List<Lazy<ModelSession>> old;
         lock (gate)
         {
-            var keepSessions = settings.KeepsLoadedSessions(newSettings);
+            var keepSessions = settings == newSettings;
             settings = newSettings;
             if (keepSessions)
                 return device;
@@ -97,6 +96,12 @@ public sealed class RmbgEngine
                 lazy.Value.Retire();
         return device;
     }
+
+    /// <summary>
+    /// Refuses settings that cannot be used (<see cref="InvalidResolutionException"/>) as <see cref="Configure"/> does,
+    /// changing nothing: for callers that must know before they act (-WhatIf).
+    /// </summary>
+    public static void Validate(EngineSettings settings) => InputSize.Check(settings.Resolution);
 
     /// <summary>Retires the session of a model file (before it is uninstalled); calls still using it finish first.</summary>
     public void Unload(string modelPath)
@@ -188,7 +193,7 @@ public sealed class RmbgEngine
         }
     }
 
-    private DeviceChoice Choose(DeviceSettings chosen)
+    private DeviceChoice Choose(EngineSettings chosen)
     {
         var choice = ExecutionProviders.Resolve(chosen.Device, chosen.DeviceId);
         if (choice.FallbackReason is not null)
@@ -200,7 +205,7 @@ public sealed class RmbgEngine
 
     public EngineStatus GetStatus()
     {
-        DeviceSettings current;
+        EngineSettings current;
         List<ModelSession> loaded;
         lock (gate)
         {
@@ -231,11 +236,11 @@ public sealed class RmbgEngine
         return new EngineStatus(current, effective, ExecutionProviders.Available, loaded, LoadCount) 
         {
             NextModel = next, NextModelProblem = problem, DeviceProblem = deviceProblem,
-            OnnxRuntimeVersion = Native.OnnxRuntimeLog.Environment.GetVersionString(), OnnxRuntimeLibrary = Native.NativeLibraries.OnnxRuntimePath,
+            OnnxRuntimeVersion = Native.OnnxRuntimeEnvironment.Instance.GetVersionString(), OnnxRuntimeLibrary = Native.NativeLibraries.OnnxRuntimePath,
         };
     }
 
-    private ModelSession Load(ModelLocation location, DeviceSettings current)
+    private ModelSession Load(ModelLocation location, EngineSettings current)
     {
         var session = new ModelSession(location, current, Choose(current).Device);
         Interlocked.Increment(ref loadCount);

@@ -1,14 +1,5 @@
 namespace RmbgPS.Engine.Masks;
 
-/// <summary>How closely the model looks at the subject.</summary>
-public enum MaskDetail
-{
-    /// <summary>One run of the model on the whole picture.</summary>
-    Standard,
-    /// <summary>A second run on the subject's box, cropped from the full-size picture, for sharper edges on large photos: twice the model's time.</summary>
-    High,
-}
-
 /// <summary>How a model's probabilities become the final alpha mask.</summary>
 public sealed record MaskOptions
 {
@@ -33,9 +24,6 @@ public sealed record MaskOptions
 
     /// <summary>Keeps the background instead of the subject (applied last).</summary>
     public bool Invert { get; init; }
-
-    /// <summary>One look at the picture, or a second at the subject (<see cref="MaskDetail.High"/>).</summary>
-    public MaskDetail Detail { get; init; }
 
     /// <summary>These options without the shaping that comes after the mask is made (threshold, offset, blur, invert).</summary>
     public MaskOptions Unshaped => this with { Threshold = null, Offset = 0, Blur = 0, Invert = false };

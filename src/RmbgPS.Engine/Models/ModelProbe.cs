@@ -10,7 +10,7 @@ public static class ModelProbe
     /// <summary>The model's tensor names, metadata and descriptor; throws InvalidDataException for a file ONNX Runtime cannot load.</summary>
     public static ModelFacts Read(string path)
     {
-        OnnxRuntimeLog.EnsureCreated();
+        OnnxRuntimeEnvironment.EnsureCreated();
         using var options = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL,

@@ -7,26 +7,19 @@ namespace RmbgPS.Engine.Native;
 public readonly record struct NativeLogLine(string Severity, string Message);
 
 /// <summary>
-/// The process's ONNX Runtime environment, created with our logger before anything else touches ONNX Runtime.
-/// ONNX Runtime otherwise prints its log (a provider that cannot load, for one) straight to the console, outside
-/// PowerShell's streams; here the lines are kept, a bounded few, for the cmdlets to show under -Verbose.
+/// What ONNX Runtime logs, once <see cref="OnnxRuntimeEnvironment"/> has made this its logger. It would otherwise print
+/// its log (a provider that cannot load, for one) straight to the console, outside PowerShell's streams; here the
+/// lines are kept, a bounded few, for the cmdlets to show under -Verbose.
 /// </summary>
 public static class OnnxRuntimeLog
 {
     private const int Kept = 100;
     private static readonly ConcurrentQueue<NativeLogLine> lines = new();
     // Native code holds a pointer to this delegate for the life of the process: it must never be collected.
-    private static readonly DOrtLoggingFunction logger = Log;
-    private static readonly Lazy<OrtEnv> environment = new(Create, LazyThreadSafetyMode.ExecutionAndPublication);
-
-    /// <summary>The ONNX Runtime environment, with our logger when we were first to create it.</summary>
-    public static OrtEnv Environment => environment.Value;
+    internal static readonly DOrtLoggingFunction Logger = Log;
 
     /// <summary>False when a host created ONNX Runtime's environment before us: its log then goes wherever the host said.</summary>
-    public static bool Captures { get; private set; }
-
-    /// <summary>Registers the native library resolver and creates the environment: call before any other ONNX Runtime use.</summary>
-    public static void EnsureCreated() => _ = environment.Value;
+    public static bool Captures { get; internal set; }
 
     /// <summary>Takes the lines logged since the last call, oldest first.</summary>
     public static IReadOnlyList<NativeLogLine> Drain()
@@ -35,22 +28,6 @@ public static class OnnxRuntimeLog
         while (lines.TryDequeue(out var line))
             taken.Add(line);
         return taken;
-    }
-
-    private static OrtEnv Create()
-    {
-        NativeLibraries.EnsureRegistered();
-        if (OrtEnv.IsCreated)
-            return OrtEnv.Instance();
-        var options = new EnvironmentCreationOptions
-        {
-            logId = "RmbgPS",
-            logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING,
-            loggingFunction = logger,
-        };
-        var created = OrtEnv.CreateInstanceWithOptions(ref options);
-        Captures = true;
-        return created;
     }
 
     private static string SeverityName(OrtLoggingLevel severity) => severity switch

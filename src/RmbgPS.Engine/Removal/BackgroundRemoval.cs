@@ -11,18 +11,18 @@ namespace RmbgPS.Engine.Removal;
 public static class BackgroundRemoval
 {
     public static AlphaMask ComputeMask(ModelSession session, RgbaImage image, MaskOptions options, CancellationToken cancellationToken) =>
-        ComputeMask(session, image, options, [], new StageTimes(), cancellationToken);
+        ComputeMask(session, image, options, MaskDetail.Standard, [], new StageTimes(), cancellationToken);
 
     /// <summary>
-    /// The mask at <paramref name="image"/>'s full size, with a second look at the subject when the options ask for it
-    /// (its note then goes to <paramref name="notes"/>); the stages' times go to <paramref name="stages"/>.
+    /// The mask at <paramref name="image"/>'s full size, with a second look at the subject when <paramref name="detail"/>
+    /// asks for it (its note then goes to <paramref name="notes"/>); the stages' times go to <paramref name="stages"/>.
     /// </summary>
-    public static AlphaMask ComputeMask(ModelSession session, RgbaImage image, MaskOptions options, List<string> notes,
+    public static AlphaMask ComputeMask(ModelSession session, RgbaImage image, MaskOptions options, MaskDetail detail, List<string> notes,
         StageTimes stages, CancellationToken cancellationToken)
     {
-        if (options.Detail == MaskDetail.High && image.IsReduced)
-            notes.Add("no second look: the picture was read reduced to the model's size"); // callers decode whole for High (DecodeForModel)
-        if (options.Detail == MaskDetail.Standard || image.IsReduced)
+        if (detail == MaskDetail.High && image.IsReduced)
+            notes.Add("no second look: the picture was read reduced to the model's size"); // callers decode whole for a second look (DecodeForModel)
+        if (detail == MaskDetail.Standard || image.IsReduced)
             return LookOnce(session, image, options, stages, cancellationToken);
         return SecondLook.Compute(session, image, options, notes, stages, cancellationToken);
     }
@@ -40,7 +40,7 @@ public static class BackgroundRemoval
 
     /// <summary>Decodes a file only as large as the model needs (<see cref="ImageDecoder.DecodeReduced"/>) and computes its mask at full size.</summary>
     public static AlphaMask ComputeMask(ModelSession session, string inputPath, MaskOptions options, long maxPixels, CancellationToken cancellationToken) =>
-        WriteMask(session, inputPath, maskPath: null, overwrite: false, options, maxPixels, cancellationToken).Mask;
+        WriteMask(session, inputPath, maskPath: null, overwrite: false, options, MaskDetail.Standard, maxPixels, cancellationToken).Mask;
 
     /// <summary>The picture as large as the mask needs: reduced to the model's size, or whole for a second look at the subject.</summary>
     public static RgbaImage DecodeForModel(ModelSession session, string inputPath, long maxPixels, MaskDetail detail = MaskDetail.Standard) =>
@@ -52,18 +52,18 @@ public static class BackgroundRemoval
     /// <paramref name="overwrite"/>).
     /// </summary>
     public static MaskOutcome WriteMask(ModelSession session, string inputPath, string? maskPath, bool overwrite,
-        MaskOptions options, long maxPixels, CancellationToken cancellationToken)
+        MaskOptions options, MaskDetail detail, long maxPixels, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var stages = new StageTimes();
         var input = Path.GetFullPath(inputPath);
         if (maskPath is not null)
             OutputRules.CheckOutput(input, maskPath, overwrite);
-        var image = DecodeForModel(session, input, maxPixels, options.Detail);
+        var image = DecodeForModel(session, input, maxPixels, detail);
         stages.Decoded();
         cancellationToken.ThrowIfCancellationRequested();
         var notes = new List<string>(image.Notes);
-        var mask = ComputeMask(session, image, options, notes, stages, cancellationToken);
+        var mask = ComputeMask(session, image, options, detail, notes, stages, cancellationToken);
         if (maskPath is not null)
         {
             AtomicFile.Write(maskPath, overwrite, mask.WritePng, cancellationToken);
@@ -84,7 +84,7 @@ public static class BackgroundRemoval
     /// file appears complete or not at all.
     /// </summary>
     public static RemovalOutcome RemoveBackground(ModelSession session, string inputPath, string outputPath, bool overwrite,
-        MaskOptions options, CutoutOptions output, long maxPixels, CancellationToken cancellationToken)
+        MaskOptions options, MaskDetail detail, CutoutOptions output, long maxPixels, CancellationToken cancellationToken)
     {
         OutputRules.CheckOptions(output);
         var clock = Stopwatch.StartNew();
@@ -102,7 +102,7 @@ public static class BackgroundRemoval
         if (!output.Crop)
             CheckOutputSize(input, image.Width, image.Height, output, maxPixels); // before the model: no work wasted
         var notes = new List<string>(image.Notes);
-        var mask = ComputeMask(session, image, options, notes, stages, cancellationToken);
+        var mask = ComputeMask(session, image, options, detail, notes, stages, cancellationToken);
         var warnings = new List<string>(image.Warnings);
         if (SubjectCoverage.Warning(input, mask.ForegroundRatio) is { } unclear)
             warnings.Add(unclear);
@@ -133,10 +133,10 @@ public static class BackgroundRemoval
     {
         var limit = OutputFormats.MaxDimension(output.Format);
         if (width > limit || height > limit)
-            throw new ImageException(ImageErrorKind.ImageTooLarge, input,
+            throw new FileException(FileErrorKind.ImageTooLarge, input,
                 $"The cut-out of '{input}' would be {width}x{height}, but {output.Format} stores at most {limit} pixels a side. Use -Format Png{(output.Crop ? ", or less -Padding" : "")}.");
         if (width * height > maxPixels)
-            throw new ImageException(ImageErrorKind.ImageTooLarge, input,
+            throw new FileException(FileErrorKind.ImageTooLarge, input,
                 $"The cut-out of '{input}' would be {width}x{height} ({width * height / 1e6:0.#} MP), more than the {maxPixels / 1e6:0.#} MP limit. Use less -Padding or raise -MaxMegapixels.");
     }
 }

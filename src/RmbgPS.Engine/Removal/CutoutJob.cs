@@ -30,14 +30,14 @@ public sealed record CutoutJob : ImageJob
 
     public override string OutputFor(string input) => OutputFile ?? OutputNames.Cutout(input, OutputFolder, Cutout.Format);
 
-    internal override ImageException? Refusal(string input, string output) => OutputRules.Refusal(input, output, Overwrite, Cutout);
+    internal override FileException? Refusal(string input, string output) => OutputRules.Refusal(input, output, Overwrite, Cutout);
 
     internal override string ClashMessage(string output, string input, string earlier) => OutputFile is null
         ? base.ClashMessage(output, input, earlier)
         : $"-OutputPath '{output}' names one file, but more than one image came in ('{earlier}' and '{input}'). Give a folder as -OutputPath.";
 
     internal override ImageOutcome Run(ModelSession session, string input, string? output, CancellationToken cancellationToken) =>
-        BackgroundRemoval.RemoveBackground(session, input, output!, Overwrite, Mask, Cutout, MaxPixels, cancellationToken);
+        BackgroundRemoval.RemoveBackground(session, input, output!, Overwrite, Mask, Detail, Cutout, MaxPixels, cancellationToken);
 
     internal override long Cost(long pixels, ModelSession session) => ImageCosts.Cutout(pixels, session, Cutout);
 
@@ -88,7 +88,7 @@ public sealed record CutoutJob : ImageJob
         {
             return BackgroundPicture.Load(path, maxPixels);
         }
-        catch (ImageException e)
+        catch (FileException e)
         {
             throw new OptionException(OptionProblem.InvalidBackgroundImage, path, $"-BackgroundImage: {e.Message}", e);
         }

@@ -8,7 +8,7 @@ namespace RmbgPS.Engine.Removal;
 public sealed partial class ImageBatch
 {
     private readonly List<SessionLease> staleLeases = [];
-    private readonly Dictionary<string, ImageException?> probedFolders = new(Paths.Comparer);
+    private readonly Dictionary<string, FileException?> probedFolders = new(Paths.Comparer);
     private SessionLease? lease;
 
     /// <summary>
@@ -64,7 +64,7 @@ public sealed partial class ImageBatch
     /// there. The folder of the whole run (-OutputPath) that cannot be written ends the batch; a folder beside some
     /// inputs fails those inputs (returned).
     /// </summary>
-    private ImageException? PrepareFolder(string folder)
+    private FileException? PrepareFolder(string folder)
     {
         if (!probedFolders.TryGetValue(folder, out var failure))
         {
@@ -74,7 +74,7 @@ public sealed partial class ImageBatch
                 foreach (var stale in AtomicFile.SweepStale(folder))
                     listener.Verbose($"Removed '{stale}' from '{folder}': a temporary file left by a run that was killed before it finished.");
             }
-            catch (ImageException e)
+            catch (FileException e)
             {
                 failure = e;
             }

@@ -7,14 +7,14 @@ using RmbgPS.Engine.Inference;
 namespace RmbgPS.Engine.Removal;
 
 /// <summary>One input planned: the file it writes (or none), why that is refused, if it is, or why the input is skipped.</summary>
-public sealed record PlannedImage(string Input, string? Output, ImageException? Refusal, OutputFate Fate, string? Skipped = null)
+public sealed record PlannedImage(string Input, string? Output, FileException? Refusal, OutputFate Fate, string? Skipped = null)
 {
     /// <summary>True when running it would write a file, so whoever must agree (-WhatIf, -Confirm) is asked first.</summary>
     public bool Writes => Output is not null && Skipped is null;
 
     /// <summary>What -WhatIf and -Confirm say the run would do with the file: write, overwrite, or refuse and why.</summary>
     public string Describe(string action) => Output is null ? action : Refusal is { } refused
-        ? refused.Kind == ImageErrorKind.OutputExists
+        ? refused.Kind == FileErrorKind.OutputExists
             ? $"{action}: refused, '{Output}' already exists (OutputExists; -Force overwrites it)"
             : $"{action}: refused, {refused.Message}"
         : Fate == OutputFate.Overwrite ? $"{action}, overwrite '{Output}'" : $"{action}, write '{Output}'";
@@ -42,7 +42,7 @@ public sealed partial class ImageBatch : IDisposable
     {
         (this.job, this.options, this.listener) = (job, options, listener);
         var limit = options.ThrottleLimit ?? ImageBatchOptions.DefaultThrottleLimit;
-        scheduler = new BatchScheduler<Report>(limit, cancellationToken, options.Engine.Settings.WorkerPriority);
+        scheduler = new BatchScheduler<Report>(limit, cancellationToken, options.WorkerPriority);
         if (options.ThrottleLimit is null)
             sizing = new WorkerSizing(limit, Environment.ProcessorCount);
     }
@@ -63,7 +63,7 @@ public sealed partial class ImageBatch : IDisposable
         if (Directory.Exists(input))
             return fromListing
                 ? new PlannedImage(input, null, null, OutputFate.Write, $"Skipped '{input}': a folder.")
-                : new PlannedImage(input, null, new ImageException(ImageErrorKind.PathIsFolder, input,
+                : new PlannedImage(input, null, new FileException(FileErrorKind.PathIsFolder, input,
                     $"'{input}' is a folder. Pass the images in it instead (Get-ChildItem -LiteralPath '{input}' -File, piped to this command)."), OutputFate.Write);
         if (fromListing && job.IsOwnOutput(input))
             return new PlannedImage(input, null, null, OutputFate.Write, $"Skipped '{input}': named as this module names its outputs. Name it with -LiteralPath to process it anyway.");
@@ -72,7 +72,7 @@ public sealed partial class ImageBatch : IDisposable
             return new PlannedImage(input, null, null, OutputFate.Write);
         output = Path.GetFullPath(output);
         var refusal = claims.TryGetValue(output, out var earlier)
-            ? new ImageException(ImageErrorKind.OutputClash, output, job.ClashMessage(output, input, earlier))
+            ? new FileException(FileErrorKind.OutputClash, output, job.ClashMessage(output, input, earlier))
             : job.Refusal(input, output);
         claims.TryAdd(output, input);
         return new PlannedImage(input, output, refusal, OutputRules.FateOf(output, job.Overwrite));
@@ -82,7 +82,7 @@ public sealed partial class ImageBatch : IDisposable
     /// Runs a planned input: a refused one becomes its failure, in order. The first image loads the model, and a
     /// model that cannot load, or an output folder of the whole run that cannot be written, ends the batch with a
     /// typed exception before anything is created (ModelNotFoundException, DeviceNotAvailableException,
-    /// ModelLoadException, ImageException). Waits for room when the batch is full, handing back what finishes.
+    /// ModelLoadException, FileException). Waits for room when the batch is full, handing back what finishes.
     /// </summary>
     public void Run(PlannedImage plan)
     {

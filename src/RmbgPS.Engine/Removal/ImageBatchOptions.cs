@@ -20,6 +20,9 @@ public sealed record ImageBatchOptions
     /// <summary>The bytes the images in flight may hold together; null for <see cref="MemoryBudget.ForImages"/> on the engine's device.</summary>
     public long? MemoryBudget { get; init; }
 
+    /// <summary>How the workers beside the model are scheduled; the process's <see cref="BatchThread.DefaultPriority"/> by default.</summary>
+    public WorkerPriority WorkerPriority { get; init; } = BatchThread.DefaultPriority;
+
     /// <summary>The engine to run on; the process's shared one by default.</summary>
     public RmbgEngine Engine { get; init; } = RmbgEngine.Shared;
 }

@@ -13,6 +13,8 @@ namespace RmbgPS.Engine.Removal;
 public abstract record ImageJob
 {
     public MaskOptions Mask { get; init; } = MaskOptions.Default;
+    /// <summary>One look at the picture, or a second look at the subject (<see cref="MaskDetail.High"/>).</summary>
+    public MaskDetail Detail { get; init; }
     /// <summary>Inputs (and outputs) above this many pixels are refused with ImageTooLarge.</summary>
     public long MaxPixels { get; init; } = ImageLimits.DefaultMaxPixels;
     /// <summary>Overwrite existing outputs (-Force).</summary>
@@ -36,7 +38,7 @@ public abstract record ImageJob
     /// Why the output for <paramref name="input"/> may not be written (the input itself, an existing file without
     /// overwrite, ...), or null. Asked before the model runs, and asked again by the write itself.
     /// </summary>
-    internal abstract ImageException? Refusal(string input, string output);
+    internal abstract FileException? Refusal(string input, string output);
 
     /// <summary>What an output clash between two inputs of one batch says.</summary>
     internal virtual string ClashMessage(string output, string input, string earlier) =>

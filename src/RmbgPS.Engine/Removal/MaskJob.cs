@@ -19,10 +19,10 @@ public sealed record MaskJob : ImageJob
 
     public override string? OutputFor(string input) => OutputFolder is null ? null : OutputNames.Mask(input, OutputFolder);
 
-    internal override ImageException? Refusal(string input, string output) => OutputRules.Refusal(input, output, Overwrite);
+    internal override FileException? Refusal(string input, string output) => OutputRules.Refusal(input, output, Overwrite);
 
     internal override ImageOutcome Run(ModelSession session, string input, string? output, CancellationToken cancellationToken) =>
-        BackgroundRemoval.WriteMask(session, input, output, Overwrite, Mask, MaxPixels, cancellationToken);
+        BackgroundRemoval.WriteMask(session, input, output, Overwrite, Mask, Detail, MaxPixels, cancellationToken);
 
-    internal override long Cost(long pixels, ModelSession session) => ImageCosts.Mask(pixels, session, Mask.Detail);
+    internal override long Cost(long pixels, ModelSession session) => ImageCosts.Mask(pixels, session, Detail);
 }

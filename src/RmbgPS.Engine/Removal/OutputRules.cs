@@ -39,14 +39,14 @@ public static class OutputRules
     /// Why an output may not be written: it is the input itself or the background picture (never overwritten, even
     /// with overwrite), or an existing file without <paramref name="overwrite"/>; null when it may.
     /// </summary>
-    public static ImageException? Refusal(string inputPath, string outputPath, bool overwrite, CutoutOptions? options = null)
+    public static FileException? Refusal(string inputPath, string outputPath, bool overwrite, CutoutOptions? options = null)
     {
         var output = Path.GetFullPath(outputPath);
         if (Paths.Same(inputPath, output))
-            return new ImageException(ImageErrorKind.OutputIsInput, output, $"The output for '{inputPath}' would overwrite the input itself. Choose another -OutputPath.");
+            return new FileException(FileErrorKind.OutputIsInput, output, $"The output for '{inputPath}' would overwrite the input itself. Choose another -OutputPath.");
         if (options?.BackgroundPicture?.SourcePath is { } picture && Paths.Same(picture, output))
-            return new ImageException(ImageErrorKind.OutputIsInput, output, $"The output '{output}' would overwrite the -BackgroundImage. Choose another -OutputPath.");
-        return FateOf(output, overwrite) == OutputFate.Refuse ? ImageException.OutputExists(output) : null;
+            return new FileException(FileErrorKind.OutputIsInput, output, $"The output '{output}' would overwrite the -BackgroundImage. Choose another -OutputPath.");
+        return FateOf(output, overwrite) == OutputFate.Refuse ? FileException.OutputExists(output) : null;
     }
 
     /// <summary>Throws the <see cref="Refusal"/>, if any.</summary>

@@ -6,7 +6,7 @@ using RmbgPS.Engine.Masks;
 namespace RmbgPS.Engine.Removal;
 
 /// <summary>
-/// A second look at the subject (<see cref="MaskDetail.High"/>), as BiRefNet's author suggests for large photos: the
+/// The second look at the subject (-Detail High, <see cref="MaskDetail.High"/>), as BiRefNet's author suggests for large photos: the
 /// model sees a 12-MP photo at about a quarter of its width, so thin strands fall below its resolution. After the
 /// first run, the subject's box (with a margin) is cut from the full-size picture and run through the model at its
 /// own size; inside that box the second mask replaces the first, blended over a short ramp at the box's inner edges

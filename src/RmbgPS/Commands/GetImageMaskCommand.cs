@@ -23,6 +23,7 @@ public sealed class GetImageMaskCommand : ImageCommandBase
     {
         OutputFolder = OutputRules.CheckFolder(OutputPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputPath)),
         Mask = MaskOptions,
+        Detail = Detail,
         MaxPixels = Engine.Imaging.ImageLimits.PixelsOf(MaxMegapixels),
         Overwrite = Force.IsPresent,
     };

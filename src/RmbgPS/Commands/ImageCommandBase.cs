@@ -58,7 +58,7 @@ public abstract partial class ImageCommandBase : PSCmdlet, IBatchListener, IDisp
     [Parameter]
     public SwitchParameter Invert { get; set; }
 
-    /// <summary>Standard (one run of the model) or High: a second run on the subject's box cut from the full-size picture, for sharper edges on large photos, at twice the model's time.</summary>
+    /// <summary>Standard (one run of the model) or High: a second look, a run on the subject's box cut from the full-size picture, for sharper edges on large photos, at twice the model's time.</summary>
     [Parameter]
     public MaskDetail Detail { get; set; }
 
@@ -74,7 +74,7 @@ public abstract partial class ImageCommandBase : PSCmdlet, IBatchListener, IDisp
 
     protected MaskOptions MaskOptions => new()
     {
-        Threshold = Threshold, Normalize = Normalize.IsPresent, Offset = MaskOffset, Blur = MaskBlur, Invert = Invert.IsPresent, Detail = Detail,
+        Threshold = Threshold, Normalize = Normalize.IsPresent, Offset = MaskOffset, Blur = MaskBlur, Invert = Invert.IsPresent,
     };
 
     /// <summary>The job for this call, from its parameters; bad options end the command before any image is read.</summary>
@@ -138,7 +138,7 @@ public abstract partial class ImageCommandBase : PSCmdlet, IBatchListener, IDisp
     }
 
     void IBatchListener.Finished(ImageOutcome outcome) => WriteObject(ToResult(outcome));
-    void IBatchListener.Failed(string input, Exception failure) => WriteError(ErrorRecords.ForFile(input, failure));
+    void IBatchListener.Failed(string input, Exception failure) => WriteError(ErrorRecords.ForInput(input, failure));
     void IBatchListener.Verbose(string message) => WriteVerbose(message);
     void IBatchListener.Warning(string message) => WriteWarning(message);
 

@@ -25,17 +25,17 @@ public sealed class InstallRmbgGpuRuntimeCommand : PSCmdlet, IDisposable
 
     /// <summary>Seconds without receiving data before a try is abandoned (and retried).</summary>
     [Parameter]
-    [ValidateRange(1, 3600)]
-    public int TimeoutSec { get; set; } = 30;
+    [ValidateRange(1, DownloadOptions.MaxTimeoutSeconds)]
+    public int TimeoutSec { get; set; } = DownloadOptions.DefaultTimeoutSeconds;
 
     [Parameter]
-    [ValidateRange(0, 20)]
-    public int MaximumRetryCount { get; set; } = 3;
+    [ValidateRange(0, DownloadOptions.MaxRetriesLimit)]
+    public int MaximumRetryCount { get; set; } = DownloadOptions.DefaultMaxRetries;
 
     /// <summary>The first wait before a retry; it doubles with each further retry.</summary>
     [Parameter]
-    [ValidateRange(0, 600)]
-    public double RetryIntervalSec { get; set; } = 2;
+    [ValidateRange(0, DownloadOptions.MaxRetryDelaySeconds)]
+    public double RetryIntervalSec { get; set; } = DownloadOptions.DefaultRetryDelaySeconds;
 
     /// <summary>Download and install again even when it is installed.</summary>
     [Parameter]

@@ -71,17 +71,17 @@ public sealed class InstallRmbgModelCommand : PSCmdlet, IDisposable
 
     /// <summary>Seconds without receiving data before a try is abandoned (and retried).</summary>
     [Parameter(ParameterSetName = CatalogSet)]
-    [ValidateRange(1, 3600)]
-    public int TimeoutSec { get; set; } = 30;
+    [ValidateRange(1, DownloadOptions.MaxTimeoutSeconds)]
+    public int TimeoutSec { get; set; } = DownloadOptions.DefaultTimeoutSeconds;
 
     [Parameter(ParameterSetName = CatalogSet)]
-    [ValidateRange(0, 20)]
-    public int MaximumRetryCount { get; set; } = 3;
+    [ValidateRange(0, DownloadOptions.MaxRetriesLimit)]
+    public int MaximumRetryCount { get; set; } = DownloadOptions.DefaultMaxRetries;
 
     /// <summary>The first wait before a retry; it doubles with each further retry.</summary>
     [Parameter(ParameterSetName = CatalogSet)]
-    [ValidateRange(0, 600)]
-    public double RetryIntervalSec { get; set; } = 2;
+    [ValidateRange(0, DownloadOptions.MaxRetryDelaySeconds)]
+    public double RetryIntervalSec { get; set; } = DownloadOptions.DefaultRetryDelaySeconds;
 
     /// <summary>Download (or copy) again even when the model is installed.</summary>
     [Parameter]
@@ -125,9 +125,9 @@ public sealed class InstallRmbgModelCommand : PSCmdlet, IDisposable
         {
             throw new PipelineStoppedException();
         }
-        catch (ImageException e)
+        catch (FileException e)
         {
-            WriteError(ErrorRecords.ForImage(e)); // the descriptor could not be written
+            WriteError(ErrorRecords.ForFile(e)); // the descriptor could not be written
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {

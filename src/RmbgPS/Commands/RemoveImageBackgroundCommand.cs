@@ -28,7 +28,7 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
 
     /// <summary>Re-estimates the subject's colour in semi-transparent pixels (hair, fur) so the old background does not show as a fringe. On unless -RefineForeground:$false.</summary>
     [Parameter]
-    public SwitchParameter RefineForeground { get; set; } = CutoutOptions.Default.RefineForeground;
+    public SwitchParameter RefineForeground { get; set; } = CutoutOptions.Default.Foreground is not null;
 
     /// <summary>How -RefineForeground estimates the colour: MultiLevel (the default) or BlurFusion (faster, a little more fringe).</summary>
     [Parameter]
@@ -55,7 +55,7 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
     [ValidateRange(CutoutOptions.MinQuality, CutoutOptions.MaxQuality)]
     public int Quality { get; set; } = CutoutOptions.DefaultQuality;
 
-    /// <summary>Crops the output to the subject's bounding box.</summary>
+    /// <summary>Crops the output to every visibly kept pixel (alpha at least 8 of 255, so soft edges stay in).</summary>
     [Parameter]
     public SwitchParameter Crop { get; set; }
 
@@ -72,8 +72,7 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
             WriteWarning($"-BackgroundImage: {warning}");
         var options = new CutoutOptions
         {
-            RefineForeground = RefineForeground.IsPresent,
-            ForegroundMethod = ForegroundMethod ?? CutoutOptions.Default.ForegroundMethod,
+            Foreground = RefineForeground ? ForegroundMethod ?? CutoutOptions.Default.Foreground : null,
             BackgroundColor = BackgroundColor is null ? null : CutoutJob.ParseColour(BackgroundColor),
             BackgroundPicture = picture,
             Crop = Crop.IsPresent,
@@ -83,7 +82,7 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
         var output = OutputPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputPath);
         return CutoutJob.Create(output, Format, options, MyInvocation.BoundParameters.ContainsKey(nameof(Padding))) with
         {
-            Mask = MaskOptions, MaxPixels = maxPixels, Overwrite = Force.IsPresent,
+            Mask = MaskOptions, Detail = Detail, MaxPixels = maxPixels, Overwrite = Force.IsPresent,
         };
     }
 

@@ -53,18 +53,17 @@ public sealed class SetRmbgDefaultModelCommand : PSCmdlet
         InstalledModel? model = null;
         if (!Clear)
         {
-            var given = string.IsNullOrEmpty(Variant) || Name.Contains(':') ? Name : $"{Name}:{Variant}";
-            if (!ModelReference.TryParse(given, out var parsed))
+            if (!ModelReference.TryParse(Name, Variant, out var parsed))
             {
-                WriteError(ErrorRecords.Create(new ArgumentException($"'{given}' is not a model name. Give an installed model's name (Get-RmbgModel -Installed); for a file, use Set-RmbgDevice -Model <path>."),
-                    ErrorIds.InvalidModelName, ErrorCategory.InvalidArgument, given));
+                WriteError(ErrorRecords.Create(new ArgumentException($"'{Name}' is not a model name. Give an installed model's name (Get-RmbgModel -Installed); for a file, use Set-RmbgDevice -Model <path>."),
+                    ErrorIds.InvalidModelName, ErrorCategory.InvalidArgument, Name));
                 return;
             }
             model = store.FindPreferred(parsed);
             if (model is null)
             {
                 WriteError(ErrorRecords.Create(new ItemNotFoundException($"{parsed} is not installed in '{store.Root}'. Install it first: Install-RmbgModel {parsed.Name}{(parsed.Variant is null ? "" : $" -Variant {parsed.Variant}")}."),
-                    ErrorIds.ModelNotInstalled, ErrorCategory.ObjectNotFound, given));
+                    ErrorIds.ModelNotInstalled, ErrorCategory.ObjectNotFound, parsed.ToString()));
                 return;
             }
             reference = parsed.ToString();

@@ -41,7 +41,6 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
 
     /// <summary>The input size for models whose height and width are free (BiRefNet's dynamic export): a multiple of 32 from 256 to 4096; 0 for the model's own. Models with a fixed size ignore it.</summary>
     [Parameter]
-    [ValidateRange(0, InputSize.Largest)]
     public int Resolution { get; set; }
 
     /// <summary>
@@ -76,15 +75,21 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
             Profile = Has(nameof(Profile)) ? NullIfEmpty(Profile) : current.Profile,
             Resolution = Has(nameof(Resolution)) ? Resolution : current.Resolution,
             CacheOptimizedGraph = Has(nameof(OptimizedGraphCache)) ? OptimizedGraphCache.IsPresent : current.CacheOptimizedGraph,
-            WorkerPriority = Has(nameof(WorkerPriority)) ? WorkerPriority : current.WorkerPriority,
         };
-        if (InputSize.Problem(next.Resolution) is { } resolution) // before -WhatIf: a value that cannot be used is an error either way
-            ThrowTerminatingError(ErrorRecords.Create(new ArgumentException(resolution), ErrorIds.InvalidResolution, ErrorCategory.InvalidArgument, next.Resolution));
+        var priority = Has(nameof(WorkerPriority)) ? WorkerPriority : BatchThread.DefaultPriority;
+        try
+        {
+            RmbgEngine.Validate(next); // before -WhatIf: a value that cannot be used is an error either way
+        }
+        catch (InvalidResolutionException e)
+        {
+            ThrowTerminatingError(ErrorRecords.ForResolution(e));
+        }
         if (next.Profile is { } profile && ModelProfiles.Find(profile) is null)
             ThrowTerminatingError(ErrorRecords.Create(new ArgumentException($"Unknown profile '{profile}'. Known profiles: {ModelProfiles.KnownNames}."),
                 ErrorIds.UnknownProfile, ErrorCategory.InvalidArgument, profile));
 
-        if (!ShouldProcess("RmbgPS shared engine", $"Use device {next.Device} (id {next.DeviceId}), {next.EffectiveThreads} threads, model {next.Model ?? "(default lookup)"}, resolution {(next.Resolution == 0 ? "the model's own" : next.Resolution)}, workers at {next.WorkerPriority} priority"))
+        if (!ShouldProcess("RmbgPS shared engine", $"Use device {next.Device} (id {next.DeviceId}), {next.EffectiveThreads} threads, model {next.Model ?? "(default lookup)"}, resolution {(next.Resolution == 0 ? "the model's own" : next.Resolution)}, workers at {priority} priority"))
             return;
 
         DeviceChoice effective;
@@ -98,12 +103,14 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
             ThrowTerminatingError(ErrorRecords.Create(e, ErrorIds.DeviceNotAvailable, ErrorCategory.NotEnabled, next.Device));
             return;
         }
+        var priorityChanged = priority != BatchThread.DefaultPriority;
+        BatchThread.DefaultPriority = priority;
         EngineNotices.Write(this);
         WriteVerbose(next.Device == ExecutionDevice.Auto
             ? $"Device Auto resolved to {effective.Device} ({effective.ProviderName}; providers in this build: {string.Join(", ", ExecutionProviders.Available)})."
             : $"Device set to {effective.Device} ({effective.ProviderName}).");
-        WriteVerbose(current.KeepsLoadedSessions(next)
-            ? current == next ? "Nothing changed; the loaded model stays loaded." : $"Batch workers will run at {next.WorkerPriority} priority; the loaded model stays loaded."
+        WriteVerbose(current == next
+            ? priorityChanged ? $"Batch workers will run at {priority} priority; the loaded model stays loaded." : "Nothing changed; the loaded model stays loaded."
             : "Loaded models were released; the next inference loads the model with the new settings.");
         if (PassThru)
             WriteObject(new DeviceInfo(engine.GetStatus()));

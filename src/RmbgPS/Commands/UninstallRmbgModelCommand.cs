@@ -51,8 +51,7 @@ public sealed class UninstallRmbgModelCommand : PSCmdlet
 
         foreach (var given in Name)
         {
-            var colon = given.IndexOf(':');
-            var (name, variant) = colon > 0 ? (given[..colon], given[(colon + 1)..]) : (given, Variant);
+            var (name, variant) = ModelReference.Split(given, Variant) ?? new ModelReference(given, Variant);
             var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
             bool Matches(string n, string v) => pattern.IsMatch(n) && (variant is null || ModelNames.Equal(v, variant));
 

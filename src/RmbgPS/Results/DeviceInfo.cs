@@ -1,3 +1,4 @@
+using RmbgPS.Engine.Batch;
 using RmbgPS.Engine.Inference;
 
 namespace RmbgPS;
@@ -31,7 +32,7 @@ public sealed class DeviceInfo
         OptimizedGraphCache = settings.CacheOptimizedGraph;
         GraphSource = session?.GraphSource;
         LoadTime = session?.LoadTime;
-        WorkerPriority = settings.WorkerPriority.ToString();
+        WorkerPriority = BatchThread.DefaultPriority.ToString();
         NextModel = status.NextModel?.Path;
         NextModelChosenBy = status.NextModel?.ChosenBy ?? status.NextModelProblem;
     }

@@ -139,7 +139,7 @@ public sealed class BatchSchedulerTests : IDisposable
     public void Items_that_overlap_others_run_inline_below_normal_priority_and_the_model_thread_stays_at_normal()
     {
         var session = new ModelSession(new ModelLocation(SyntheticModels.Write(folder, "red", SyntheticModels.IsnetRed(64)), "test"),
-            new DeviceSettings(), ExecutionDevice.Cpu);
+            new EngineSettings(), ExecutionDevice.Cpu);
         using var release = new ManualResetEventSlim();
         using var pipeline = new BatchScheduler<(bool Inline, int Nice)>(2, CancellationToken.None);
         pipeline.Submit(_ => { release.Wait(); return (BatchThread.IsCurrent, Nice()); }); // alone: may use every core

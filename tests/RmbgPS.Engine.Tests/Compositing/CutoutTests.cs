@@ -70,7 +70,7 @@ public sealed class CutoutTests
         MaskFilters.GaussianBlur(values, w, h, sigma: 10);
         var mask = new AlphaMask(w, h, values);
         var image = TestImages.RedSquare(w, h, 0, 0, w, h);
-        var cut = Cutout.Compose(image, mask, new CutoutOptions { Crop = true, RefineForeground = false });
+        var cut = Cutout.Compose(image, mask, new CutoutOptions { Crop = true, Foreground = null });
 
         Assert.True(cut.Width > mask.Bounds!.Value.Width + 20, $"crop {cut.Width} px vs the half-alpha box {mask.Bounds.Value.Width} px");
         Assert.Equal((cut.Width, cut.Height), Cutout.OutputSize(w, h, mask.VisibleBounds, new CutoutOptions { Crop = true }));

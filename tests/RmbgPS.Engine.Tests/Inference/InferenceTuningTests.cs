@@ -31,8 +31,8 @@ public sealed class InferenceTuningTests : IDisposable
     private string CacheFolder => Path.Combine(store, OptimizedGraphCache.FolderName);
     private string[] CacheEntries() => Directory.Exists(CacheFolder) ? Directory.GetFiles(CacheFolder) : [];
 
-    private static ModelSession Open(string path, DeviceSettings? settings = null) =>
-        new(new ModelLocation(path, "test"), settings ?? new DeviceSettings(), ExecutionDevice.Cpu);
+    private static ModelSession Open(string path, EngineSettings? settings = null) =>
+        new(new ModelLocation(path, "test"), settings ?? new EngineSettings(), ExecutionDevice.Cpu);
 
     private static byte[] Mask(ModelSession session) =>
         BackgroundRemoval.ComputeMask(session, TestImages.RedSquare(120, 80, 30, 20, 50, 40), MaskOptions.Default, CancellationToken.None).Values;
@@ -41,8 +41,8 @@ public sealed class InferenceTuningTests : IDisposable
     public void Threads_default_to_the_physical_cores()
     {
         Assert.InRange(CpuTopology.PhysicalCores, 1, Environment.ProcessorCount);
-        Assert.Equal(CpuTopology.PhysicalCores, new DeviceSettings().EffectiveThreads);
-        Assert.Equal(3, new DeviceSettings { ThreadCount = 3 }.EffectiveThreads);
+        Assert.Equal(CpuTopology.PhysicalCores, new EngineSettings().EffectiveThreads);
+        Assert.Equal(3, new EngineSettings { ThreadCount = 3 }.EffectiveThreads);
         if (OperatingSystem.IsLinux() && File.Exists("/proc/cpuinfo"))
         {
             // An independent count: distinct (physical id, core id) pairs in /proc/cpuinfo.
@@ -182,7 +182,7 @@ public sealed class InferenceTuningTests : IDisposable
     public void With_the_cache_off_nothing_is_written()
     {
         var model = SyntheticModels.Write(folder, "isnet", SyntheticModels.IsnetRed(256));
-        var session = Open(model, new DeviceSettings { CacheOptimizedGraph = false });
+        var session = Open(model, new EngineSettings { CacheOptimizedGraph = false });
         Assert.Equal("optimised at load", session.GraphSource);
         Assert.Empty(CacheEntries());
     }

@@ -15,7 +15,7 @@ public sealed class InputSizeTests : IDisposable
 
     public void Dispose() => sessions.Dispose();
 
-    private ModelSession Open(SyntheticModelSpec spec, int resolution = 0) => sessions.Open(spec, new DeviceSettings { Resolution = resolution });
+    private ModelSession Open(SyntheticModelSpec spec, int resolution = 0) => sessions.Open(spec, new EngineSettings { Resolution = resolution });
 
     /// <summary>The whole pipeline at the session's size: a red square's cut-out keeps the square and clears the rest; the tensors are the session's size.</summary>
     private void AssertCutsOutTheSquare(ModelSession session)
@@ -25,7 +25,7 @@ public sealed class InputSizeTests : IDisposable
             Assert.Equal(3 * session.InputWidth * session.InputHeight, input.Buffers.Planes.Length);
         var source = TestImages.SavePng(image, sessions.Folder.File($"{Guid.NewGuid():N}-in.png"));
         var outcome = BackgroundRemoval.RemoveBackground(session, source, sessions.Folder.File($"{Guid.NewGuid():N}.png"), false,
-            MaskOptions.Default, new CutoutOptions { RefineForeground = true }, ImageLimits.DefaultMaxPixels, CancellationToken.None);
+            MaskOptions.Default, MaskDetail.Standard, new CutoutOptions { Foreground = ForegroundMethod.MultiLevel }, ImageLimits.DefaultMaxPixels, CancellationToken.None);
         var cut = ImageDecoder.Decode(outcome.OutputPath);
         Assert.Equal(255, cut.Pixels[(200 * 640 + 250) * 4 + 3]); // inside the square
         Assert.Equal(0, cut.Pixels[(20 * 640 + 20) * 4 + 3]);     // outside
@@ -65,10 +65,14 @@ public sealed class InputSizeTests : IDisposable
         Assert.Contains("the model's recommendation", session.InputSize.Reason);
 
         var engine = new RmbgEngine();
-        foreach (var bad in new[] { 100, 1000, 8192 })
-            Assert.Contains("multiple of 32", Assert.Throws<ArgumentException>(() => engine.Configure(new DeviceSettings { Resolution = bad })).Message);
+        foreach (var bad in new[] { -32, 100, 1000, 8192 })
+        {
+            var refused = Assert.Throws<InvalidResolutionException>(() => engine.Configure(new EngineSettings { Resolution = bad }));
+            Assert.Contains("multiple of 32", refused.Message);
+            Assert.Equal(bad, refused.Resolution);
+        }
         Assert.Equal(0, engine.Settings.Resolution);
-        engine.Configure(new DeviceSettings { Resolution = 2048 });
+        engine.Configure(new EngineSettings { Resolution = 2048 });
         Assert.Equal(2048, engine.Settings.Resolution);
     }
 }

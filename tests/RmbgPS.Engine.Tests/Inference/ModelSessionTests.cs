@@ -14,8 +14,8 @@ public sealed class ModelSessionTests : IDisposable
 
     public void Dispose() => folder.Dispose();
 
-    private ModelSession Open(string name, SyntheticModelSpec spec, DeviceSettings? settings = null) =>
-        new(new ModelLocation(SyntheticModels.Write(folder, name, spec), "test"), settings ?? new DeviceSettings(), ExecutionDevice.Cpu);
+    private ModelSession Open(string name, SyntheticModelSpec spec, EngineSettings? settings = null) =>
+        new(new ModelLocation(SyntheticModels.Write(folder, name, spec), "test"), settings ?? new EngineSettings(), ExecutionDevice.Cpu);
 
     private static AlphaMask Mask(ModelSession session, Engine.Imaging.RgbaImage image, MaskOptions? options = null) =>
         BackgroundRemoval.ComputeMask(session, image, options ?? MaskOptions.Default, CancellationToken.None);
@@ -145,7 +145,7 @@ public sealed class ModelSessionTests : IDisposable
     {
         var path = folder.File("broken.onnx");
         File.WriteAllText(path, "this is not protobuf");
-        var e = Assert.Throws<InvalidDataException>(() => new ModelSession(new ModelLocation(path, "test"), new DeviceSettings(), ExecutionDevice.Cpu));
+        var e = Assert.Throws<InvalidDataException>(() => new ModelSession(new ModelLocation(path, "test"), new EngineSettings(), ExecutionDevice.Cpu));
         Assert.Contains(path, e.Message);
     }
 }

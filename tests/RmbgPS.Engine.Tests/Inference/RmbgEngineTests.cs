@@ -1,5 +1,7 @@
+using RmbgPS.Engine.Batch;
 using RmbgPS.Engine.Inference;
 using RmbgPS.Engine.Models;
+using RmbgPS.Engine.Removal;
 
 namespace RmbgPS.Tests;
 
@@ -37,7 +39,7 @@ public sealed class RmbgEngineTests : IDisposable
         var running = engine.Acquire(model);
         var image = TestImages.RedGradient(64, 64);
 
-        engine.Configure(new DeviceSettings { Device = ExecutionDevice.Cpu, ThreadCount = 1 });
+        engine.Configure(new EngineSettings { Device = ExecutionDevice.Cpu, ThreadCount = 1 });
 
         Assert.True(running.IsStale);
         using (var input = running.Session.Prepare(image, CancellationToken.None)) // still usable: nothing lost mid-batch
@@ -54,7 +56,7 @@ public sealed class RmbgEngineTests : IDisposable
     public void Changing_only_the_workers_priority_keeps_the_loaded_session_and_anything_else_reloads()
     {
         var engine = new RmbgEngine();
-        var settings = new DeviceSettings { Device = ExecutionDevice.Cpu };
+        var settings = new EngineSettings { Device = ExecutionDevice.Cpu };
         engine.Configure(settings);
         Guid Session()
         {
@@ -63,12 +65,23 @@ public sealed class RmbgEngineTests : IDisposable
         }
         var loaded = Session();
 
-        engine.Configure(settings = settings with { WorkerPriority = RmbgPS.Engine.Inference.WorkerPriority.Idle });
-        Assert.Equal(loaded, Session());
-        Assert.Equal(RmbgPS.Engine.Inference.WorkerPriority.Idle, engine.Settings.WorkerPriority);
+        // What Set-RmbgDevice -WorkerPriority does: the batch's setting changes, the engine's do not. Normal, so
+        // that other tests' batches starting meanwhile are not slowed.
+        var before = BatchThread.DefaultPriority;
+        try
+        {
+            BatchThread.DefaultPriority = WorkerPriority.Normal;
+            engine.Configure(settings with { });
+            Assert.Equal(loaded, Session());
+            Assert.Equal(WorkerPriority.Normal, new ImageBatchOptions { Engine = engine }.WorkerPriority);
+        }
+        finally
+        {
+            BatchThread.DefaultPriority = before;
+        }
 
-        engine.Configure(settings with { WorkerPriority = RmbgPS.Engine.Inference.WorkerPriority.Normal, ThreadCount = 1 });
-        Assert.NotEqual(loaded, Session()); // the threads changed too
+        engine.Configure(settings with { ThreadCount = 1 });
+        Assert.NotEqual(loaded, Session());
         loaded = Session();
         engine.Configure(engine.Settings with { }); // the same settings again (Set-RmbgDevice -Device Auto when Auto is set): no reload
         Assert.Equal(loaded, Session());
@@ -107,7 +120,7 @@ public sealed class RmbgEngineTests : IDisposable
         var swaps = 0;
         while (DateTime.UtcNow < deadline)
         {
-            engine.Configure(new DeviceSettings { ThreadCount = 1 + swaps % 2 });
+            engine.Configure(new EngineSettings { ThreadCount = 1 + swaps % 2 });
             swaps++;
             Thread.Sleep(50);
         }
@@ -123,7 +136,7 @@ public sealed class RmbgEngineTests : IDisposable
     {
         var engine = new RmbgEngine();
         var before = engine.Settings;
-        var e = Assert.Throws<DeviceNotAvailableException>(() => engine.Configure(new DeviceSettings { Device = ExecutionDevice.Cuda }));
+        var e = Assert.Throws<DeviceNotAvailableException>(() => engine.Configure(new EngineSettings { Device = ExecutionDevice.Cuda }));
         Assert.Contains("CPUExecutionProvider", e.Message);
         Assert.Contains("Install-RmbgGpuRuntime", e.Message);
         Assert.Same(before, engine.Settings); // nothing changed

@@ -85,7 +85,7 @@ public sealed class ModelInstallerTests : IDisposable
 
         var location = ModelLocator.Locate("red", null, store);
         Assert.Equal(installed.Path, location.Path);
-        var session = new ModelSession(location, new DeviceSettings(), ExecutionDevice.Cpu);
+        var session = new ModelSession(location, new EngineSettings(), ExecutionDevice.Cpu);
         Assert.Equal("red:fp32", session.ModelName);
         Assert.Same(ModelProfiles.Isnet, session.Profile);
         Assert.Contains("descriptor", session.ProfileReason);

@@ -42,6 +42,16 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Equal("legacy", r.Name);
         foreach (var notAName in new[] { "C:\\models\\x.onnx", "/models/x.onnx", "models/x", ":fp16", "x:", "..", "" })
             Assert.False(ModelReference.TryParse(notAName, out _), notAName);
+
+        // A variant given apart (-Variant) counts when the text names none; the cmdlets' wildcards split the same way.
+        Assert.True(ModelReference.TryParse("RMBG-2.0", "fp16", out r));
+        Assert.Equal(new ModelReference("RMBG-2.0", "fp16"), r);
+        Assert.True(ModelReference.TryParse("RMBG-2.0:int8", "fp16", out r));
+        Assert.Equal("int8", r.Variant);
+        Assert.False(ModelReference.TryParse("RMBG-2.0", "../fp16", out _));
+        Assert.Equal(new ModelReference("RMBG*", "fp16"), ModelReference.Split("RMBG*:fp16"));
+        Assert.Equal(new ModelReference("RMBG*", "fp16"), ModelReference.Split("RMBG*", "fp16"));
+        Assert.Null(ModelReference.Split("x:"));
     }
 
     [Fact]

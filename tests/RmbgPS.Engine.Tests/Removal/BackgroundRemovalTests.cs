@@ -17,13 +17,13 @@ public sealed class BackgroundRemovalTests : IDisposable
     public BackgroundRemovalTests()
     {
         var model = SyntheticModels.Write(folder, "isnet", SyntheticModels.IsnetRed());
-        session = new ModelSession(new ModelLocation(model, "test"), new DeviceSettings(), ExecutionDevice.Cpu);
+        session = new ModelSession(new ModelLocation(model, "test"), new EngineSettings(), ExecutionDevice.Cpu);
     }
 
     public void Dispose() => folder.Dispose();
 
     private RemovalOutcome Remove(string input, string output, bool overwrite = false, long maxPixels = ImageLimits.DefaultMaxPixels) =>
-        BackgroundRemoval.RemoveBackground(session, input, output, overwrite, MaskOptions.Default, CutoutOptions.Default, maxPixels, CancellationToken.None);
+        BackgroundRemoval.RemoveBackground(session, input, output, overwrite, MaskOptions.Default, MaskDetail.Standard, CutoutOptions.Default, maxPixels, CancellationToken.None);
 
     [Fact]
     public void An_8000x6000_photo_goes_through_every_stage_within_bounded_memory()
@@ -35,10 +35,10 @@ public sealed class BackgroundRemovalTests : IDisposable
         var input = TestImages.SaveJpeg(source, folder.File("huge.jpg"), quality: 80);
         source = null;
         GC.Collect();
-        var options = new CutoutOptions { RefineForeground = true, Crop = true, Padding = 10, BackgroundColor = BackgroundColor.Parse("white"), Format = OutputFormat.Jpeg };
+        var options = new CutoutOptions { Foreground = ForegroundMethod.MultiLevel, Crop = true, Padding = 10, BackgroundColor = BackgroundColor.Parse("white"), Format = OutputFormat.Jpeg };
         var before = GC.GetTotalAllocatedBytes(precise: true);
 
-        var outcome = BackgroundRemoval.RemoveBackground(session, input, folder.File("huge.nobg.jpg"), false, new MaskOptions { Blur = 3 }, options, ImageLimits.DefaultMaxPixels, CancellationToken.None);
+        var outcome = BackgroundRemoval.RemoveBackground(session, input, folder.File("huge.nobg.jpg"), false, new MaskOptions { Blur = 3 }, MaskDetail.Standard, options, ImageLimits.DefaultMaxPixels, CancellationToken.None);
 
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
         var rgbaBytes = 4L * w * h;
@@ -53,14 +53,14 @@ public sealed class BackgroundRemovalTests : IDisposable
     public void An_output_the_format_cannot_hold_is_refused_before_the_model_runs()
     {
         var wide = TestImages.SavePng(TestImages.RedSquare(17000, 8, 0, 0, 10, 8), folder.File("wide.png"));
-        var e = Assert.Throws<ImageException>(() => BackgroundRemoval.RemoveBackground(session, wide, folder.File("wide.nobg.webp"), false,
-            MaskOptions.Default, new CutoutOptions { Format = OutputFormat.WebP }, ImageLimits.DefaultMaxPixels, CancellationToken.None));
-        Assert.Equal(ImageErrorKind.ImageTooLarge, e.Kind);
+        var e = Assert.Throws<FileException>(() => BackgroundRemoval.RemoveBackground(session, wide, folder.File("wide.nobg.webp"), false,
+            MaskOptions.Default, MaskDetail.Standard, new CutoutOptions { Format = OutputFormat.WebP }, ImageLimits.DefaultMaxPixels, CancellationToken.None));
+        Assert.Equal(FileErrorKind.ImageTooLarge, e.Kind);
         Assert.Contains("WebP stores at most 16383", e.Message);
 
         var small = TestImages.SavePng(TestImages.RedSquare(100, 100, 10, 10, 80, 80), folder.File("small.png"));
-        var padded = Assert.Throws<ImageException>(() => BackgroundRemoval.RemoveBackground(session, small, folder.File("small.nobg.png"), false,
-            MaskOptions.Default, new CutoutOptions { Crop = true, Padding = 600 }, maxPixels: 1_000_000, CancellationToken.None));
+        var padded = Assert.Throws<FileException>(() => BackgroundRemoval.RemoveBackground(session, small, folder.File("small.nobg.png"), false,
+            MaskOptions.Default, MaskDetail.Standard, new CutoutOptions { Crop = true, Padding = 600 }, maxPixels: 1_000_000, CancellationToken.None));
         Assert.Contains("-Padding", padded.Message);
         Assert.Empty(folder.TempFiles());
         Assert.False(File.Exists(folder.File("small.nobg.png")));
@@ -71,7 +71,7 @@ public sealed class BackgroundRemovalTests : IDisposable
     {
         // The input does not even exist: the options are refused before any file is touched.
         var e = Assert.Throws<OptionException>(() => BackgroundRemoval.RemoveBackground(session, folder.File("none.png"), folder.File("none.nobg.jpg"), false,
-            MaskOptions.Default, new CutoutOptions { Format = OutputFormat.Jpeg, BackgroundColor = BackgroundColor.Parse("#ffffff80") }, ImageLimits.DefaultMaxPixels, CancellationToken.None));
+            MaskOptions.Default, MaskDetail.Standard, new CutoutOptions { Format = OutputFormat.Jpeg, BackgroundColor = BackgroundColor.Parse("#ffffff80") }, ImageLimits.DefaultMaxPixels, CancellationToken.None));
         Assert.Contains("opaque", e.Message);
         Assert.Equal(OptionProblem.JpegNeedsBackground, e.Problem);
         Assert.False(File.Exists(folder.File("none.nobg.jpg")));
@@ -133,8 +133,8 @@ public sealed class BackgroundRemovalTests : IDisposable
         var output = folder.File("a.nobg.png");
         File.WriteAllText(output, "precious");
 
-        var e = Assert.Throws<ImageException>(() => Remove(input, output));
-        Assert.Equal(ImageErrorKind.OutputExists, e.Kind);
+        var e = Assert.Throws<FileException>(() => Remove(input, output));
+        Assert.Equal(FileErrorKind.OutputExists, e.Kind);
         Assert.Contains("-Force", e.Message);
         Assert.Equal("precious", File.ReadAllText(output));
 
@@ -148,28 +148,28 @@ public sealed class BackgroundRemovalTests : IDisposable
     {
         var input = TestImages.SavePng(TestImages.RedSquare(40, 40, 0, 0, 20, 20), folder.File("b.png"));
         var before = File.ReadAllBytes(input);
-        var e = Assert.Throws<ImageException>(() => Remove(input, input, overwrite: true));
-        Assert.Equal(ImageErrorKind.OutputIsInput, e.Kind);
+        var e = Assert.Throws<FileException>(() => Remove(input, input, overwrite: true));
+        Assert.Equal(FileErrorKind.OutputIsInput, e.Kind);
         Assert.Equal(before, File.ReadAllBytes(input));
     }
 
-    public static TheoryData<string, ImageErrorKind> BadFiles => new()
+    public static TheoryData<string, FileErrorKind> BadFiles => new()
     {
-        { "missing", ImageErrorKind.FileNotFound },
-        { "empty", ImageErrorKind.NotAnImage },
-        { "text", ImageErrorKind.NotAnImage },
-        { "truncated", ImageErrorKind.TruncatedImage },
-        { "corrupt", ImageErrorKind.CorruptImage },
-        { "huge", ImageErrorKind.ImageTooLarge },
+        { "missing", FileErrorKind.FileNotFound },
+        { "empty", FileErrorKind.NotAnImage },
+        { "text", FileErrorKind.NotAnImage },
+        { "truncated", FileErrorKind.TruncatedImage },
+        { "corrupt", FileErrorKind.CorruptImage },
+        { "huge", FileErrorKind.ImageTooLarge },
     };
 
     [Theory]
     [MemberData(nameof(BadFiles))]
-    public void A_bad_file_is_a_clear_error_naming_it_and_leaves_nothing_behind(string kind, ImageErrorKind expected)
+    public void A_bad_file_is_a_clear_error_naming_it_and_leaves_nothing_behind(string kind, FileErrorKind expected)
     {
         var path = MakeBadFile(kind);
         var output = folder.File(kind + ".nobg.png");
-        var e = Assert.Throws<ImageException>(() => Remove(path, output, maxPixels: kind == "huge" ? 10_000 : ImageLimits.DefaultMaxPixels));
+        var e = Assert.Throws<FileException>(() => Remove(path, output, maxPixels: kind == "huge" ? 10_000 : ImageLimits.DefaultMaxPixels));
         Assert.Equal(expected, e.Kind);
         Assert.Contains(path, e.Message);
         Assert.False(File.Exists(output));

@@ -20,7 +20,7 @@ public sealed class FullDiskTests : IDisposable
 
     public FullDiskTests()
     {
-        session = new ModelSession(new ModelLocation(SyntheticModels.Write(folder, "isnet", SyntheticModels.IsnetRed()), "test"), new DeviceSettings(), ExecutionDevice.Cpu);
+        session = new ModelSession(new ModelLocation(SyntheticModels.Write(folder, "isnet", SyntheticModels.IsnetRed()), "test"), new EngineSettings(), ExecutionDevice.Cpu);
         input = TestImages.SavePng(Noise(400, 300), folder.File("noise.png")); // noise: every output is well over the space left
     }
 
@@ -49,9 +49,9 @@ public sealed class FullDiskTests : IDisposable
         for (var i = 0; i < 3; i++) // the second write into a full disk is the one that used to abort the process
         {
             var output = Path.Combine(disk.Root, $"noise{i}.nobg.{format}");
-            var e = Assert.Throws<ImageException>(() => BackgroundRemoval.RemoveBackground(session, input, output, false,
-                MaskOptions.Default, options, ImageLimits.DefaultMaxPixels, CancellationToken.None));
-            Assert.Equal(ImageErrorKind.WriteFailed, e.Kind);
+            var e = Assert.Throws<FileException>(() => BackgroundRemoval.RemoveBackground(session, input, output, false,
+                MaskOptions.Default, MaskDetail.Standard, options, ImageLimits.DefaultMaxPixels, CancellationToken.None));
+            Assert.Equal(FileErrorKind.WriteFailed, e.Kind);
             Assert.Contains(output, e.Message);
             Assert.Contains("space", e.Message);
         }
@@ -59,7 +59,7 @@ public sealed class FullDiskTests : IDisposable
 
         File.Delete(Path.Combine(disk.Root, "filler"));
         var written = BackgroundRemoval.RemoveBackground(session, input, Path.Combine(disk.Root, $"ok.{format}"), false,
-            MaskOptions.Default, options, ImageLimits.DefaultMaxPixels, CancellationToken.None);
+            MaskOptions.Default, MaskDetail.Standard, options, ImageLimits.DefaultMaxPixels, CancellationToken.None);
         Assert.True(new FileInfo(written.OutputPath).Length > 16 * 1024);
     }
 
@@ -72,8 +72,8 @@ public sealed class FullDiskTests : IDisposable
         for (var i = 0; i < 3; i++)
         {
             var output = Path.Combine(disk.Root, $"noise{i}.mask.png");
-            var e = Assert.Throws<ImageException>(() => AtomicFile.Write(output, false, mask.WritePng));
-            Assert.Equal(ImageErrorKind.WriteFailed, e.Kind);
+            var e = Assert.Throws<FileException>(() => AtomicFile.Write(output, false, mask.WritePng));
+            Assert.Equal(FileErrorKind.WriteFailed, e.Kind);
         }
         Assert.Equal(["filler"], Directory.GetFileSystemEntries(disk.Root).Select(Path.GetFileName));
     }

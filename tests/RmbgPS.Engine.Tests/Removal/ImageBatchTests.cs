@@ -15,7 +15,7 @@ public sealed class ImageBatchTests : IDisposable
     public ImageBatchTests()
     {
         model = SyntheticModels.Write(folder, "isnet", SyntheticModels.IsnetRed(256));
-        engine.Configure(new DeviceSettings { Device = ExecutionDevice.Cpu, CacheOptimizedGraph = false });
+        engine.Configure(new EngineSettings { Device = ExecutionDevice.Cpu, CacheOptimizedGraph = false });
     }
 
     public void Dispose()
@@ -47,7 +47,7 @@ public sealed class ImageBatchTests : IDisposable
         public override bool WritesToOneFolder => Inner.WritesToOneFolder;
         public override bool IsOwnOutput(string path) => Inner.IsOwnOutput(path);
         public override string? OutputFor(string input) => Inner.OutputFor(input);
-        internal override ImageException? Refusal(string input, string output) => Inner.Refusal(input, output);
+        internal override FileException? Refusal(string input, string output) => Inner.Refusal(input, output);
         internal override long Cost(long pixels, ModelSession session) => Inner.Cost(pixels, session);
         internal override ImageOutcome Run(ModelSession session, string input, string? output, CancellationToken cancellationToken)
         {
@@ -114,8 +114,8 @@ public sealed class ImageBatchTests : IDisposable
         var plans = new[] { batch.Plan(first, true), batch.Plan(second, true) };
 
         Assert.Null(plans[0].Refusal);
-        var clash = Assert.IsType<ImageException>(plans[1].Refusal);
-        Assert.Equal(ImageErrorKind.OutputClash, clash.Kind);
+        var clash = Assert.IsType<FileException>(plans[1].Refusal);
+        Assert.Equal(FileErrorKind.OutputClash, clash.Kind);
         Assert.Contains(first, clash.Message);
         Assert.Contains(second, clash.Message);
         Assert.StartsWith("Remove background: refused, ", plans[1].Describe("Remove background"));
@@ -139,7 +139,7 @@ public sealed class ImageBatchTests : IDisposable
         Assert.StartsWith($"verbose Skipped '{sub}': a folder", recorder.Events[0]);
         Assert.StartsWith($"verbose Skipped '{cutout}': named as this module names its outputs", recorder.Events[1]);
         Assert.Equal("done photo.png", recorder.Events.Single(e => e.StartsWith("done")));
-        Assert.Equal(ImageErrorKind.PathIsFolder, Assert.IsType<ImageException>(recorder.Failures.Single().Failure).Kind);
+        Assert.Equal(FileErrorKind.PathIsFolder, Assert.IsType<FileException>(recorder.Failures.Single().Failure).Kind);
         Assert.Equal("failed sub", recorder.Events[^1]);
     }
 

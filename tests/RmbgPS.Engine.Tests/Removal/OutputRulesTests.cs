@@ -22,12 +22,12 @@ public sealed class OutputRulesTests : IDisposable
         var pictureFile = TestImages.SavePng(TestImages.RedSquare(8, 8, 0, 0, 8, 8), folder.File("beach.png"));
         var options = new CutoutOptions { BackgroundPicture = BackgroundPicture.Load(pictureFile, ImageLimits.DefaultMaxPixels) };
 
-        Assert.Equal(ImageErrorKind.OutputIsInput, Assert.Throws<ImageException>(() => OutputRules.CheckOutput(input, input, overwrite: true)).Kind);
-        var picture = Assert.Throws<ImageException>(() => OutputRules.CheckOutput(input, pictureFile, overwrite: true, options));
-        Assert.Equal(ImageErrorKind.OutputIsInput, picture.Kind);
+        Assert.Equal(FileErrorKind.OutputIsInput, Assert.Throws<FileException>(() => OutputRules.CheckOutput(input, input, overwrite: true)).Kind);
+        var picture = Assert.Throws<FileException>(() => OutputRules.CheckOutput(input, pictureFile, overwrite: true, options));
+        Assert.Equal(FileErrorKind.OutputIsInput, picture.Kind);
         Assert.Contains("-BackgroundImage", picture.Message);
         File.WriteAllText(folder.File("old.png"), "old");
-        Assert.Equal(ImageErrorKind.OutputExists, Assert.Throws<ImageException>(() => OutputRules.CheckOutput(input, folder.File("old.png"), overwrite: false)).Kind);
+        Assert.Equal(FileErrorKind.OutputExists, Assert.Throws<FileException>(() => OutputRules.CheckOutput(input, folder.File("old.png"), overwrite: false)).Kind);
         OutputRules.CheckOutput(input, folder.File("old.png"), overwrite: true);
         OutputRules.CheckOutput(input, folder.File("new.png"), overwrite: false);
 
@@ -41,19 +41,19 @@ public sealed class OutputRulesTests : IDisposable
     [Fact]
     public void WriteMask_writes_the_mask_it_returns_and_refuses_an_existing_file()
     {
-        var session = new ModelSession(new ModelLocation(SyntheticModels.Write(folder, "isnet", SyntheticModels.IsnetRed(64)), "test"), new DeviceSettings(), ExecutionDevice.Cpu);
+        var session = new ModelSession(new ModelLocation(SyntheticModels.Write(folder, "isnet", SyntheticModels.IsnetRed(64)), "test"), new EngineSettings(), ExecutionDevice.Cpu);
         var input = TestImages.SavePng(TestImages.RedSquare(40, 30, 10, 5, 20, 20), folder.File("square.png"));
         var maskPath = folder.File("square.mask.png");
 
-        var outcome = BackgroundRemoval.WriteMask(session, input, maskPath, overwrite: false, MaskOptions.Default, ImageLimits.DefaultMaxPixels, CancellationToken.None);
+        var outcome = BackgroundRemoval.WriteMask(session, input, maskPath, overwrite: false, MaskOptions.Default, MaskDetail.Standard, ImageLimits.DefaultMaxPixels, CancellationToken.None);
 
         Assert.Equal(maskPath, outcome.MaskPath);
         Assert.Equal((40, 30), (outcome.Mask.Width, outcome.Mask.Height));
         var written = SkiaSharp.SKBitmap.Decode(maskPath);
         Assert.Equal(outcome.Mask[20, 15], written.GetPixel(20, 15).Red);
         Assert.Equal(outcome.Mask[2, 2], written.GetPixel(2, 2).Red);
-        Assert.Equal(ImageErrorKind.OutputExists, Assert.Throws<ImageException>(() =>
-            BackgroundRemoval.WriteMask(session, input, maskPath, overwrite: false, MaskOptions.Default, ImageLimits.DefaultMaxPixels, CancellationToken.None)).Kind);
+        Assert.Equal(FileErrorKind.OutputExists, Assert.Throws<FileException>(() =>
+            BackgroundRemoval.WriteMask(session, input, maskPath, overwrite: false, MaskOptions.Default, MaskDetail.Standard, ImageLimits.DefaultMaxPixels, CancellationToken.None)).Kind);
         Assert.Empty(folder.TempFiles());
     }
 

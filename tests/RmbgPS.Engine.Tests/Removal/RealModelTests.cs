@@ -12,7 +12,7 @@ public sealed class RealModelTests(RealModelTests.Model model, Xunit.Abstraction
 {
     public sealed class Model
     {
-        public ModelSession Session { get; } = new(new ModelLocation(TestAssets.IsnetModelPath, "test"), new DeviceSettings(), ExecutionDevice.Cpu);
+        public ModelSession Session { get; } = new(new ModelLocation(TestAssets.IsnetModelPath, "test"), new EngineSettings(), ExecutionDevice.Cpu);
     }
 
     private readonly ModelSession session = model.Session;
@@ -77,8 +77,8 @@ public sealed class RealModelTests(RealModelTests.Model model, Xunit.Abstraction
         double Fringe(bool refine, ForegroundMethod method = ForegroundMethod.MultiLevel)
         {
             var path = folder.File($"refine-{refine}-{method}.png");
-            BackgroundRemoval.RemoveBackground(session, input, path, true, MaskOptions.Default,
-                new CutoutOptions { RefineForeground = refine, ForegroundMethod = method, BackgroundColor = BackgroundColor.Parse("white") }, ImageLimits.DefaultMaxPixels, CancellationToken.None);
+            BackgroundRemoval.RemoveBackground(session, input, path, true, MaskOptions.Default, MaskDetail.Standard,
+                new CutoutOptions { Foreground = refine ? method : null, BackgroundColor = BackgroundColor.Parse("white") }, ImageLimits.DefaultMaxPixels, CancellationToken.None);
             var result = ImageDecoder.Decode(path).Pixels;
             double excess = 0;
             var count = 0;

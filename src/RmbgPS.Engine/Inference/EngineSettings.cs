@@ -1,7 +1,7 @@
 namespace RmbgPS.Engine.Inference;
 
 /// <summary>How the shared engine runs models. Immutable: a change is a new instance, swapped in whole.</summary>
-public sealed record DeviceSettings
+public sealed record EngineSettings
 {
     public ExecutionDevice Device { get; init; } = ExecutionDevice.Auto;
     public int DeviceId { get; init; }
@@ -15,15 +15,6 @@ public sealed record DeviceSettings
     public string? Profile { get; init; }
     /// <summary>The input size for models whose height and width are free (a multiple of 32); 0 for the model's own (<see cref="InputSize"/>).</summary>
     public int Resolution { get; init; }
-
-    /// <summary>How a batch's worker threads are scheduled beside the model; no session depends on it.</summary>
-    public WorkerPriority WorkerPriority { get; init; } = WorkerPriority.BelowNormal;
-
-    /// <summary>
-    /// True when <paramref name="next"/> changes nothing a loaded session depends on (the same settings, or only
-    /// the workers' priority): the loaded models stay, and the next call does not pay for a load.
-    /// </summary>
-    public bool KeepsLoadedSessions(DeviceSettings next) => this with { WorkerPriority = next.WorkerPriority } == next;
 
     public int EffectiveThreads => ThreadCount > 0 ? ThreadCount : CpuTopology.PhysicalCores;
 }

@@ -1,4 +1,4 @@
-namespace RmbgPS.Engine.Inference;
+namespace RmbgPS.Engine.Batch;
 
 /// <summary>How a batch's worker threads (decode, resize, compose, encode beside the model) are scheduled.</summary>
 public enum WorkerPriority

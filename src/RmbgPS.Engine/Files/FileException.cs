@@ -1,7 +1,7 @@
 namespace RmbgPS.Engine.Files;
 
 /// <summary>What went wrong with one file; callers map it to an error id and category.</summary>
-public enum ImageErrorKind
+public enum FileErrorKind
 {
     FileNotFound,
     AccessDenied,
@@ -21,10 +21,13 @@ public enum ImageErrorKind
     PathIsFolder,
 }
 
-/// <summary>A failure tied to one file, with a message that names it and says what to do.</summary>
-public sealed class ImageException : Exception
+/// <summary>
+/// A failure tied to one file or folder, with a message that names it and says what to do: an image that cannot be
+/// read, or an output, output folder, model descriptor or store file that cannot be written.
+/// </summary>
+public sealed class FileException : Exception
 {
-    public ImageException(ImageErrorKind kind, string path, string message, Exception? inner = null)
+    public FileException(FileErrorKind kind, string path, string message, Exception? inner = null)
         : base(message, inner)
     {
         Kind = kind;
@@ -32,9 +35,9 @@ public sealed class ImageException : Exception
     }
 
     /// <summary>The one wording for an output that is already there, wherever it is found.</summary>
-    public static ImageException OutputExists(string path, Exception? inner = null) =>
-        new(ImageErrorKind.OutputExists, path, $"'{path}' already exists. Use -Force to overwrite it, or choose another -OutputPath.", inner);
+    public static FileException OutputExists(string path, Exception? inner = null) =>
+        new(FileErrorKind.OutputExists, path, $"'{path}' already exists. Use -Force to overwrite it, or choose another -OutputPath.", inner);
 
-    public ImageErrorKind Kind { get; }
+    public FileErrorKind Kind { get; }
     public string Path { get; }
 }
