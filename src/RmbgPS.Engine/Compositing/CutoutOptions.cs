@@ -28,10 +28,6 @@ public sealed record CutoutOptions
     /// </summary>
     public ForegroundMethod? Foreground { get; init; } = ForegroundMethod.MultiLevel;
 
-    // The two names Foreground replaced, read only by ImageCosts.Cutout; they go once it reads Foreground.
-    internal bool RefineForeground => Foreground is not null;
-    internal ForegroundMethod ForegroundMethod => Foreground ?? ForegroundMethod.MultiLevel;
-
     /// <summary>Composite onto this colour.</summary>
     public BackgroundColor? BackgroundColor { get; init; }
 

@@ -30,10 +30,12 @@ public static class ImageCosts
     public static long Cutout(long pixels, ModelSession session, CutoutOptions options)
     {
         var width = (long)Math.Sqrt(pixels * 3.0 / 2); // the strip's width; a 3:2 photo's, as most are
-        var strip = !options.RefineForeground ? 0
-            : options.ForegroundMethod == ForegroundMethod.MultiLevel
-                ? width * Math.Min(pixels / Math.Max(1, width), MultiLevelStripRows) * MultiLevelStripBytesPerPixel
-                : width * Math.Min(pixels / Math.Max(1, width), BlurFusionStripRows) * BlurFusionStripBytesPerPixel;
+        var strip = options.Foreground switch
+        {
+            null => 0,
+            ForegroundMethod.MultiLevel => width * Math.Min(pixels / Math.Max(1, width), MultiLevelStripRows) * MultiLevelStripBytesPerPixel,
+            _ => width * Math.Min(pixels / Math.Max(1, width), BlurFusionStripRows) * BlurFusionStripBytesPerPixel,
+        };
         return pixels * CutoutBytesPerPixel + strip + ModelBuffers(session);
     }
 
