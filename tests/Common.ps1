@@ -131,12 +131,9 @@ function Restore-RmbgTestRun($TestRun) {
 }
 
 function Clear-RmbgLoadedModel {
-    <#
-        Releases every model the shared engine has loaded, through the public cmdlets: Set-RmbgDevice releases the
-        loaded models when a setting they depend on changes (and keeps them when nothing does), so this turns the
-        optimised-graph cache over and back. The next image loads its model again, under the current settings and
-        $env:RMBG_MODEL_HOME. Calls still using a released session finish first (none run between tests).
-    #>
+    # Releases every model the shared engine has loaded, through the public cmdlets: Set-RmbgDevice releases them when
+    # a setting they depend on changes (and keeps them when nothing does), so this turns the graph cache over and back.
+    # The next image loads its model again, under the current settings and $env:RMBG_MODEL_HOME.
     $cache = (Get-RmbgDevice).OptimizedGraphCache
     Set-RmbgDevice -OptimizedGraphCache:(-not $cache)
     Set-RmbgDevice -OptimizedGraphCache:$cache
