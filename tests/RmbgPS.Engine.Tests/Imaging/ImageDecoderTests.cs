@@ -95,6 +95,17 @@ public sealed class ImageDecoderTests : IDisposable
     }
 
     [Fact]
+    public void The_pixel_count_comes_from_the_header_alone_and_is_null_for_what_is_no_image()
+    {
+        var image = TestImages.RedSquare(640, 480, 10, 10, 20, 20);
+        Assert.Equal(640L * 480, ImageDecoder.ReadPixelCount(TestImages.SaveJpeg(image, folder.File("count.jpg"))));
+        Assert.Equal(640L * 480, ImageDecoder.ReadPixelCount(TestImages.SavePng(image, folder.File("count.png"))));
+        File.WriteAllText(folder.File("notes.png"), "not an image");
+        Assert.Null(ImageDecoder.ReadPixelCount(folder.File("notes.png")));
+        Assert.Null(ImageDecoder.ReadPixelCount(folder.File("missing.png")));
+    }
+
+    [Fact]
     public void Formats_without_DCT_scaling_are_decoded_for_the_model_at_full_size()
     {
         var path = TestImages.SavePng(LargeMarker(30), folder.File("large.png"));
