@@ -100,6 +100,7 @@ public sealed class FirstHourTests : IDisposable
         var error = Assert.Single(folder.Errors);
         Assert.Equal("PathIsFolder", Id(error));
         Assert.Contains($"'{sub}' is a folder", error.Exception.Message);
+        Assert.Contains($"Get-ChildItem -LiteralPath '{sub}' -File | Remove-ImageBackground", error.Exception.Message);
         Assert.DoesNotContain("FileSystem::", error.Exception.Message);
 
         var star = pwsh.Run("Remove-ImageBackground -Path $args[0] -Model $args[1] -WhatIf -Verbose", Path.Combine(photos, "*"), model);

@@ -64,7 +64,7 @@ public sealed partial class ImageBatch : IDisposable
             return fromListing
                 ? new PlannedImage(input, null, null, OutputFate.Write, $"Skipped '{input}': a folder.")
                 : new PlannedImage(input, null, new FileException(FileErrorKind.PathIsFolder, input,
-                    $"'{input}' is a folder. Pass the images in it instead (Get-ChildItem -LiteralPath '{input}' -File, piped to this command)."), OutputFate.Write);
+                    $"'{input}' is a folder. Pass the images in it instead: Get-ChildItem -LiteralPath '{input}' -File | {options.CommandName}."), OutputFate.Write);
         if (fromListing && job.IsOwnOutput(input))
             return new PlannedImage(input, null, null, OutputFate.Write, $"Skipped '{input}': named as this module names its outputs. Name it with -LiteralPath to process it anyway.");
         var output = job.OutputFor(input);

@@ -14,6 +14,9 @@ public sealed record ImageBatchOptions
     /// <summary>A model path, a folder with one, or an installed model's name; null looks it up (<see cref="RmbgEngine.LocateModel"/>).</summary>
     public string? Model { get; init; }
 
+    /// <summary>The caller's name, so an error that says what to do can name what to run again (Remove-ImageBackground).</summary>
+    public string CommandName { get; init; } = "this command";
+
     /// <summary>The most images in flight, when given: kept as given. Null starts at the default and widens on what the batch measures (<see cref="WorkerSizing"/>).</summary>
     public int? ThrottleLimit { get; init; }
 

@@ -11,8 +11,9 @@ namespace RmbgPS.Engine.Removal;
 public static class ImageCosts
 {
     /// <summary>
-    /// A cut-out's bytes per input pixel outside the edge-colour solver: the decoded RGBA (4), the decoder's
-    /// transient copy (4), the mask (1) and the composed RGBA (4), with the encoder's rows beside them.
+    /// A cut-out's bytes per input pixel outside the edge-colour solver: the decoded RGBA (4, composed in place) and
+    /// the mask (1), plus the garbage a finished stage leaves until the next collection (9): one 12-MP cut-out in flight
+    /// added about 260 MB to the working set, garbage included (2026-12-06, bench/README.md).
     /// </summary>
     private const int CutoutBytesPerPixel = 14;
     /// <summary>Multi-level edge colour: 60 bytes a pixel over a strip of 256 rows plus 64 rows of context each side.</summary>

@@ -93,7 +93,7 @@ public abstract partial class ImageCommandBase : PSCmdlet, IBatchListener, IDisp
         {
             ThrowTerminatingError(ErrorRecords.ForOption(e));
         }
-        var options = new ImageBatchOptions { Model = this.ResolveModelArgument(Model), ThrottleLimit = Given(nameof(ThrottleLimit)) ? ThrottleLimit : null };
+        var options = new ImageBatchOptions { CommandName = MyInvocation.MyCommand.Name, Model = this.ResolveModelArgument(Model), ThrottleLimit = Given(nameof(ThrottleLimit)) ? ThrottleLimit : null };
         batch = new ImageBatch(job!, options, this, cancellation.Token);
     }
 
