@@ -62,6 +62,14 @@ public static class ErrorIds
     public const string InvalidPackage = nameof(InvalidPackage);
     public const string DownloadFailed = nameof(DownloadFailed);
 
+    // Remote nodes (-Session)
+    public const string NodeModuleMissing = nameof(NodeModuleMissing);
+    public const string NodeModelMissing = nameof(NodeModelMissing);
+    public const string NodeModelDiffers = nameof(NodeModelDiffers);
+    public const string NodeUnreachable = nameof(NodeUnreachable);
+    public const string NoNodeLeft = nameof(NoNodeLeft);
+    public const string SessionRequired = nameof(SessionRequired);
+
     // GPU runtime
     public const string GpuRuntimeNotAvailable = nameof(GpuRuntimeNotAvailable);
     public const string GpuRuntimeInstallFailed = nameof(GpuRuntimeInstallFailed);

@@ -15,7 +15,10 @@ public static partial class AtomicFile
     /// <summary>A temporary file of another machine (a shared folder) is left alone until no write can still be in progress.</summary>
     public static readonly TimeSpan ForeignOwnerGrace = TimeSpan.FromHours(1);
 
-    private static readonly string Owner = $"{HostLabel()}-{Environment.ProcessId}";
+    private static readonly string Owner = OwnerLabelOf(Environment.MachineName, Environment.ProcessId);
+
+    /// <summary>How a process names itself in its temporary files ("host-pid"): a remote node's caller sweeps what the node leaves if it dies.</summary>
+    public static string OwnerLabelOf(string machineName, int processId) => $"{NonLabel().Replace(machineName, "_")}-{processId}";
 
     public static void Write(string path, bool overwrite, Action<Stream> write, CancellationToken cancellationToken = default)
     {
@@ -104,6 +107,29 @@ public static partial class AtomicFile
                 continue;
             if (TryDelete(path))
                 deleted.Add(Path.GetFileName(path));
+        }
+        return deleted;
+    }
+
+    /// <summary>
+    /// Deletes the temporary files in <paramref name="folder"/> that the writer named <paramref name="owner"/>
+    /// (<see cref="OwnerLabelOf"/>) left: for a writer known to be gone, such as a remote node whose session broke.
+    /// </summary>
+    public static IReadOnlyList<string> SweepOwnedBy(string folder, string owner)
+    {
+        var deleted = new List<string>();
+        try
+        {
+            foreach (var path in Directory.EnumerateFiles(folder, $".*.{owner}.*.tmp").ToList())
+            {
+                var match = TemporaryName().Match(Path.GetFileName(path));
+                if (match.Success && $"{match.Groups["host"].Value}-{match.Groups["pid"].Value}" == owner && TryDelete(path))
+                    deleted.Add(Path.GetFileName(path));
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // nothing to sweep where nothing can be listed
         }
         return deleted;
     }

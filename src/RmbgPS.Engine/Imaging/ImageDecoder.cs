@@ -15,6 +15,20 @@ public static class ImageDecoder
 
     public static RgbaImage Decode(string path, long maxPixels = ImageLimits.DefaultMaxPixels) => Decode(path, maxPixels, 0, 0);
 
+    /// <summary>An 8-bit grey picture (a mask's PNG) as one byte a pixel, row-major.</summary>
+    public static (byte[] Gray, int Width, int Height) DecodeGray(byte[] encoded)
+    {
+        NativeLibraries.EnsureRegistered();
+        using var data = SKData.CreateCopy(encoded);
+        using var codec = SKCodec.Create(data) ?? throw new InvalidDataException("The bytes are not an image Skia can read.");
+        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Gray8, SKAlphaType.Opaque);
+        var gray = new byte[info.Width * info.Height];
+        var result = DecodeInto(codec, info, gray);
+        if (result != SKCodecResult.Success)
+            throw new InvalidDataException($"The grey picture could not be decoded ({result}).");
+        return (gray, info.Width, info.Height);
+    }
+
     /// <summary>The picture's pixel count from its header alone, or null when the header cannot be read (the decode then says why).</summary>
     public static long? ReadPixelCount(string path)
     {

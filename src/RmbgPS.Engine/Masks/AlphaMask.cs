@@ -68,6 +68,13 @@ public sealed class AlphaMask
 
     public void WritePng(Stream destination) => ImageEncoder.WriteGrayPng(destination, Values, Width, Height);
 
+    /// <summary>A mask as <see cref="WritePng"/> wrote it (a remote node sends it so), exactly.</summary>
+    public static AlphaMask ReadPng(byte[] png)
+    {
+        var (gray, width, height) = ImageDecoder.DecodeGray(png);
+        return new AlphaMask(width, height, gray);
+    }
+
     private static void Stretch(Span<float> values)
     {
         var min = TensorPrimitives.Min(values);

@@ -136,6 +136,15 @@ public sealed partial class ImageBatch : IDisposable
         Drain();
     }
 
+    /// <summary>
+    /// For a batch whose images run elsewhere (remote nodes): probes the plan's output folder as <see cref="Run"/> does.
+    /// A folder beside the input that cannot be written refuses the plan; the folder of the whole run ends the batch.
+    /// </summary>
+    public PlannedImage PrepareOutput(PlannedImage plan) =>
+        plan is { Output: { } output, Skipped: null, Refusal: null } && PrepareFolder(Path.GetDirectoryName(output)!) is { } unwritable
+            ? plan with { Refusal = unwritable }
+            : plan;
+
     /// <summary>Hands back, without waiting, whatever has finished in order.</summary>
     public void Drain()
     {

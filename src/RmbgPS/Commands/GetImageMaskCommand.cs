@@ -29,4 +29,6 @@ public sealed class GetImageMaskCommand : ImageCommandBase
     };
 
     protected override object ToResult(ImageOutcome outcome) => new ImageMask((MaskOutcome)outcome);
+
+    private protected override object ToResult(Remoting.NodeReport report) => Remoting.RemoteResults.ToMask(report);
 }

@@ -93,8 +93,13 @@ public abstract partial class ImageCommandBase : PSCmdlet, IBatchListener, IDisp
         {
             ThrowTerminatingError(ErrorRecords.ForOption(e));
         }
+        if (TransferFiles && Session is null)
+            ThrowTerminatingError(ErrorRecords.Create(new ArgumentException("-TransferFiles sends files to -Session nodes; give -Session too, or leave -TransferFiles out."),
+                ErrorIds.SessionRequired, ErrorCategory.InvalidArgument, null));
         var options = new ImageBatchOptions { CommandName = MyInvocation.MyCommand.Name, Model = this.ResolveModelArgument(Model), ThrottleLimit = Given(nameof(ThrottleLimit)) ? ThrottleLimit : null };
         batch = new ImageBatch(job!, options, this, cancellation.Token);
+        if (Session is not null)
+            Guard(() => StartRemote(job!, options.Model));
     }
 
     protected override void ProcessRecord()
@@ -103,18 +108,35 @@ public abstract partial class ImageCommandBase : PSCmdlet, IBatchListener, IDisp
         var plans = ResolveInputs().Select(input => batch!.Plan(input.Path, input.FromListing)).ToList();
         if (!MyInvocation.ExpectingInput)
             batch!.Total = plans.Count(plan => plan.Skipped is null);
+        if (remote is not null)
+            remote.Total = batch!.Total;
         foreach (var plan in plans)
         {
             if (cancellation.IsCancellationRequested)
                 throw new PipelineStoppedException();
             if (plan.Writes && !ShouldProcess(plan.Input, plan.Describe(job!.Action)))
                 continue;
-            Guard(() => batch!.Run(plan));
+            if (remote is not null)
+                Guard(() => remote.Add(batch!.PrepareOutput(plan)));
+            else
+                Guard(() => batch!.Run(plan));
         }
-        Guard(() => batch!.Drain());
+        Guard(() =>
+        {
+            if (remote is not null)
+                remote.Drain(TimeSpan.Zero);
+            else
+                batch!.Drain();
+        });
     }
 
-    protected override void EndProcessing() => Guard(() => batch!.Complete());
+    protected override void EndProcessing() => Guard(() =>
+    {
+        if (remote is not null)
+            remote.Complete();
+        else
+            batch!.Complete();
+    });
 
     protected override void StopProcessing() => cancellation.Cancel();
 
@@ -151,6 +173,7 @@ public abstract partial class ImageCommandBase : PSCmdlet, IBatchListener, IDisp
 
     public void Dispose()
     {
+        remote?.Dispose();
         batch?.Dispose(); // a stopped or failed command: cancel what is in flight and wait for it to end
         cancellation.Dispose();
         GC.SuppressFinalize(this);

@@ -15,12 +15,19 @@ public sealed class ImageMask
     private readonly AlphaMask mask;
 
     internal ImageMask(MaskOutcome outcome)
+        : this(outcome.Mask, outcome.InputPath, outcome.Model!.Name, outcome.Model.ExecutionProvider, outcome.MaskPath, computerName: null)
     {
-        mask = outcome.Mask;
-        Path = outcome.InputPath;
-        Model = outcome.Model!.Name;
-        ExecutionProvider = outcome.Model.ExecutionProvider;
-        MaskPath = outcome.MaskPath;
+    }
+
+    /// <summary>Also for a mask a remote node made (<see cref="Remoting.RemoteResults"/>), its pixels sent back as PNG.</summary>
+    internal ImageMask(AlphaMask mask, string path, string model, string executionProvider, string? maskPath, string? computerName)
+    {
+        this.mask = mask;
+        Path = path;
+        Model = model;
+        ExecutionProvider = executionProvider;
+        MaskPath = maskPath;
+        ComputerName = computerName;
         BoundingBox = BoundingBox.From(mask.Bounds);
     }
 
@@ -38,6 +45,8 @@ public sealed class ImageMask
     public string Model { get; }
     /// <summary>The ONNX Runtime execution provider that ran the model (CUDAExecutionProvider, CPUExecutionProvider, ...).</summary>
     public string ExecutionProvider { get; }
+    /// <summary>The computer that made it: a -Session node's name, or null for this one.</summary>
+    public string? ComputerName { get; }
     /// <summary>Where the mask was written with -OutputPath, else null.</summary>
     public string? MaskPath { get; internal set; }
 

@@ -1,0 +1,39 @@
+using System.Management.Automation;
+using RmbgPS.Engine.Batch;
+using RmbgPS.Engine.Models;
+
+namespace RmbgPS.Remoting;
+
+/// <summary>The errors of a spread batch: a node that cannot take part (which ends the command before anything is written), and an input no node could run.</summary>
+internal static class RemoteErrors
+{
+    /// <summary>Why a node cannot take part, said so that the user knows what to do there; null when it can.</summary>
+    public static ErrorRecord? ForCheck(NodeCheck check, string version, ModelIdentity model)
+    {
+        var node = check.Node.Name;
+        var leaveOut = "or leave this session out of -Session.";
+        return check.Problem switch
+        {
+            null when !string.Equals(check.Sha256, model.Sha256, StringComparison.OrdinalIgnoreCase) => Create(
+                $"The node '{node}' has a different file for the model '{model.Reference}' ('{check.ModelPath}', SHA-256 {check.Sha256}; here {model.Sha256}), so its cut-outs would differ. Install the same model there (Invoke-Command -Session $s {{ Install-RmbgModel -Path <the file> -Force }}), {leaveOut}",
+                ErrorIds.NodeModelDiffers, ErrorCategory.InvalidData, node),
+            null => null,
+            "NoModule" => Create(
+                $"The node '{node}' cannot import RmbgPS {version} by name (it has {(string.IsNullOrEmpty(check.Detail) ? "no RmbgPS" : $"RmbgPS {check.Detail}")}). Install it there: Invoke-Command -Session $s {{ Install-PSResource -Name RmbgPS -Version {version} }}, {leaveOut}",
+                ErrorIds.NodeModuleMissing, ErrorCategory.NotInstalled, node),
+            "NoModel" => Create(
+                $"The node '{node}' has no model '{model.Reference}': {check.Detail} Install it there: Invoke-Command -Session $s {{ Install-RmbgModel {model.Reference.Split(':')[0]} }}, {leaveOut}",
+                ErrorIds.NodeModelMissing, ErrorCategory.ObjectNotFound, node),
+            _ => Create($"The node '{node}' cannot be used: {check.Detail}. Check the session (Get-PSSession), open a new one, {leaveOut}",
+                ErrorIds.NodeUnreachable, ErrorCategory.ConnectionError, node),
+        };
+    }
+
+    /// <summary>An input's failure that did not come from a node's command: no node left, or writing the output back here.</summary>
+    public static ErrorRecord ForFailure(string input, Exception failure) => failure is NoNodeLeftException
+        ? Create(failure.Message, ErrorIds.NoNodeLeft, ErrorCategory.ResourceUnavailable, input)
+        : ErrorRecords.ForInput(input, failure);
+
+    private static ErrorRecord Create(string message, string id, ErrorCategory category, object target) =>
+        new(new InvalidOperationException(message), id, category, target);
+}
