@@ -96,9 +96,9 @@ internal sealed class RemoteBatch : IDisposable
         else if (finished.Report is { } report)
         {
             foreach (var warning in report.Warnings)
-                cmdlet.WriteWarning(warning);
+                cmdlet.WriteWarning(RemoteResults.Localize(warning, report));
             foreach (var verbose in report.Verbose)
-                cmdlet.WriteVerbose($"{verbose} (on '{report.ComputerName}'{(report.Transferred ? ", bytes sent over the session" : "")})");
+                cmdlet.WriteVerbose($"{RemoteResults.Localize(verbose, report)} (on '{report.ComputerName}'{(report.Transferred ? ", bytes sent over the session" : "")})");
             foreach (var error in report.Errors)
                 cmdlet.WriteError(RemoteResults.ToError(error, report));
             if (report.Result is not null)

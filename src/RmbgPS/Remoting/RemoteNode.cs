@@ -87,19 +87,21 @@ internal sealed class RemoteNode(PSSession session, RemoteCall call) : IWorkNode
             }
             if (item.Properties["RmbgMaskPng"] is { } mask)
             {
-                (outputBytes, maskPng) = (item.Properties["RmbgOutputBytes"]?.Value as byte[], mask.Value as byte[]);
+                (outputBytes, maskPng) = (Bytes(item.Properties["RmbgOutputBytes"]?.Value), Bytes(mask.Value));
                 continue;
             }
             result = item;
         }
         if (bytes is not null && result is not null && plan.Output is { } output)
         {
-            var written = call.IsMask ? maskPng : outputBytes;
-            if (written is not null)
-                AtomicFile.Write(output, overwrite, stream => stream.Write(written), cancellationToken);
+            var written = (call.IsMask ? maskPng : outputBytes)
+                ?? throw new InvalidDataException($"The node '{Name}' made the output of '{plan.Input}' but sent no bytes back.");
+            AtomicFile.Write(output, overwrite, stream => stream.Write(written), cancellationToken);
         }
         return new NodeReport(plan, result, maskPng, reply.Errors, warnings, verbose, ComputerName, bytes is not null);
     }
+
+    private static byte[]? Bytes(object? value) => value is null ? null : LanguagePrimitives.ConvertTo<byte[]>(value);
 
     private static IReadOnlyList<string> Lines(object? value) => value is null ? [] : LanguagePrimitives.ConvertTo<string[]>(value);
 

@@ -51,11 +51,13 @@ internal static partial class RemoteResults
     public static ErrorRecord ToError(ErrorRecord remote, NodeReport report)
     {
         var id = remote.FullyQualifiedErrorId.Split(',')[0];
-        var message = remote.Exception?.Message ?? remote.ToString();
-        if (report.Transferred)
-            message = NodeWorkPath().Replace(message, match => Path.GetFileName(match.Value) == Path.GetFileName(report.Plan.Input) ? report.Plan.Input : report.Plan.Output ?? match.Value);
+        var message = Localize(remote.Exception?.Message ?? remote.ToString(), report);
         return new ErrorRecord(new RemoteException($"{message} (on '{report.ComputerName}')"), id, remote.CategoryInfo.Category, report.Plan.Input);
     }
+
+    /// <summary>A node's message with the paths in its own work folder (files sent over the session) read as the caller's input and output.</summary>
+    public static string Localize(string message, NodeReport report) => !report.Transferred ? message : NodeWorkPath().Replace(message, match =>
+        Path.GetFileName(match.Value) == Path.GetFileName(report.Plan.Input) ? report.Plan.Input : report.Plan.Output ?? match.Value);
 
     private static T? Value<T>(PSObject bag, string name) =>
         bag.Properties[name]?.Value is { } value ? LanguagePrimitives.ConvertTo<T>(value) : default;
