@@ -148,4 +148,33 @@ Describe "Remove-ImageBackground and Get-ImageMask over -Session$RemoteSkipNote"
         @($warned | Where-Object { "$_" -like "*'127.0.0.1 ($($doomed.Name))' was lost*" }).Count | Should -Be 1
         Assert-SameAsLocal $out
     }
+
+    It 'stops every node on Ctrl+C, leaving no partial file and the sessions usable' {
+        $out = Join-Path (New-TestFolder 'stopped') 'out'
+        $shell = [powershell]::Create()
+        $null = $shell.AddScript({
+                param($Manifest, $Files, $Out, $Sessions)
+                Import-Module $Manifest
+                $Files | Remove-ImageBackground -OutputPath $Out -Session $Sessions
+            }).AddArgument($ManifestPath).AddArgument($Inputs.FullName).AddArgument($out).AddArgument($Nodes)
+        try {
+            $running = $shell.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddMinutes(3)
+            while (@(Get-ChildItem -LiteralPath $out -Filter *.nobg.png -ErrorAction Ignore).Count -lt 1 -and [DateTime]::UtcNow -lt $deadline) {
+                Start-Sleep -Milliseconds 20
+            }
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $shell.Stop() # what Ctrl+C does
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 30
+            $running.IsCompleted | Should -BeTrue
+        }
+        finally {
+            $shell.Dispose()
+        }
+        @(Get-ChildItem -LiteralPath $out -Filter *.nobg.png).Count | Should -BeLessThan 13
+        Get-TempLeftover $out | Should -BeNullOrEmpty
+        foreach ($node in $Nodes) {
+            Invoke-Command -Session $node { 'still here' } | Should -Be 'still here'
+        }
+    }
 }

@@ -11,6 +11,14 @@ namespace RmbgPS;
 /// </summary>
 internal static class ProgressRelay
 {
+    /// <summary>A batch's progress as PowerShell shows it: the file first (the minimal view shows only that), the share when known.</summary>
+    public static ProgressRecord RecordFor(RmbgPS.Engine.Removal.BatchProgress progress, int id = 1) => new(id, progress.Activity, progress.Status)
+    {
+        CurrentOperation = progress.Current is null ? null : Path.GetFileName(progress.Current),
+        PercentComplete = progress.Percent ?? -1,
+        RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+    };
+
     public static T Run<T>(Cmdlet cmdlet, string activity, Func<DownloadObserver, Task<T>> work)
     {
         using var pending = new BlockingCollection<Action>();

@@ -18,6 +18,8 @@ public abstract partial class ImageCommandBase : PSCmdlet, IBatchListener, IDisp
     private readonly CancellationTokenSource cancellation = new();
     private ImageBatch? batch;
     private ImageJob? job;
+    private Action<PlannedImage>? run; // the batch's steps, here or on -Session nodes
+    private Action? drain, complete;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -93,13 +95,11 @@ public abstract partial class ImageCommandBase : PSCmdlet, IBatchListener, IDisp
         {
             ThrowTerminatingError(ErrorRecords.ForOption(e));
         }
-        if (TransferFiles && Session is null)
-            ThrowTerminatingError(ErrorRecords.Create(new ArgumentException("-TransferFiles sends files to -Session nodes; give -Session too, or leave -TransferFiles out."),
-                ErrorIds.SessionRequired, ErrorCategory.InvalidArgument, null));
-        var options = new ImageBatchOptions { CommandName = MyInvocation.MyCommand.Name, Model = this.ResolveModelArgument(Model), ThrottleLimit = Given(nameof(ThrottleLimit)) ? ThrottleLimit : null };
+        var options = new ImageBatchOptions { CommandName = MyInvocation.MyCommand.Name, Model = this.ResolveModelArgument(Model), ThrottleLimit = MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit)) ? ThrottleLimit : null };
         batch = new ImageBatch(job!, options, this, cancellation.Token);
-        if (Session is not null)
-            Guard(() => StartRemote(job!, options.Model));
+        (run, drain, complete) = (batch.Run, batch.Drain, batch.Complete);
+        if (Session is not null || TransferFiles)
+            Guard(() => StartRemote(job!, options.Model)); // the images then run on the nodes
     }
 
     protected override void ProcessRecord()
@@ -108,39 +108,20 @@ public abstract partial class ImageCommandBase : PSCmdlet, IBatchListener, IDisp
         var plans = ResolveInputs().Select(input => batch!.Plan(input.Path, input.FromListing)).ToList();
         if (!MyInvocation.ExpectingInput)
             batch!.Total = plans.Count(plan => plan.Skipped is null);
-        if (remote is not null)
-            remote.Total = batch!.Total;
         foreach (var plan in plans)
         {
             if (cancellation.IsCancellationRequested)
                 throw new PipelineStoppedException();
             if (plan.Writes && !ShouldProcess(plan.Input, plan.Describe(job!.Action)))
                 continue;
-            if (remote is not null)
-                Guard(() => remote.Add(batch!.PrepareOutput(plan)));
-            else
-                Guard(() => batch!.Run(plan));
+            Guard(() => run!(plan));
         }
-        Guard(() =>
-        {
-            if (remote is not null)
-                remote.Drain(TimeSpan.Zero);
-            else
-                batch!.Drain();
-        });
+        Guard(drain!);
     }
 
-    protected override void EndProcessing() => Guard(() =>
-    {
-        if (remote is not null)
-            remote.Complete();
-        else
-            batch!.Complete();
-    });
+    protected override void EndProcessing() => Guard(complete!);
 
     protected override void StopProcessing() => cancellation.Cancel();
-
-    private bool Given(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
 
     /// <summary>Turns what ends a batch (no model, an unwritable -OutputPath, a stop) into the command's end.</summary>
     private void Guard(Action step)
@@ -164,12 +145,7 @@ public abstract partial class ImageCommandBase : PSCmdlet, IBatchListener, IDisp
     void IBatchListener.Verbose(string message) => WriteVerbose(message);
     void IBatchListener.Warning(string message) => WriteWarning(message);
 
-    void IBatchListener.Progress(BatchProgress progress) => WriteProgress(new ProgressRecord(1, progress.Activity, progress.Status)
-    {
-        CurrentOperation = progress.Current is null ? null : System.IO.Path.GetFileName(progress.Current),
-        PercentComplete = progress.Percent ?? -1,
-        RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
-    });
+    void IBatchListener.Progress(BatchProgress progress) => WriteProgress(ProgressRelay.RecordFor(progress));
 
     public void Dispose()
     {

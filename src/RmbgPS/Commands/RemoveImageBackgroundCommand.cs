@@ -89,10 +89,4 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
     protected override object ToResult(ImageOutcome outcome) => new RemovalResult((RemovalOutcome)outcome);
 
     private protected override object ToResult(Remoting.NodeReport report) => Remoting.RemoteResults.ToRemoval(report);
-
-    private protected override void ForNode(System.Collections.Hashtable parameters)
-    {
-        if (BackgroundImage is not null) // a path every node must see, as the caller resolved it
-            parameters[nameof(BackgroundImage)] = SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackgroundImage);
-    }
 }

@@ -1,7 +1,9 @@
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using RmbgPS.Engine.Batch;
+using RmbgPS.Engine.Inference;
 using RmbgPS.Engine.Models;
+using RmbgPS.Engine.Models.Store;
 using RmbgPS.Engine.Removal;
 
 namespace RmbgPS.Remoting;
@@ -14,29 +16,30 @@ namespace RmbgPS.Remoting;
 internal sealed class RemoteBatch : IDisposable
 {
     private readonly PSCmdlet cmdlet;
-    private readonly string activity;
+    private readonly ImageBatch planner;
+    private readonly IReadOnlyList<PSSession> sessions;
     private readonly Func<NodeReport, object> toResult;
-    private readonly List<RemoteNode> nodes;
+    private string activity = "";
     private WorkDistributor<PlannedImage, NodeReport>? distributor;
     private readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
     private int done;
 
-    public RemoteBatch(PSCmdlet cmdlet, string activity, IEnumerable<PSSession> sessions, RemoteCall call, Func<NodeReport, object> toResult)
-    {
-        (this.cmdlet, this.activity, this.toResult) = (cmdlet, activity, toResult);
-        nodes = sessions.Select(session => new RemoteNode(session, call)).ToList();
-    }
-
-    /// <summary>How many inputs the batch has, when they were listed up front; progress then shows a share.</summary>
-    public int? Total { get; set; }
+    /// <param name="planner">The batch that plans the inputs and prepares their output folders here; the nodes run them.</param>
+    public RemoteBatch(PSCmdlet cmdlet, ImageBatch planner, IReadOnlyList<PSSession> sessions, Func<NodeReport, object> toResult) =>
+        (this.cmdlet, this.planner, this.sessions, this.toResult) = (cmdlet, planner, sessions, toResult);
 
     /// <summary>
-    /// Checks every node before any image (all at once): RmbgPS importable at <paramref name="version"/>, and the
-    /// caller's model there under the same reference with the same SHA-256. Returns the first node that fails, with
-    /// the error that ends the command, or null; then starts the nodes.
+    /// Checks every node before any image (all at once): RmbgPS importable at the caller's version, and the caller's
+    /// model (<paramref name="modelArgument"/> located here) there under the same reference with the same SHA-256.
+    /// Returns the first node that fails, with the error that ends the command, or null; then starts the nodes.
     /// </summary>
-    public ErrorRecord? Start(string version, ModelIdentity model, CancellationToken cancellationToken)
+    public ErrorRecord? Start(InvocationInfo invocation, ImageJob job, string? modelArgument, bool transferFiles, CancellationToken cancellationToken)
     {
+        var version = (invocation.MyCommand.Module?.Version ?? typeof(RemoteBatch).Assembly.GetName().Version!).ToString();
+        var model = ModelIdentity.Of(RmbgEngine.Shared.LocateModel(modelArgument), ModelStore.Default);
+        var call = RemoteCall.For(invocation, job, model, transferFiles);
+        activity = call.Activity;
+        var nodes = sessions.Select(session => new RemoteNode(session, call)).ToList();
         var checks = nodes.AsParallel().AsOrdered().Select(node => node.Check(version, model.Reference)).ToList();
         foreach (var check in checks)
         {
@@ -52,7 +55,7 @@ internal sealed class RemoteBatch : IDisposable
 
     public void Add(PlannedImage plan)
     {
-        distributor!.Add(plan);
+        distributor!.Add(planner.PrepareOutput(plan));
         Drain(TimeSpan.Zero);
     }
 
@@ -75,7 +78,7 @@ internal sealed class RemoteBatch : IDisposable
             Progress(null);
         }
         Drain(TimeSpan.Zero);
-        cmdlet.WriteProgress(new ProgressRecord(1, activity, "Done") { RecordType = ProgressRecordType.Completed });
+        cmdlet.WriteProgress(ProgressRelay.RecordFor(new BatchProgress(activity, null, done, planner.Total, 0, Completed: true)));
     }
 
     private void Write(WorkResult<PlannedImage, NodeReport> finished)
@@ -111,10 +114,7 @@ internal sealed class RemoteBatch : IDisposable
     private void Progress(string? current)
     {
         var rate = done / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
-        cmdlet.WriteProgress(new ProgressRecord(1, activity, new BatchProgress(activity, current ?? "", done, Total, rate).Status)
-        {
-            PercentComplete = Total is > 0 ? Math.Min(100, done * 100 / Total.Value) : -1,
-        });
+        cmdlet.WriteProgress(ProgressRelay.RecordFor(new BatchProgress(activity, current, done, planner.Total, rate)));
         var id = 2;
         foreach (var node in distributor!.Progress())
             cmdlet.WriteProgress(new ProgressRecord(id++, node.Name, node.Lost ? $"lost after {node.Done} done" : $"{node.Done} done, {node.ItemsPerSecond:0.00} images/s")

@@ -34,6 +34,9 @@ internal static class RemoteErrors
         ? Create(failure.Message, ErrorIds.NoNodeLeft, ErrorCategory.ResourceUnavailable, input)
         : ErrorRecords.ForInput(input, failure);
 
+    public static ErrorRecord SessionRequired() => new(new ArgumentException("-TransferFiles sends files to -Session nodes; give -Session too, or leave -TransferFiles out."),
+        ErrorIds.SessionRequired, ErrorCategory.InvalidArgument, null);
+
     private static ErrorRecord Create(string message, string id, ErrorCategory category, object target) =>
         new(new InvalidOperationException(message), id, category, target);
 }

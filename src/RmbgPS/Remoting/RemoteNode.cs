@@ -142,8 +142,6 @@ internal sealed class RemoteNode(PSSession session, RemoteCall call) : IWorkNode
     }
 }
 
-/// <summary>What every node's call carries: the command, the caller's other parameters, and how files travel.</summary>
-internal sealed record RemoteCall(string Command, IDictionary Parameters, bool IsMask, string? MaskFolder, bool Overwrite, bool TransferFiles);
 
 /// <summary>One node's preflight: a problem (NoModule, NoModel, Unreachable, NoAnswer) with its detail, or the model it would use.</summary>
 internal sealed record NodeCheck(RemoteNode Node, string? Problem, string? Detail, string? ModelPath, string? Sha256);
