@@ -8,7 +8,7 @@ using SkiaSharp;
 // and peak memory. Usage (after `dotnet build RmbgPS.sln -c Release`):
 //   dotnet run -c Release --project bench/RmbgPS.Bench [-- --model <file.onnx>] [--count 20] [--long]
 // --long adds the 100-image 12-MP batch that checks memory stays flat. The "gpu" mode is bench/gpu-check.sh's;
-// "foreground" times the two foreground methods (DOTNET_PROCESSOR_COUNT=1 for one core); "detail" measures -Detail High; "remote" what -Session adds per image over SSH on the loopback. Child modes (start, batch) run in
+// "foreground" times the two foreground methods (DOTNET_PROCESSOR_COUNT=1 for one core); "detail" measures -Detail High. bench/remote-overhead.ps1 measures -Session. Child modes (start, batch) run in
 // their own processes so each one's start time and peak working set are its own.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -20,7 +20,7 @@ return options.Mode switch
     "gpu" => GpuCheck.Run(options),
     "foreground" => ForegroundCost.Run(options),
     "detail" => DetailBench.Run(options),
-    "remote" => RemoteBench.Run(options),
+    "inputs" => Inputs.Write(options.Work), // for bench/remote-overhead.ps1
     _ => Report.Run(options),
 };
 
@@ -45,7 +45,7 @@ namespace RmbgPS.Bench
                     case "--count": count = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                     case "--long": isLong = true; break;
                     case "--no-cache": noCache = true; break;
-                    case "start" or "batch" or "gpu" or "foreground" or "detail" or "remote" when i == 0: mode = args[i]; break;
+                    case "start" or "batch" or "gpu" or "foreground" or "detail" or "inputs" when i == 0: mode = args[i]; break;
                     default: rest.Add(args[i]); break;
                 }
             }
@@ -75,6 +75,14 @@ namespace RmbgPS.Bench
         public static BenchImages.Input Small(string work) => BenchImages.Make(Folder(work), "0.5mp", 866, 577, SKEncodedImageFormat.Jpeg);
         public static BenchImages.Input Large(string work) => BenchImages.Make(Folder(work), "12mp", 4243, 2828, SKEncodedImageFormat.Jpeg);
         public static BenchImages.Input Huge(string work) => BenchImages.Make(Folder(work), "24mp", 6000, 4000, SKEncodedImageFormat.Png);
+
+        /// <summary>Makes the 0.5-MP and 12-MP inputs in &lt;work&gt;/inputs.</summary>
+        public static int Write(string work)
+        {
+            Small(work);
+            Large(work);
+            return 0;
+        }
 
         public static BenchImages.Input ByLabel(string work, string label) => label switch
         {

@@ -79,10 +79,9 @@ internal static class NodeScripts
                     $maskPng = [IO.File]::ReadAllBytes($written)
                 }
             }
-            [pscustomobject] @{
-                RmbgOutputBytes = if ($null -ne $Bytes -and $written -and -not $IsMask) { [IO.File]::ReadAllBytes($written) } else { $null }
-                RmbgMaskPng = $maskPng
-            }
+            $outputBytes = $null # assigned, not written to the pipeline, which would unroll the array byte by byte
+            if ($null -ne $Bytes -and $written -and -not $IsMask) { $outputBytes = [IO.File]::ReadAllBytes($written) }
+            [pscustomobject] @{ RmbgOutputBytes = $outputBytes; RmbgMaskPng = $maskPng }
         } finally {
             if ($work) { Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction Ignore }
         }
