@@ -117,7 +117,7 @@ Describe "Get-ImageMask files$ModelSkipNote" -Skip:$SkipModelTests {
         It 'reports <Case> as <Id> (<Category>), with the file as target' -ForEach @(
             @{ Case = 'a missing file'; File = 'missing.png'; Id = 'FileNotFound'; Category = 'ObjectNotFound'; Target = 'missing.png' }
             @{ Case = 'a text file named .png'; File = 'text.png'; Id = 'NotAnImage'; Category = 'InvalidData'; Target = 'text.png' }
-            @{ Case = 'an existing mask without -Force'; File = 'chelsea.png'; Id = 'OutputExists'; Category = 'ResourceExists'; Target = 'chelsea.mask.png' }
+            @{ Case = 'an existing mask without -Force'; File = 'chelsea.png'; Id = 'OutputExists'; Category = 'ResourceExists'; Target = 'chelsea.png' }
         ) {
             $masks = @(Get-ImageMask -LiteralPath (Join-Path $dir $File) -OutputPath $dir -ErrorVariable errors -ErrorAction SilentlyContinue)
 

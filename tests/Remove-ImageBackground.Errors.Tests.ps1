@@ -141,7 +141,7 @@ Describe "Remove-ImageBackground errors$ModelSkipNote" -Skip:$SkipModelTests {
             @{ Case = 'a text file named .png'; Parameters = @{ LiteralPath = '<dir>/text.png' }; Id = 'NotAnImage'; Category = 'InvalidData'; Target = '<dir>/text.png' }
             @{ Case = 'a truncated PNG'; Parameters = @{ LiteralPath = '<dir>/half.png'; OutputPath = '<dir>/out' }; Id = 'TruncatedImage'; Category = 'InvalidData'; Target = '<dir>/half.png' }
             @{ Case = 'an image above -MaxMegapixels'; Parameters = @{ LiteralPath = '<dir>/chelsea.png'; OutputPath = '<dir>/out'; MaxMegapixels = 0.1 }; Id = 'ImageTooLarge'; Category = 'LimitsExceeded'; Target = '<dir>/chelsea.png' }
-            @{ Case = 'an existing output without -Force'; Parameters = @{ LiteralPath = '<dir>/chelsea.png' }; Id = 'OutputExists'; Category = 'ResourceExists'; Target = '<dir>/chelsea.nobg.png' }
+            @{ Case = 'an existing output without -Force'; Parameters = @{ LiteralPath = '<dir>/chelsea.png' }; Id = 'OutputExists'; Category = 'ResourceExists'; Target = '<dir>/chelsea.png' } # the input, so a list of failures names the photos
             @{ Case = 'an output that is the input'; Parameters = @{ LiteralPath = '<dir>/chelsea.png'; OutputPath = '<dir>/chelsea.png'; Force = $true }; Id = 'OutputIsInput'; Category = 'InvalidArgument'; Target = '<dir>/chelsea.png' }
             @{ Case = 'a folder'; Parameters = @{ LiteralPath = '<dir>/folder.png' }; Id = 'PathIsFolder'; Category = 'InvalidArgument'; Target = '<dir>/folder.png' }
             @{ Case = 'a path on another provider'; Parameters = @{ Path = 'Env:PATH' }; Id = 'NotFileSystemPath'; Category = 'InvalidArgument'; Target = 'Env:PATH' }

@@ -201,6 +201,53 @@ Describe "Remove-ImageBackground in pipelines$ModelSkipNote" -Skip:$SkipModelTes
             $results.InputPath | Should -Be $listed[0].FullName
             Assert-OnlyError $failed 'OutputExists'
             $failed[0].Exception.Message | Should -BeLike "*$($listed[1].FullName)*$($listed[0].FullName)*"
+            $failed[0].TargetObject | Should -Be $listed[1].FullName -Because 'a list of failures names the photo, not the output'
+            $failed[0].Exception.Message | Should -BeLike '*-RelativeBasePath*'
+        }
+
+        It 'keeps a recursive listing''s tree under -OutputPath with -RelativeBasePath' {
+            $dir = New-TestFolder 'tree'
+            $null = Copy-Photo 'chelsea.png' $dir
+            $nested = Copy-Photo 'coffee.png' (New-Item -ItemType Directory (Join-Path $dir 'sub' 'deeper')).FullName 'chelsea.png'
+            $out = Join-Path (New-TestFolder 'tree-out') 'cut'
+
+            $whatIf = @(Get-WhatIfMessage { Get-ChildItem $dir -Recurse -File | Remove-ImageBackground -OutputPath $out -RelativeBasePath $dir -WhatIf })
+            $whatIf.Count | Should -Be 2
+            $whatIf | Should -Not -BeLike '*refused*'
+
+            $results = @(Get-ChildItem $dir -Recurse -File | Remove-ImageBackground -OutputPath $out -RelativeBasePath $dir)
+
+            $results.Count | Should -Be 2
+            ($results | Where-Object InputPath -EQ $nested).OutputPath | Should -Be (Join-Path $out 'sub' 'deeper' 'chelsea.nobg.png')
+            Test-Path -LiteralPath (Join-Path $out 'chelsea.nobg.png') | Should -BeTrue
+            $outside = Copy-Photo 'horse.png' (New-TestFolder 'elsewhere')
+            $refused = @(Remove-ImageBackground -LiteralPath $outside -OutputPath $out -RelativeBasePath $dir -ErrorVariable failed -ErrorAction SilentlyContinue)
+            $refused.Count | Should -Be 0
+            Assert-ErrorRecord $failed[0] 'InputOutsideBasePath' 'InvalidArgument' $outside 'Remove-ImageBackground'
+            { Remove-ImageBackground -LiteralPath $outside -RelativeBasePath $dir } | Should -Throw -ErrorId 'RelativeBasePathWithoutOutputPath,*'
+        }
+
+        It 'skips inputs whose outputs exist with -SkipExisting: no error, no result, the file untouched, and -WhatIf says skip' {
+            $dir = New-TestFolder 'rerun'
+            $old = Copy-Photo 'chelsea.png' $dir
+            $out = Join-Path $dir 'out'
+            $null = Remove-ImageBackground -LiteralPath $old -OutputPath $out
+            $written = Get-Item -LiteralPath (Join-Path $out 'chelsea.nobg.png')
+            $stamp = $written.LastWriteTimeUtc
+            $new = Copy-Photo 'coffee.png' $dir
+
+            $whatIf = @(Get-WhatIfMessage { Get-ChildItem $dir -File | Remove-ImageBackground -OutputPath $out -SkipExisting -WhatIf })
+            ($whatIf -like '*skip*chelsea.nobg.png*already exists*').Count | Should -Be 1
+            ($whatIf -like "*write '$(Join-Path $out 'coffee.nobg.png')'*").Count | Should -Be 1
+
+            $results = @(Get-ChildItem $dir -File | Remove-ImageBackground -OutputPath $out -SkipExisting -ErrorVariable failed -Verbose 4>&1)
+
+            $failed | Should -BeNullOrEmpty
+            $images = @($results | Where-Object { $_ -is [RmbgPS.RemovalResult] })
+            $images.InputPath | Should -Be $new
+            ($results | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like "Skipped '$old'*already exists*" }) | Should -Not -BeNullOrEmpty
+            (Get-Item -LiteralPath $written.FullName).LastWriteTimeUtc | Should -Be $stamp
+            { Remove-ImageBackground -LiteralPath $old -OutputPath $out -SkipExisting -Force } | Should -Throw -ErrorId 'SkipExistingWithForce,*'
         }
     }
 

@@ -17,6 +17,7 @@ public static class ErrorIds
     public const string TruncatedImage = nameof(TruncatedImage);
     public const string ImageTooLarge = nameof(ImageTooLarge);
     public const string ProcessingFailed = nameof(ProcessingFailed);
+    public const string InputOutsideBasePath = nameof(InputOutsideBasePath);
 
     // Outputs
     public const string FileWriteError = nameof(FileWriteError);
@@ -33,6 +34,8 @@ public static class ErrorIds
     public const string InvalidBackgroundImage = nameof(InvalidBackgroundImage);
     public const string InvalidResolution = nameof(InvalidResolution);
     public const string UnknownProfile = nameof(UnknownProfile);
+    public const string SkipExistingWithForce = nameof(SkipExistingWithForce);
+    public const string RelativeBasePathWithoutOutputPath = nameof(RelativeBasePathWithoutOutputPath);
 
     // Models and devices
     public const string ModelNotFound = nameof(ModelNotFound);

@@ -14,9 +14,12 @@ internal static class ErrorRecords
 {
     public static ErrorRecord ForFile(FileException e) => new(e, IdFor(e.Kind), CategoryFor(e.Kind), e.Path);
 
-    /// <summary>One input's failure in a batch: a FileException by its kind; anything else (the runtime on an odd image, memory) as ProcessingFailed.</summary>
+    /// <summary>
+    /// One input's failure in a batch, with the input as target (whichever file the failure is about, so a list of failures
+    /// names the photos): a FileException by its kind; anything else (the runtime on an odd image, memory) as ProcessingFailed.
+    /// </summary>
     public static ErrorRecord ForInput(string input, Exception e) => e is FileException file
-        ? ForFile(file)
+        ? new(file, IdFor(file.Kind), CategoryFor(file.Kind), input)
         : new(new IOException($"Processing '{input}' failed: {e.Message} The rest of the batch went on. If the file opens in other programs, run it alone with -Verbose and report the output.", e),
             ErrorIds.ProcessingFailed, ErrorCategory.NotSpecified, input);
 
@@ -29,6 +32,8 @@ internal static class ErrorRecords
         OptionProblem.PaddingWithoutCrop => ErrorIds.PaddingWithoutCrop,
         OptionProblem.InvalidBackgroundColor => ErrorIds.InvalidBackgroundColor,
         OptionProblem.InvalidBackgroundImage => ErrorIds.InvalidBackgroundImage,
+        OptionProblem.SkipExistingWithForce => ErrorIds.SkipExistingWithForce,
+        OptionProblem.RelativeBaseWithoutOutputFolder => ErrorIds.RelativeBasePathWithoutOutputPath,
         _ => e.Problem.ToString(),
     }, ErrorCategory.InvalidArgument, e.Target);
 
@@ -107,6 +112,7 @@ internal static class ErrorRecords
         FileErrorKind.OutputIsInput => ErrorIds.OutputIsInput,
         FileErrorKind.FolderNotWritable => ErrorIds.OutputFolderNotWritable,
         FileErrorKind.PathIsFolder => ErrorIds.PathIsFolder,
+        FileErrorKind.OutsideBasePath => ErrorIds.InputOutsideBasePath,
         _ => kind.ToString(),
     };
 
@@ -119,7 +125,7 @@ internal static class ErrorRecords
         FileErrorKind.ImageTooLarge => ErrorCategory.LimitsExceeded,
         FileErrorKind.WriteFailed => ErrorCategory.WriteError,
         FileErrorKind.OutputExists or FileErrorKind.OutputClash => ErrorCategory.ResourceExists,
-        FileErrorKind.OutputIsInput or FileErrorKind.PathIsFolder => ErrorCategory.InvalidArgument,
+        FileErrorKind.OutputIsInput or FileErrorKind.PathIsFolder or FileErrorKind.OutsideBasePath => ErrorCategory.InvalidArgument,
         FileErrorKind.FolderNotWritable => ErrorCategory.PermissionDenied,
         _ => ErrorCategory.NotSpecified,
     };

@@ -19,6 +19,8 @@ public enum FileErrorKind
     FolderNotWritable,
     /// <summary>An input named on its own is a folder, not a file.</summary>
     PathIsFolder,
+    /// <summary>An input outside the folder its output's relative path is taken from (-RelativeBasePath).</summary>
+    OutsideBasePath,
 }
 
 /// <summary>

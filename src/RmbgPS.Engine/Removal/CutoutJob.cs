@@ -28,7 +28,10 @@ public sealed record CutoutJob : ImageJob
     /// <summary>Cut-outs and masks: neither is a photo to cut out again.</summary>
     public override bool IsOwnOutput(string path) => OutputNames.IsCutout(path) || OutputNames.IsMask(path);
 
-    public override string OutputFor(string input) => OutputFile ?? OutputNames.Cutout(input, OutputFolder, Cutout.Format);
+    public override string OutputFor(string input) =>
+        OutputFile ?? OutputNames.Cutout(input, OutputFolder is null ? null : FolderFor(input, OutputFolder), Cutout.Format);
+
+    public override void CheckChoices() => CheckOutputChoices(OutputFolder is not null);
 
     internal override FileException? Refusal(string input, string output) => OutputRules.Refusal(input, output, Overwrite, Cutout);
 

@@ -12,8 +12,13 @@ public sealed record PlannedImage(string Input, string? Output, FileException? R
     /// <summary>True when running it would write a file, so whoever must agree (-WhatIf, -Confirm) is asked first.</summary>
     public bool Writes => Output is not null && Skipped is null;
 
-    /// <summary>What -WhatIf and -Confirm say the run would do with the file: write, overwrite, or refuse and why.</summary>
-    public string Describe(string action) => Output is null ? action : Refusal is { } refused
+    /// <summary>True when -WhatIf and -Confirm have something to say about its output: a write, or a skip of an existing one.</summary>
+    public bool Asks => Writes || Fate == OutputFate.Skip;
+
+    /// <summary>What -WhatIf and -Confirm say the run would do with the file: write, overwrite, skip, or refuse and why.</summary>
+    public string Describe(string action) => Output is null ? action : Fate == OutputFate.Skip
+        ? $"{action}: skip, '{Output}' already exists (-SkipExisting)"
+        : Refusal is { } refused
         ? refused.Kind == FileErrorKind.OutputExists
             ? $"{action}: refused, '{Output}' already exists (OutputExists; -Force overwrites it)"
             : $"{action}: refused, {refused.Message}"
@@ -73,8 +78,10 @@ public sealed partial class ImageBatch : IDisposable
         output = Path.GetFullPath(output);
         var refusal = claims.TryGetValue(output, out var earlier)
             ? new FileException(FileErrorKind.OutputClash, output, job.ClashMessage(output, input, earlier))
-            : job.Refusal(input, output);
+            : job.OutsideBase(input) ?? (job.SkipExisting && File.Exists(output) ? null : job.Refusal(input, output));
         claims.TryAdd(output, input);
+        if (refusal is null && job.SkipExisting && File.Exists(output))
+            return new PlannedImage(input, output, null, OutputFate.Skip, $"Skipped '{input}': its output '{output}' already exists (-SkipExisting).");
         return new PlannedImage(input, output, refusal, OutputRules.FateOf(output, job.Overwrite));
     }
 

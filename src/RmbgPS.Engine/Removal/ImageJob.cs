@@ -19,6 +19,13 @@ public abstract record ImageJob
     public long MaxPixels { get; init; } = ImageLimits.DefaultMaxPixels;
     /// <summary>Overwrite existing outputs (-Force).</summary>
     public bool Overwrite { get; init; }
+    /// <summary>Skip an input whose output exists, leaving the file as it is (-SkipExisting): a rerun does only what is new.</summary>
+    public bool SkipExisting { get; init; }
+    /// <summary>
+    /// The folder inputs' paths are taken relative to (-RelativeBasePath): each output goes to the same relative folder
+    /// under the output folder, so a tree comes out as a tree. Null puts every output straight in the output folder.
+    /// </summary>
+    public string? RelativeBase { get; init; }
 
     /// <summary>What the batch is doing, for progress: "Removing image backgrounds".</summary>
     public abstract string Activity { get; }
@@ -42,7 +49,42 @@ public abstract record ImageJob
 
     /// <summary>What an output clash between two inputs of one batch says.</summary>
     internal virtual string ClashMessage(string output, string input, string earlier) =>
-        $"The output of '{input}' would be '{output}', which is already the output of '{earlier}' in this run (both are named '{Path.GetFileNameWithoutExtension(input)}'). Write them into different -OutputPath folders.";
+        $"The output of '{input}' would be '{output}', which is already the output of '{earlier}' in this run (both are named '{Path.GetFileNameWithoutExtension(input)}'). Give -RelativeBasePath (the folder you listed) to keep the folders apart under -OutputPath, or write them into different -OutputPath folders.";
+
+    /// <summary>
+    /// The folder an input's output goes to under <paramref name="outputFolder"/>: the input's own folder relative to
+    /// <see cref="RelativeBase"/> when one is given. An input outside that folder gets an OutsideBasePath refusal.
+    /// </summary>
+    protected string FolderFor(string input, string outputFolder)
+    {
+        if (RelativeBase is null)
+            return outputFolder;
+        var relative = Path.GetRelativePath(RelativeBase, Path.GetDirectoryName(Path.GetFullPath(input))!);
+        return relative == "." ? outputFolder : Path.Combine(outputFolder, relative);
+    }
+
+    /// <summary>Why an input cannot take its relative path from <see cref="RelativeBase"/>: it is not under it.</summary>
+    internal FileException? OutsideBase(string input)
+    {
+        if (RelativeBase is null)
+            return null;
+        var relative = Path.GetRelativePath(RelativeBase, Path.GetFullPath(input));
+        return relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative)
+            ? new FileException(FileErrorKind.OutsideBasePath, input, $"'{input}' is not under -RelativeBasePath '{RelativeBase}', so it has no relative path to keep under -OutputPath. Give a -RelativeBasePath that holds every input.")
+            : null;
+    }
+
+    /// <summary>Refuses contradicting choices about existing outputs and relative paths (OptionException), before any image is read.</summary>
+    public abstract void CheckChoices();
+
+    protected void CheckOutputChoices(bool hasOutputFolder)
+    {
+        if (SkipExisting && Overwrite)
+            throw new OptionException(OptionProblem.SkipExistingWithForce, "SkipExisting", "-SkipExisting leaves existing outputs alone and -Force overwrites them: give one of them.");
+        if (RelativeBase is not null && !hasOutputFolder)
+            throw new OptionException(OptionProblem.RelativeBaseWithoutOutputFolder, RelativeBase,
+                "-RelativeBasePath keeps each input's folder under -OutputPath: give an -OutputPath folder too (without one, outputs are written beside their inputs anyway).");
+    }
 
     /// <summary>Runs the job on one image, on a batch worker.</summary>
     internal abstract ImageOutcome Run(ModelSession session, string input, string? output, CancellationToken cancellationToken);

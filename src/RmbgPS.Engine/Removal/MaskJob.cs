@@ -17,7 +17,9 @@ public sealed record MaskJob : ImageJob
     /// <summary>Only masks: the mask of a cut-out is a fair check of it.</summary>
     public override bool IsOwnOutput(string path) => OutputNames.IsMask(path);
 
-    public override string? OutputFor(string input) => OutputFolder is null ? null : OutputNames.Mask(input, OutputFolder);
+    public override string? OutputFor(string input) => OutputFolder is null ? null : OutputNames.Mask(input, FolderFor(input, OutputFolder));
+
+    public override void CheckChoices() => CheckOutputChoices(OutputFolder is not null);
 
     internal override FileException? Refusal(string input, string output) => OutputRules.Refusal(input, output, Overwrite);
 

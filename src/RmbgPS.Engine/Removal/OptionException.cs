@@ -15,6 +15,10 @@ public enum OptionProblem
     InvalidBackgroundColor,
     /// <summary>A background picture that cannot be read.</summary>
     InvalidBackgroundImage,
+    /// <summary>Skipping existing outputs and overwriting them were both asked for.</summary>
+    SkipExistingWithForce,
+    /// <summary>A base folder for relative output paths, but no output folder to put them under.</summary>
+    RelativeBaseWithoutOutputFolder,
 }
 
 /// <summary>Options that cannot run together or cannot be used; the message names them and says what to do.</summary>

@@ -10,6 +10,8 @@ public enum OutputFate
     Write,
     Overwrite,
     Refuse,
+    /// <summary>Left as it is: it exists, and the run skips existing outputs (-SkipExisting).</summary>
+    Skip,
 }
 
 /// <summary>

@@ -69,6 +69,15 @@ public abstract partial class ImageCommandBase : PSCmdlet, IBatchListener, IDisp
     [ValidateRange(ImageLimits.MinMegapixels, ImageLimits.MaxMegapixels)]
     public double MaxMegapixels { get; set; } = ImageLimits.DefaultMegapixels;
 
+    /// <summary>Skips an input whose output already exists, with a -Verbose line and no error; the file is not touched. A rerun then does only the new files.</summary>
+    [Parameter]
+    public SwitchParameter SkipExisting { get; set; }
+
+    /// <summary>With -OutputPath: each output keeps its input's folder relative to this one, so a recursive listing comes out as a tree.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RelativeBasePath { get; set; }
+
     /// <summary>The most images in flight at once (one in the model while others are prepared or written), within the batch's memory budget.</summary>
     [Parameter]
     [ValidateRange(1, ImageBatchOptions.MaxThrottleLimit)]
@@ -89,7 +98,12 @@ public abstract partial class ImageCommandBase : PSCmdlet, IBatchListener, IDisp
     {
         try
         {
-            job = CreateJob();
+            job = CreateJob() with
+            {
+                SkipExisting = SkipExisting.IsPresent,
+                RelativeBase = RelativeBasePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(RelativeBasePath),
+            };
+            job.CheckChoices();
         }
         catch (OptionException e)
         {
@@ -105,14 +119,14 @@ public abstract partial class ImageCommandBase : PSCmdlet, IBatchListener, IDisp
     protected override void ProcessRecord()
     {
         // Planned up front: a -Path wildcard gives the batch's total, and a clash among its files is known before any runs.
-        var plans = ResolveInputs().Select(input => batch!.Plan(input.Path, input.FromListing)).ToList();
+        var plans = this.ResolveInputFiles(Path, ParameterSetName == LiteralPathSet ? LiteralPath : null).Select(input => batch!.Plan(input.Path, input.FromListing)).ToList();
         if (!MyInvocation.ExpectingInput)
             batch!.Total = plans.Count(plan => plan.Skipped is null);
         foreach (var plan in plans)
         {
             if (cancellation.IsCancellationRequested)
                 throw new PipelineStoppedException();
-            if (plan.Writes && !ShouldProcess(plan.Input, plan.Describe(job!.Action)))
+            if (plan.Asks && !ShouldProcess(plan.Input, plan.Describe(job!.Action)))
                 continue;
             Guard(() => run!(plan));
         }

@@ -91,7 +91,7 @@ internal sealed class RemoteBatch : IDisposable
         }
         done++;
         if (plan.Refusal is { } refusal)
-            cmdlet.WriteError(ErrorRecords.ForFile(refusal));
+            cmdlet.WriteError(ErrorRecords.ForInput(plan.Input, refusal));
         else if (finished.Failure is { } failure)
             cmdlet.WriteError(failure is RuntimeException { ErrorRecord: { } remote } && finished.Report is null && finished.Node is not null
                 ? RemoteResults.ToError(remote, new NodeReport(plan, null, null, [], [], [], finished.Node, false))

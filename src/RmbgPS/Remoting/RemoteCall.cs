@@ -11,7 +11,7 @@ internal sealed record RemoteCall(string Command, string Activity, IDictionary P
     /// <summary>What a node is not told: how the caller names and writes its files, and what only the caller's session means.</summary>
     private static readonly HashSet<string> CallerOnly = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Path", "LiteralPath", "Session", "TransferFiles", "ThrottleLimit", "Model", "OutputPath", "Force",
+        "Path", "LiteralPath", "Session", "TransferFiles", "ThrottleLimit", "Model", "OutputPath", "Force", "SkipExisting", "RelativeBasePath",
         "WhatIf", "Confirm", "Debug", "ErrorAction", "WarningAction", "InformationAction", "ProgressAction", "ErrorVariable",
         "WarningVariable", "InformationVariable", "OutVariable", "OutBuffer", "PipelineVariable",
     };

@@ -47,6 +47,7 @@ public sealed class ImageBatchTests : IDisposable
         public override bool WritesToOneFolder => Inner.WritesToOneFolder;
         public override bool IsOwnOutput(string path) => Inner.IsOwnOutput(path);
         public override string? OutputFor(string input) => Inner.OutputFor(input);
+        public override void CheckChoices() => Inner.CheckChoices();
         internal override FileException? Refusal(string input, string output) => Inner.Refusal(input, output);
         internal override long Cost(long pixels, ModelSession session) => Inner.Cost(pixels, session);
         internal override ImageOutcome Run(ModelSession session, string input, string? output, CancellationToken cancellationToken)
