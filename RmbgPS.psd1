@@ -30,8 +30,8 @@
         PSData = @{
             Tags         = @('background-removal', 'model-download', 'rmbg', 'birefnet', 'onnx', 'image', 'segmentation', 'matting', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ProjectUri   = 'https://github.com/rmbgps/RmbgPS'
-            ReleaseNotes = 'Remove-ImageBackground, Get-ImageMask, Set-RmbgDevice, Get-RmbgDevice on ONNX Runtime 1.32.0 (CPU; NVIDIA GPUs with Install-RmbgGpuRuntime, which fetches the CUDA build of ONNX Runtime from NuGet). Model store: Install-RmbgModel (resumable, verified downloads; registration of local files), Get-RmbgModel, Uninstall-RmbgModel, Set-RmbgDefaultModel.'
+            # No ProjectUri until the project has a published home: a gallery page would send users to a dead link.
+            ReleaseNotes = 'Remove-ImageBackground, Get-ImageMask, Set-RmbgDevice, Get-RmbgDevice on ONNX Runtime 1.32.0 (CPU; NVIDIA GPUs with Install-RmbgGpuRuntime, which fetches the CUDA build of ONNX Runtime from NuGet). Model store: Install-RmbgModel (resumable, verified downloads; registration of local files), Get-RmbgModel, Uninstall-RmbgModel, Set-RmbgDefaultModel. Batches over PowerShell remoting sessions (-Session).'
         }
     }
 }

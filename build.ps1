@@ -203,7 +203,8 @@ if ($Package) {
         Unregister-PSResourceRepository -Name $repositoryName -ErrorAction Ignore
         Remove-Item -LiteralPath $staging -Recurse -Force -ErrorAction Ignore
     }
-    Write-Host ("Package: {0} ({1:N1} MB)" -f $nupkg, ((Get-Item -LiteralPath $nupkg).Length / 1MB)) -ForegroundColor Green
+    # MB of 1,000,000 bytes, as everything the module shows (1MB in PowerShell is 1,048,576).
+    Write-Host ("Package: {0} ({1:N1} MB)" -f $nupkg, ((Get-Item -LiteralPath $nupkg).Length / 1e6)) -ForegroundColor Green
 }
 
 $cwd = (Get-Location -PSProvider FileSystem).ProviderPath

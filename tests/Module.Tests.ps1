@@ -43,6 +43,13 @@ Describe 'RmbgPS module' {
             [version]$data.PowerShellVersion | Should -Be ([version]'7.4')
         }
 
+        It 'names no project address until the project has a published home (a gallery page would link to it)' {
+            $data = Import-PowerShellDataFile -LiteralPath $ManifestPath
+            $data.PrivateData.PSData.Keys | Should -Not -Contain 'ProjectUri'
+            $module.ProjectUri | Should -BeNullOrEmpty
+            $data.PrivateData.PSData.LicenseUri | Should -Be 'https://opensource.org/licenses/MIT'
+        }
+
         It 'is the module built into out/RmbgPS, with its formats' {
             $module.ModuleBase | Should -Be (Split-Path $ManifestPath -Parent)
             $module.ExportedFormatFiles | ForEach-Object { Split-Path $_ -Leaf } | Should -Contain 'RmbgPS.Format.ps1xml'

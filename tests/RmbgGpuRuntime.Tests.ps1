@@ -36,6 +36,14 @@ Describe 'Install-RmbgGpuRuntime' -Skip:(-not $GpuPlatform) {
         $RuntimeFolder | Should -Not -Exist
     }
 
+    It 'gives the runtime''s size the same way in -WhatIf and in the error that suggests installing it' {
+        $said = Get-WhatIfMessage { Install-RmbgGpuRuntime -WhatIf } | Out-String
+        $thrown = { Set-RmbgDevice -Device Cuda -ErrorAction Stop } | Should -Throw -PassThru
+        $suggested = [regex]::Match($thrown.Exception.Message, 'from NuGet, ([\d.,]+ MB)').Groups[1].Value
+        $suggested | Should -Not -BeNullOrEmpty -Because "the error suggests Install-RmbgGpuRuntime with its size: $($thrown.Exception.Message)"
+        $said | Should -BeLike "*($suggested)*"
+    }
+
     It 'a mirror folder gets the package path appended' {
         $said = Get-WhatIfMessage { Install-RmbgGpuRuntime -Source 'https://nuget.corp.example/v3-flatcontainer/' -WhatIf } | Out-String
         $said | Should -BeLike '*https://nuget.corp.example/v3-flatcontainer/microsoft.ml.onnxruntime.gpu.*/1.32.0/*.nupkg*'

@@ -57,7 +57,7 @@ public static partial class DeviceProbe
             return $"ONNX Runtime publishes its CUDA build for linux-x64 and win-x64 only, not for {RuntimeInformation.RuntimeIdentifier}: this machine runs models on the CPU.";
         if (GpuRuntime.Installed(ModelStore.Default) is { } folder)
             return $"Its CUDA build is installed in '{folder}', but this process loaded ONNX Runtime before that: start a new PowerShell session to use it.";
-        return $"For an NVIDIA GPU, run Install-RmbgGpuRuntime (ONNX Runtime {package.Version}'s CUDA build from NuGet, {package.Size / 1_000_000} MB) and start a new PowerShell session; " +
+        return $"For an NVIDIA GPU, run Install-RmbgGpuRuntime (ONNX Runtime {package.Version}'s CUDA build from NuGet, {Files.ByteSize.Megabytes(package.Size)}) and start a new PowerShell session; " +
                $"it needs NVIDIA's driver, {CudaRequirement}.";
     }
 

@@ -48,7 +48,7 @@ public static class OutputRules
             return new FileException(FileErrorKind.OutputIsInput, output, $"The output for '{inputPath}' would overwrite the input itself. Choose another -OutputPath.");
         if (options?.BackgroundPicture?.SourcePath is { } picture && Paths.Same(picture, output))
             return new FileException(FileErrorKind.OutputIsInput, output, $"The output '{output}' would overwrite the -BackgroundImage. Choose another -OutputPath.");
-        return FateOf(output, overwrite) == OutputFate.Refuse ? FileException.OutputExists(output) : null;
+        return FateOf(output, overwrite) == OutputFate.Refuse ? FileException.OutputExists(output, inputPath) : null;
     }
 
     /// <summary>Throws the <see cref="Refusal"/>, if any.</summary>
