@@ -239,5 +239,19 @@ Describe 'Get-RmbgDevice and Set-RmbgDevice' {
             }
             (Get-RmbgDevice).ConfiguredModel | Should -BeNullOrEmpty
         }
+
+        It 'reports a missing bare -Model file name where PowerShell is, not in the process''s folder' {
+            $folder = New-TestFolder 'missing-model'
+            $photo = Copy-Photo 'chelsea.png' $folder
+            Push-Location -LiteralPath $folder
+            try {
+                $thrown = { Remove-ImageBackground -LiteralPath $photo -Model 'missing.onnx' } | Should -Throw -ErrorId 'ModelNotFound,*' -PassThru
+            }
+            finally {
+                Pop-Location
+            }
+            $thrown.Exception.Message | Should -BeLike "*'$(Join-Path $folder 'missing.onnx')'*"
+            $thrown.Exception.Message | Should -Not -BeLike "*'$(Join-Path ([Environment]::CurrentDirectory) 'missing.onnx')'*"
+        }
     }
 }

@@ -64,20 +64,26 @@ public static class ModelLocator
     }
 
     /// <summary>
-    /// A -Model value as the lookup should see it: a path (it has a separator, or names an existing file or
-    /// folder) made full by <paramref name="resolvePath"/>, since the caller's current location can differ from the
-    /// process's (PowerShell's does); anything else, a model name (RMBG-2.0:fp16), as it is.
+    /// A -Model value as the lookup should see it: a path (it has a separator, ends in .onnx, or names an existing file
+    /// or folder) made full by <paramref name="resolvePath"/> from the caller's current location, never the process's
+    /// (PowerShell's differs), so a missing file is reported where the user meant it; anything else, a model name
+    /// (RMBG-2.0:fp16), as it is.
     /// </summary>
     public static string Normalize(string value, Func<string, string?> resolvePath)
     {
         var path = resolvePath(value);
         if (path is null)
             return value;
-        return value.IndexOfAny(['/', '\\']) >= 0 || File.Exists(path) || Directory.Exists(path) ? path : value;
+        return IsPathLike(value) || File.Exists(path) || Directory.Exists(path) ? path : value;
     }
+
+    private static bool IsPathLike(string value) =>
+        value.IndexOfAny(['/', '\\']) >= 0 || value.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
 
     private static ModelLocation? Resolve(string value, string chosenBy, ModelStore store, List<string> looked)
     {
+        if (!IsPathLike(value) && !System.IO.Path.IsPathRooted(value) && ModelReference.TryParse(value, out var name))
+            return FromStore(name, chosenBy, store, looked); // a bare name is a store name, not a file in the process's folder
         var asPath = System.IO.Path.GetFullPath(Environment.ExpandEnvironmentVariables(value));
         if (File.Exists(asPath))
             return new ModelLocation(asPath, chosenBy);
@@ -90,8 +96,11 @@ public static class ModelLocator
                 return new ModelLocation(inFolder.FullName, chosenBy);
         }
 
-        if (!ModelReference.TryParse(value, out var reference))
-            return null;
+        return ModelReference.TryParse(value, out var reference) ? FromStore(reference, chosenBy, store, looked) : null;
+    }
+
+    private static ModelLocation? FromStore(ModelReference reference, string chosenBy, ModelStore store, List<string> looked)
+    {
         if (store.FindPreferred(reference) is { } installed)
             return new ModelLocation(installed.Path, $"{chosenBy}: '{installed}' in the model store");
         looked.Add($"the model store '{store.Root}' for '{reference}'");
