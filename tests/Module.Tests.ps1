@@ -43,6 +43,15 @@ Describe 'RmbgPS module' {
             [version]$data.PowerShellVersion | Should -Be ([version]'7.4')
         }
 
+        It 'starts about_RmbgPS''s first session with the model the README''s quick start installs' {
+            $about = Get-Content -Raw -LiteralPath (Join-Path $RepoRoot 'docs' 'en-US' 'about_RmbgPS.md')
+            $readme = Get-Content -Raw -LiteralPath (Join-Path $RepoRoot 'README.md')
+            $first = [regex]::Match($about, 'A first session looks like this:[\s\S]*?Install-RmbgModel (\S+)').Groups[1].Value
+            $quick = [regex]::Match($readme, '## Quick start[\s\S]*?Install-RmbgModel (\S+)').Groups[1].Value
+            $first | Should -Not -BeNullOrEmpty
+            $first | Should -Be $quick
+        }
+
         It 'names no project address until the project has a published home (a gallery page would link to it)' {
             $data = Import-PowerShellDataFile -LiteralPath $ManifestPath
             $data.PrivateData.PSData.Keys | Should -Not -Contain 'ProjectUri'

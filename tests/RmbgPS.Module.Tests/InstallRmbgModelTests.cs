@@ -25,6 +25,9 @@ public sealed class InstallRmbgModelTests : ModelCmdletTestBase
         Assert.Contains(r.Progress, p => p.Activity == "Installing red:fp32" && p.StatusDescription.Contains(" of ") && p.StatusDescription.Contains("MB/s")
                                          && p.PercentComplete == 100 && p.SecondsRemaining == 0);
 
+        Assert.Contains(r.Information, line => line.StartsWith("red is licensed under", StringComparison.Ordinal)); // said in one line, as Write-Host says
+        Assert.Empty(r.Warnings);
+
         var again = pwsh.Run("Install-RmbgModel red -Verbose");
         Assert.Contains(again.Verbose, v => v.Contains("already installed") && v.Contains("-Force"));
         Assert.Single(server.Requests);
@@ -44,6 +47,9 @@ public sealed class InstallRmbgModelTests : ModelCmdletTestBase
 
         var accepted = pwsh.Run("Install-RmbgModel nc -AcceptLicense -PassThru");
         Assert.Empty(accepted.Errors);
+        var said = Assert.Single(accepted.Warnings); // which licence was accepted, in one line
+        Assert.Contains("Test NC 1.0", said);
+        Assert.Contains("Accepted with -AcceptLicense", said);
         Assert.Equal("Test NC 1.0", accepted.Output.Single().Properties["License"].Value);
         Assert.Contains("licenseAccepted", File.ReadAllText(Path.Combine(store, "nc", "fp32.json")));
     }
@@ -59,7 +65,7 @@ public sealed class InstallRmbgModelTests : ModelCmdletTestBase
         Assert.Contains("huggingface.co/settings/tokens", error.Exception.Message);
         Assert.Null(server.Requests.Last().Header("Authorization"));
 
-        var withParameter = pwsh.Run("Install-RmbgModel RMBG-2.0 -Variant fp16 -AcceptLicense -Token $args[0] -Verbose -Debug", Secure(Token));
+        var withParameter = pwsh.Run("Install-RmbgModel RMBG-2.0 -Variant fp16 -AcceptLicense -Token $args[0] -Verbose -Debug -WarningAction Continue", Secure(Token));
         Assert.Equal("ModelAccessDenied", Id(Assert.Single(withParameter.Errors)));
         Assert.Contains("token was refused", withParameter.Errors[0].Exception.Message);
         Assert.Contains(withParameter.Verbose, v => v.Contains("with the -Token"));

@@ -176,14 +176,25 @@ public sealed class InstallRmbgModelCommand : PSCmdlet, IDisposable
         return model;
     }
 
-    /// <summary>Non-commercial and copyleft terms are shown and must be accepted: -AcceptLicense or the prompt.</summary>
+    /// <summary>
+    /// Non-commercial and copyleft terms are shown and must be accepted: -AcceptLicense or the prompt; accepted with
+    /// -AcceptLicense, they are said once as a warning. Any other licence is said in one line, as Write-Host would.
+    /// </summary>
     private bool LicenseAccepted(CatalogEntry entry)
     {
         var license = entry.License;
-        if (!license.RequiresAcceptance || AcceptLicense)
-            return true;
         var terms = $"{entry.Name} is licensed under {license.Name}{(license.CommercialUse ? "" : ", which does not allow commercial use")}" +
                     $"{(license.Copyleft ? " and binds what you build with it (copyleft)" : "")}. Terms: {license.Url ?? entry.Homepage}.";
+        if (!license.RequiresAcceptance)
+        {
+            WriteInformation(new HostInformationMessage { Message = terms }, ["PSHOST"]);
+            return true;
+        }
+        if (AcceptLicense)
+        {
+            WriteWarning($"{terms} Accepted with -AcceptLicense.");
+            return true;
+        }
         var accepted = AskToAccept($"Licence of {entry.Name}", $"{terms} Install it under these terms?");
         if (!accepted)
             WriteError(ErrorRecords.Create(new InvalidOperationException($"{terms} It was not installed: accept the licence with -AcceptLicense (or at the prompt)."),
