@@ -106,15 +106,28 @@ public sealed class BatchScheduler<T> : IDisposable
     }
 
     /// <summary>Cancels what is still in flight and waits until every item has ended, so no work outlives its caller.</summary>
-    public void Dispose()
+    public void Dispose() => Abandon();
+
+    /// <summary>
+    /// Cancels what is in flight, waits for it to end, and returns the results that were made anyway but never taken
+    /// (an item past its last check for the stop), so the caller can undo what they did.
+    /// </summary>
+    public IReadOnlyList<T> Abandon()
     {
+        if (disposed)
+            return [];
+        disposed = true;
         cancellation.Cancel();
         foreach (var item in inFlight)
             WaitQuietly(item.Task);
+        var made = inFlight.Where(item => item.Runs && item.Task.IsCompletedSuccessfully).Select(item => item.Task.Result).ToList();
         inFlight.Clear();
         (running, costInFlight) = (0, 0);
         cancellation.Dispose();
+        return made;
     }
+
+    private bool disposed;
 
     private static void WaitQuietly(Task task)
     {

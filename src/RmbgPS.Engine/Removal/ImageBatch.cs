@@ -126,7 +126,7 @@ public sealed partial class ImageBatch : IDisposable
                 var outcome = job.Run(session, plan.Input, plan.Output, token) with { Queued = queued, Model = used };
                 sizing?.Observe(outcome.ImageWork, outcome.ModelRun);
                 LargeGarbage.CollectIfDue(); // this image's buffers are garbage now, and the next image's are coming
-                return new Report(() =>
+                return new Report(NewFile: plan.Fate == OutputFate.Write ? outcome.WrittenPath : null, Write: () =>
                 {
                     foreach (var warning in outcome.Warnings)
                         listener.Warning(warning);
@@ -191,13 +191,19 @@ public sealed partial class ImageBatch : IDisposable
         report.Write();
     }
 
-    /// <summary>What an item hands back to the caller's thread; skips are said, not counted.</summary>
-    private readonly record struct Report(Action Write, bool IsImage = true);
+    /// <summary>What an item hands back to the caller's thread; skips are said, not counted. <see cref="NewFile"/>: a file it created.</summary>
+    private readonly record struct Report(Action Write, bool IsImage = true, string? NewFile = null);
 
-    /// <summary>Cancels what is still in flight and waits for it to end, so nothing outlives the batch; no half-written file stays.</summary>
+    /// <summary>
+    /// Cancels what is still in flight and waits for it to end, so nothing outlives the batch; no half-written file stays.
+    /// A batch ended early (a stop, or -ErrorAction Stop at a failed file) also deletes the files that images after the
+    /// end created without their results being written: a script then knows every file the run made.
+    /// </summary>
     public void Dispose()
     {
-        scheduler.Dispose();
+        foreach (var report in scheduler.Abandon())
+            if (report.NewFile is { } made)
+                AtomicFile.TryDelete(made);
         ReleaseSessions();
     }
 }

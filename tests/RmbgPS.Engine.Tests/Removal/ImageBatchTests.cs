@@ -67,6 +67,61 @@ public sealed class ImageBatchTests : IDisposable
         }
     }
 
+    /// <summary>A real job whose first named input takes longer, so later images finish before it is handed back.</summary>
+    private sealed record SlowJob(ImageJob Inner, string Slow) : ImageJob
+    {
+        public override string Activity => Inner.Activity;
+        public override string Action => Inner.Action;
+        public override bool WritesToOneFolder => Inner.WritesToOneFolder;
+        public override bool IsOwnOutput(string path) => Inner.IsOwnOutput(path);
+        public override string? OutputFor(string input) => Inner.OutputFor(input);
+        public override void CheckChoices() => Inner.CheckChoices();
+        internal override FileException? Refusal(string input, string output) => Inner.Refusal(input, output);
+        internal override long Cost(long pixels, ModelSession session) => Inner.Cost(pixels, session);
+        internal override ImageOutcome Run(ModelSession session, string input, string? output, CancellationToken cancellationToken)
+        {
+            if (input == Slow)
+                Thread.Sleep(1500);
+            return Inner.Run(session, input, output, cancellationToken);
+        }
+    }
+
+    /// <summary>A listener that ends the batch at the first failure, as -ErrorAction Stop does when the error is written.</summary>
+    private sealed class StopAtFailure : IBatchListener
+    {
+        public readonly List<ImageOutcome> Outcomes = [];
+        public void Finished(ImageOutcome outcome) => Outcomes.Add(outcome);
+        public void Failed(string input, Exception failure) => throw new OperationCanceledException($"stopped at {input}");
+        public void Verbose(string message) { }
+        public void Warning(string message) { }
+        public void Progress(BatchProgress progress) { }
+    }
+
+    [Fact]
+    public void A_batch_ended_at_a_failed_file_leaves_no_file_it_did_not_report()
+    {
+        var first = Photo("a.png");
+        var broken = folder.File("b.png");
+        File.WriteAllText(broken, "not an image");
+        var later = Photo("c.png", 120, 80);
+        var listener = new StopAtFailure();
+        var batch = new ImageBatch(new SlowJob(CutoutJob.Create(folder.File("cut"), null, CutoutOptions.Default), first), Options(throttle: 3), listener, CancellationToken.None);
+        try
+        {
+            foreach (var input in new[] { first, broken, later })
+                batch.Run(batch.Plan(input, true));
+            Assert.Throws<OperationCanceledException>(batch.Complete);
+            Assert.True(File.Exists(folder.File(Path.Combine("cut", "c.nobg.png"))), "the later image finished while the first was still running");
+        }
+        finally
+        {
+            batch.Dispose();
+        }
+        Assert.Equal([first], listener.Outcomes.Select(o => o.InputPath));
+        Assert.True(File.Exists(folder.File(Path.Combine("cut", "a.nobg.png"))));
+        Assert.False(File.Exists(folder.File(Path.Combine("cut", "c.nobg.png"))), "written after the failure, with no result: removed");
+    }
+
     private string Photo(string name, int width = 300, int height = 200) =>
         TestImages.SavePng(TestImages.RedSquare(width, height, width / 4, height / 4, width / 2, height / 2), folder.File(name));
 
