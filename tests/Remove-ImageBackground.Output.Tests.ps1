@@ -31,6 +31,24 @@ Describe "Cut-out options$ModelSkipNote" -Skip:$SkipModelTests {
         [IO.File]::ReadAllBytes($result.OutputPath)[0..1] | Should -Be @(0xFF, 0xD8)
     }
 
+    It 'shows <Command>''s results as a table that fits 80 columns, every column a property' -ForEach @(
+        @{ Command = 'Remove-ImageBackground'; Sum = 'Seconds' }
+        @{ Command = 'Get-ImageMask'; Sum = 'ForegroundRatio' }
+    ) {
+        $dir = New-TestFolder "table-$Command"
+        $photo = Copy-Photo 'chelsea.png' $dir 'chelsea-on-the-sofa.png'
+        $results = @(& $Command -LiteralPath $photo)
+
+        $lines = @(($results | Format-Table | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() })
+        $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+        $headers = @($lines[0].Trim() -split '\s+')
+        foreach ($header in $headers) {
+            $results[0].PSObject.Properties.Name | Should -Contain $header -Because "the column '$header' is a property"
+        }
+        $lines[2] | Should -BeLike '*chelsea-on-the-sofa.*png*' -Because 'the name is shown whole'
+        ($results | Measure-Object -Property $Sum -Sum).Sum | Should -BeGreaterThan 0
+    }
+
     It '-ForegroundMethod changes only the colour of soft pixels, MultiLevel is the default, and it does nothing without -RefineForeground' {
         $out = New-TestFolder 'foreground-methods'
         $fusion = Remove-ImageBackground -LiteralPath $in -OutputPath (Join-Path $out 'fusion.png') -ForegroundMethod BlurFusion

@@ -33,6 +33,8 @@ public sealed class ImageMask
 
     /// <summary>The image the mask was computed for.</summary>
     public string Path { get; }
+    /// <summary>The image's file name, as the table shows it.</summary>
+    public string Name => System.IO.Path.GetFileName(Path);
     public int Width => mask.Width;
     public int Height => mask.Height;
     /// <summary>Mean alpha, 0..1: the share of the picture that is subject.</summary>

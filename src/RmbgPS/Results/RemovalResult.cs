@@ -53,6 +53,8 @@ public sealed class RemovalResult
     public TimeSpan QueueTime { get; internal init; }
     /// <summary>True when the mask kept nearly nothing or nearly everything (under 2% or over 98%): no clear subject, worth a person's look.</summary>
     public bool NeedsReview { get; internal init; }
+    /// <summary><see cref="ProcessingTime"/> in seconds, to two decimals: the table's column, which Measure-Object can sum.</summary>
+    public double Seconds => Math.Round(ProcessingTime.TotalSeconds, 2);
     /// <summary>The input's size, "451x300".</summary>
     public string Size => $"{Width}x{Height}";
     /// <summary>The written picture's size: the input's, or the crop's with -Crop.</summary>
