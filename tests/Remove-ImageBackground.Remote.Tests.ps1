@@ -94,6 +94,23 @@ Describe "Remove-ImageBackground and Get-ImageMask over -Session$RemoteSkipNote"
         }
     }
 
+    It 'writes masks where a local run does, a tree kept with -RelativeBasePath' {
+        $tree = New-TestFolder 'mask-tree'
+        $null = Copy-Photo 'chelsea.png' $tree
+        $null = Copy-Photo 'coffee.png' (New-Item -ItemType Directory (Join-Path $tree 'sub')).FullName 'chelsea.png'
+        $localOut = Join-Path (New-TestFolder 'mask-local') 'masks'
+        $remoteOut = Join-Path (New-TestFolder 'mask-remote') 'masks'
+        $null = Get-ChildItem $tree -Recurse -File | Get-ImageMask -OutputPath $localOut -RelativeBasePath $tree
+
+        $remote = @(Get-ChildItem $tree -Recurse -File | Get-ImageMask -OutputPath $remoteOut -RelativeBasePath $tree -Session $Nodes)
+
+        $remote.MaskPath | Sort-Object | Should -Be @((Join-Path $remoteOut 'chelsea.mask.png'), (Join-Path $remoteOut 'sub' 'chelsea.mask.png') | Sort-Object)
+        foreach ($relative in 'chelsea.mask.png', (Join-Path 'sub' 'chelsea.mask.png')) {
+            (Get-FileHash -LiteralPath (Join-Path $remoteOut $relative)).Hash | Should -Be (Get-FileHash -LiteralPath (Join-Path $localOut $relative)).Hash
+        }
+        @(Get-ChildItem -LiteralPath $remoteOut -Recurse -File -Force).Count | Should -Be 2 -Because 'two masks and no temporary file'
+    }
+
     It 'keeps a per-file error''s ErrorId, category and input as target' {
         $dir = New-TestFolder 'bad-input'
         $bad = New-TextFileNamedPng (Join-Path $dir 'notes.png')

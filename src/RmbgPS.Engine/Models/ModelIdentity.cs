@@ -8,7 +8,7 @@ namespace RmbgPS.Engine.Models;
 /// A model as another machine must find it: by its store name when it is installed (each machine has its own store),
 /// else by its path; and its SHA-256, so that "the same model" means the same bytes.
 /// </summary>
-public sealed record ModelIdentity(string Reference, string Path, string Sha256)
+public sealed record ModelIdentity(string Reference, string Sha256)
 {
     private static readonly ConcurrentDictionary<(string Path, long Length, DateTime Written), string> Hashes = new();
 
@@ -20,7 +20,7 @@ public sealed record ModelIdentity(string Reference, string Path, string Sha256)
         var reference = inStore && System.IO.Path.GetFileName(System.IO.Path.GetDirectoryName(path)) is { } name
             ? $"{name}:{System.IO.Path.GetFileNameWithoutExtension(path)}"
             : path;
-        return new ModelIdentity(reference, path, HashOf(path));
+        return new ModelIdentity(reference, HashOf(path));
     }
 
     /// <summary>The SHA-256 of a file, upper-case hex as Get-FileHash writes it.</summary>

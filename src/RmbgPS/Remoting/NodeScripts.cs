@@ -15,10 +15,8 @@ internal static class NodeScripts
             return [pscustomobject] @{ Problem = 'NoModule'; Detail = (@($found | ForEach-Object { $_.Version.ToString() }) -join ', ') }
         }
         Import-Module -ModuleInfo $module -ErrorAction Stop
-        $path = if ([IO.Path]::IsPathRooted($Model)) { $Model } else {
-            $name, $variant = $Model -split ':', 2
-            (Get-RmbgModel -Name $name -Installed -ErrorAction Ignore | Where-Object Variant -eq $variant | Select-Object -First 1).Path
-        }
+        # An installed model goes by its Name:Variant reference, which Get-RmbgModel matches as it is.
+        $path = if ([IO.Path]::IsPathRooted($Model)) { $Model } else { (Get-RmbgModel -Name $Model -Installed -ErrorAction Ignore | Select-Object -First 1).Path }
         if (-not $path -or -not (Test-Path -LiteralPath $path -PathType Leaf)) {
             return [pscustomobject] @{ Problem = 'NoModel'; Detail = "Get-RmbgModel -Installed does not list it, and no such file is there." }
         }

@@ -6,7 +6,7 @@ using RmbgPS.Engine.Removal;
 namespace RmbgPS.Remoting;
 
 /// <summary>What every node's call carries: the command, the caller's other parameters, and how files travel.</summary>
-internal sealed record RemoteCall(string Command, string Activity, IDictionary Parameters, bool IsMask, string? MaskFolder, bool Overwrite, bool TransferFiles)
+internal sealed record RemoteCall(string Command, string Activity, IDictionary Parameters, bool IsMask, bool Overwrite, bool TransferFiles)
 {
     /// <summary>What a node is not told: how the caller names and writes its files, and what only the caller's session means.</summary>
     private static readonly HashSet<string> CallerOnly = new(StringComparer.OrdinalIgnoreCase)
@@ -29,6 +29,6 @@ internal sealed record RemoteCall(string Command, string Activity, IDictionary P
         parameters["Model"] = model.Reference;
         if (job is CutoutJob { Cutout.BackgroundPicture.SourcePath: { } picture })
             parameters["BackgroundImage"] = picture; // a path every node must see
-        return new RemoteCall(invocation.MyCommand.Name, job.Activity, parameters, job is MaskJob, (job as MaskJob)?.OutputFolder, job.Overwrite, transferFiles);
+        return new RemoteCall(invocation.MyCommand.Name, job.Activity, parameters, job is MaskJob, job.Overwrite, transferFiles);
     }
 }

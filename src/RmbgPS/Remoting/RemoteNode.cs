@@ -71,7 +71,8 @@ internal sealed class RemoteNode(PSSession session, RemoteCall call) : IWorkNode
         var parameters = new Hashtable(call.Parameters);
         if (overwrite)
             parameters["Force"] = true;
-        var nodeOutput = call.IsMask ? call.MaskFolder : plan.Output;
+        // A mask's command takes a folder and names the file itself, as here; with -RelativeBasePath each input has its own folder.
+        var nodeOutput = call.IsMask && plan.Output is { } maskFile ? Path.GetDirectoryName(maskFile) : plan.Output;
         var reply = Invoke(NodeScripts.Image, cancellationToken, call.Command, parameters, plan.Input, input.Length, input.LastWriteTimeUtc.Ticks, bytes!, nodeOutput!, call.IsMask);
         PSObject? result = null;
         byte[]? outputBytes = null, maskPng = null;
