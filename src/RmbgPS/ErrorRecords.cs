@@ -12,14 +12,15 @@ namespace RmbgPS;
 /// <summary>Stable error ids and categories, so scripts can catch and Pester can assert on them.</summary>
 internal static class ErrorRecords
 {
-    public static ErrorRecord ForFile(FileException e) => new(e, IdFor(e.Kind), CategoryFor(e.Kind), e.Path);
+    /// <summary>A file's failure, with the file it names as target unless <paramref name="target"/> says otherwise.</summary>
+    public static ErrorRecord ForFile(FileException e, string? target = null) => new(e, IdFor(e.Kind), CategoryFor(e.Kind), target ?? e.Path);
 
     /// <summary>
     /// One input's failure in a batch, with the input as target (whichever file the failure is about, so a list of failures
     /// names the photos): a FileException by its kind; anything else (the runtime on an odd image, memory) as ProcessingFailed.
     /// </summary>
     public static ErrorRecord ForInput(string input, Exception e) => e is FileException file
-        ? new(file, IdFor(file.Kind), CategoryFor(file.Kind), input)
+        ? ForFile(file, input)
         : new(new IOException($"Processing '{input}' failed: {e.Message} The rest of the batch went on. If the file opens in other programs, run it alone with -Verbose and report the output.", e),
             ErrorIds.ProcessingFailed, ErrorCategory.NotSpecified, input);
 

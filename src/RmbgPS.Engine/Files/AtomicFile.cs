@@ -43,7 +43,7 @@ public static partial class AtomicFile
         {
             TryDelete(temp);
             if (e is IOException io && !overwrite && File.Exists(fullPath))
-                throw FileException.OutputExists(fullPath, io);
+                throw FileException.OutputExists(fullPath, inner: io);
             if (e is UnauthorizedAccessException or IOException)
                 throw new FileException(FileErrorKind.WriteFailed, fullPath, $"Cannot write '{fullPath}': {e.Message} Check that the folder is writable and the disk has space.", e);
             throw;

@@ -36,13 +36,13 @@ public sealed class FileException : Exception
         Path = path;
     }
 
-    /// <summary>The one wording for an output that is already there, wherever it is found.</summary>
-    public static FileException OutputExists(string path, Exception? inner = null) =>
-        new(FileErrorKind.OutputExists, path, $"'{path}' already exists. Use -Force to overwrite it, -SkipExisting to leave it and skip its input, or choose another -OutputPath.", inner);
-
-    /// <summary>The output of <paramref name="input"/> exists: the message names both, so a list of failures says which photo.</summary>
-    public static FileException OutputExists(string path, string input) =>
-        new(FileErrorKind.OutputExists, path, $"The output of '{input}', '{path}', already exists. Use -Force to overwrite it, -SkipExisting to leave it and skip the input, or choose another -OutputPath.");
+    /// <summary>
+    /// The one wording for an output that is already there, wherever it is found; with <paramref name="input"/> it names
+    /// the photo too, so a list of failures says which one.
+    /// </summary>
+    public static FileException OutputExists(string path, string? input = null, Exception? inner = null) =>
+        new(FileErrorKind.OutputExists, path, $"{(input is null ? $"'{path}'" : $"The output of '{input}', '{path}',")} already exists. " +
+            "Use -Force to overwrite it, -SkipExisting to leave it and skip its input, or choose another -OutputPath.", inner);
 
     public FileErrorKind Kind { get; }
     public string Path { get; }

@@ -76,13 +76,15 @@ public sealed partial class ImageBatch : IDisposable
         if (output is null)
             return new PlannedImage(input, null, null, OutputFate.Write);
         output = Path.GetFullPath(output);
+        var fate = OutputRules.FateOf(output, job.Overwrite);
+        var skip = job.SkipExisting && fate != OutputFate.Write; // an existing output is left alone rather than refused
         var refusal = claims.TryGetValue(output, out var earlier)
             ? new FileException(FileErrorKind.OutputClash, output, job.ClashMessage(output, input, earlier))
-            : job.OutsideBase(input) ?? (job.SkipExisting && File.Exists(output) ? null : job.Refusal(input, output));
+            : job.OutsideBase(input) ?? (skip ? null : job.Refusal(input, output));
         claims.TryAdd(output, input);
-        if (refusal is null && job.SkipExisting && File.Exists(output))
-            return new PlannedImage(input, output, null, OutputFate.Skip, $"Skipped '{input}': its output '{output}' already exists (-SkipExisting).");
-        return new PlannedImage(input, output, refusal, OutputRules.FateOf(output, job.Overwrite));
+        return refusal is null && skip
+            ? new PlannedImage(input, output, null, OutputFate.Skip, $"Skipped '{input}': its output '{output}' already exists (-SkipExisting).")
+            : new PlannedImage(input, output, refusal, fate);
     }
 
     /// <summary>

@@ -93,9 +93,7 @@ internal sealed class RemoteBatch : IDisposable
         if (plan.Refusal is { } refusal)
             cmdlet.WriteError(ErrorRecords.ForInput(plan.Input, refusal));
         else if (finished.Failure is { } failure)
-            cmdlet.WriteError(failure is RuntimeException { ErrorRecord: { } remote } && finished.Report is null && finished.Node is not null
-                ? RemoteResults.ToError(remote, new NodeReport(plan, null, null, [], [], [], finished.Node, false))
-                : RemoteErrors.ForFailure(plan.Input, failure));
+            cmdlet.WriteError(RemoteErrors.ForFailure(plan.Input, failure));
         else if (finished.Report is { } report)
         {
             foreach (var warning in report.Warnings)

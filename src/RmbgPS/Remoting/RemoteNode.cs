@@ -32,9 +32,9 @@ internal sealed class RemoteNode(PSSession session, RemoteCall call) : IWorkNode
     {
         try
         {
-            var answer = Invoke(NodeScripts.Preflight, CancellationToken.None, version, modelReference).Output.FirstOrDefault();
-            if (answer is null)
-                return new NodeCheck(this, "NoAnswer", "it answered nothing", null, null);
+            var (output, errors) = Invoke(NodeScripts.Preflight, CancellationToken.None, version, modelReference);
+            if (output.FirstOrDefault() is not { } answer)
+                return new NodeCheck(this, "NoAnswer", errors.Count > 0 ? errors[0].ToString() : "it answered nothing", null, null);
             if (answer.Properties["MachineName"]?.Value is string machine && answer.Properties["ProcessId"]?.Value is int processId)
                 Owner = AtomicFile.OwnerLabelOf(machine, processId);
             return new NodeCheck(this, answer.Properties["Problem"]?.Value as string, answer.Properties["Detail"]?.Value as string,
@@ -125,6 +125,10 @@ internal sealed class RemoteNode(PSSession session, RemoteCall call) : IWorkNode
         {
             SweepAfterLoss();
             throw new NodeLostException($"The session to '{Name}' broke: {e.Message}", e);
+        }
+        catch (RuntimeException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            return ([], [.. shell.Streams.Error, e.ErrorRecord]); // the node's command ended: its error is the image's, like any other
         }
     }
 
