@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using RmbgPS.Engine.Batch;
 using RmbgPS.Engine.Models;
+using RmbgPS.Engine.Models.Store;
 
 namespace RmbgPS.Remoting;
 
@@ -15,7 +16,7 @@ internal static class RemoteErrors
         return check.Problem switch
         {
             null when !string.Equals(check.Sha256, model.Sha256, StringComparison.OrdinalIgnoreCase) => Create(
-                $"The node '{node}' has a different file for the model '{model.Reference}' ('{check.ModelPath}', SHA-256 {check.Sha256}; here {model.Sha256}), so its cut-outs would differ. Install the same model there (Invoke-Command -Session $s {{ Install-RmbgModel -Path <the file> -Force }}), {leaveOut}",
+                $"The node '{node}' has a different file for the model '{model.Reference}' ('{check.ModelPath}', SHA-256 {check.Sha256}; here {model.Sha256}), so its cut-outs would differ. {SameModel(model)}, {leaveOut}",
                 ErrorIds.NodeModelDiffers, ErrorCategory.InvalidData, node),
             null => null,
             "NoModule" => Create(
@@ -28,6 +29,11 @@ internal static class RemoteErrors
                 ErrorIds.NodeUnreachable, ErrorCategory.ConnectionError, node),
         };
     }
+
+    /// <summary>How to put this machine's model on a node: registered under the same name, or copied to the same path.</summary>
+    private static string SameModel(ModelIdentity model) => ModelReference.TryParse(model.Reference, out var reference) && reference.Variant is { } variant
+        ? $"Copy this machine's file there and register it under the same name (Invoke-Command -Session $s {{ Install-RmbgModel -Path <the copy> -Name {reference.Name} -Variant {variant} -Force }})"
+        : $"Copy this machine's '{model.Reference}' to the same path there";
 
     /// <summary>An input's failure that did not come from a node's command: no node left, or writing the output back here.</summary>
     public static ErrorRecord ForFailure(string input, Exception failure) => failure is NoNodeLeftException

@@ -37,11 +37,9 @@ public sealed class ImageBatchTests : IDisposable
         void IBatchListener.Progress(BatchProgress progress) => Progress.Add(progress);
     }
 
-    /// <summary>Counts the images of a real job that are in flight at once (the job itself runs unchanged).</summary>
-    private sealed record CountingJob(ImageJob Inner) : ImageJob
+    /// <summary>A real job, run unchanged, with a hook around each image's run.</summary>
+    private abstract record AroundJob(ImageJob Inner) : ImageJob
     {
-        private int now;
-        public int Most;
         public override string Activity => Inner.Activity;
         public override string Action => Inner.Action;
         public override bool WritesToOneFolder => Inner.WritesToOneFolder;
@@ -50,6 +48,13 @@ public sealed class ImageBatchTests : IDisposable
         public override void CheckChoices() => Inner.CheckChoices();
         internal override FileException? Refusal(string input, string output) => Inner.Refusal(input, output);
         internal override long Cost(long pixels, ModelSession session) => Inner.Cost(pixels, session);
+    }
+
+    /// <summary>Counts the images of a real job that are in flight at once (the job itself runs unchanged).</summary>
+    private sealed record CountingJob(ImageJob Inner) : AroundJob(Inner)
+    {
+        private int now;
+        public int Most;
         internal override ImageOutcome Run(ModelSession session, string input, string? output, CancellationToken cancellationToken)
         {
             var count = Interlocked.Increment(ref now);
@@ -68,16 +73,8 @@ public sealed class ImageBatchTests : IDisposable
     }
 
     /// <summary>A real job whose first named input takes longer, so later images finish before it is handed back.</summary>
-    private sealed record SlowJob(ImageJob Inner, string Slow) : ImageJob
+    private sealed record SlowJob(ImageJob Inner, string Slow) : AroundJob(Inner)
     {
-        public override string Activity => Inner.Activity;
-        public override string Action => Inner.Action;
-        public override bool WritesToOneFolder => Inner.WritesToOneFolder;
-        public override bool IsOwnOutput(string path) => Inner.IsOwnOutput(path);
-        public override string? OutputFor(string input) => Inner.OutputFor(input);
-        public override void CheckChoices() => Inner.CheckChoices();
-        internal override FileException? Refusal(string input, string output) => Inner.Refusal(input, output);
-        internal override long Cost(long pixels, ModelSession session) => Inner.Cost(pixels, session);
         internal override ImageOutcome Run(ModelSession session, string input, string? output, CancellationToken cancellationToken)
         {
             if (input == Slow)
