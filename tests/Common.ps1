@@ -236,12 +236,13 @@ function Read-ImageAlpha([string] $Path) {
     }
 }
 
-function Get-AlphaBox([byte[]] $Alpha, [int] $Width, [int] $Height, [int] $Minimum) {
-    # The box of the pixels whose alpha is at least $Minimum (8: visibly kept; 128: the half-alpha box), or $null.
+function Get-AlphaBox([byte[]] $Alpha, [int] $Width, [int] $Height, [int] $Minimum, $Within) {
+    # The box of the pixels (inside the box -Within, if given) whose alpha is at least $Minimum (128: the subject), or $null.
+    if (-not $Within) { $Within = [pscustomobject]@{ X = 0; Y = 0; Width = $Width; Height = $Height } }
     $left = $Width; $top = $Height; $right = -1; $bottom = -1
-    for ($y = 0; $y -lt $Height; $y++) {
+    for ($y = $Within.Y; $y -lt $Within.Y + $Within.Height; $y++) {
         $row = $y * $Width
-        for ($x = 0; $x -lt $Width; $x++) {
+        for ($x = $Within.X; $x -lt $Within.X + $Within.Width; $x++) {
             if ($Alpha[$row + $x] -ge $Minimum) {
                 if ($x -lt $left) { $left = $x }
                 if ($x -gt $right) { $right = $x }

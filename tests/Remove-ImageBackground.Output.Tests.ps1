@@ -1,8 +1,9 @@
 #Requires -Version 7.4
 
-# Remove-ImageBackground's outputs: formats, backgrounds, and -Crop with -Padding (README, "Crop": -Crop keeps
-# everything visibly kept, alpha at least 8 of 255; -Padding adds that many pixels on every side of that box;
-# the result's BoundingBox stays the half-alpha box, in the input's coordinates).
+# Remove-ImageBackground's outputs: formats, backgrounds, and -Crop with -Padding (help, "-Crop": the subject, alpha
+# at least half, and its soft edge, alpha at least 8 within a fifth of the subject's larger side (32 pixels at least);
+# -Padding adds that many pixels on every side of that box, up to the picture's edges unless -PadBeyondFrame; the
+# result's BoundingBox stays the half-alpha box, in the input's coordinates).
 
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'Common.ps1')
@@ -79,72 +80,84 @@ Describe "Cut-out options$ModelSkipNote" -Skip:$SkipModelTests {
 
     Context '-Crop and -Padding' {
         BeforeAll {
-            # The coffee cup has background all round and soft edges, so the visible box and the half-alpha box differ.
+            # The coffee cup has background all round and soft edges, so the kept box and the half-alpha box differ.
             $cropDir = New-TestFolder 'crop'
             $cup = Copy-Photo 'coffee.png' $cropDir
             $mask = Get-ImageMask -LiteralPath $cup # the same mask the cut-out's alpha is
             $maskAlpha = $mask.GetAlphaBytes()
-            $visible = Get-AlphaBox $maskAlpha $mask.Width $mask.Height -Minimum 8
             $half = Get-AlphaBox $maskAlpha $mask.Width $mask.Height -Minimum 128
+            $reach = [Math]::Max(32, [Math]::Floor([Math]::Max($half.Width, $half.Height) / 5))
+            $left = [Math]::Max(0, $half.X - $reach); $top = [Math]::Max(0, $half.Y - $reach)
+            $region = [pscustomobject]@{
+                X = $left; Y = $top
+                Width = [Math]::Min($mask.Width, $half.X + $half.Width + $reach) - $left
+                Height = [Math]::Min($mask.Height, $half.Y + $half.Height + $reach) - $top
+            }
+            $kept = Get-AlphaBox $maskAlpha $mask.Width $mask.Height -Minimum 8 -Within $region
 
             $unpadded = Remove-ImageBackground -LiteralPath $cup -Crop -Padding 0 -OutputPath (Join-Path $cropDir 'padding-0')
             $padded = Remove-ImageBackground -LiteralPath $cup -Crop -Padding 20 -OutputPath (Join-Path $cropDir 'padding-20')
+            $beyond = Remove-ImageBackground -LiteralPath $cup -Crop -Padding 20 -PadBeyondFrame -OutputPath (Join-Path $cropDir 'beyond-20')
             $paddedAlpha = Read-ImageAlpha $padded.OutputPath
+            $beyondAlpha = Read-ImageAlpha $beyond.OutputPath
+
+            function Compare-Placed($Written, [int] $X0, [int] $Y0) {
+                # Pixels of the written alpha that differ from the mask placed with its (X0, Y0) at the written (0, 0),
+                # and how many written pixels lie outside the picture (they must be transparent).
+                $mismatches = 0; $outside = 0
+                for ($y = 0; $y -lt $Written.Height; $y++) {
+                    $sourceY = $y + $Y0
+                    for ($x = 0; $x -lt $Written.Width; $x++) {
+                        $sourceX = $x + $X0
+                        $inside = $sourceX -ge 0 -and $sourceY -ge 0 -and $sourceX -lt $mask.Width -and $sourceY -lt $mask.Height
+                        $expected = if ($inside) { $maskAlpha[$sourceY * $mask.Width + $sourceX] } else { $outside++; 0 }
+                        if ($Written.Alpha[$y * $Written.Width + $x] -ne $expected) { $mismatches++ }
+                    }
+                }
+                [pscustomobject]@{ Mismatches = $mismatches; Outside = $outside }
+            }
         }
 
-        It 'has a photo whose visible box is larger than its half-alpha box on every side (what makes the tests below tell them apart)' {
-            $visible.X | Should -BeLessThan $half.X
-            $visible.Y | Should -BeLessThan $half.Y
-            $visible.X + $visible.Width | Should -BeGreaterThan ($half.X + $half.Width)
-            $visible.Y + $visible.Height | Should -BeGreaterThan ($half.Y + $half.Height)
-            $visible.X | Should -BeGreaterThan 0 -Because 'the cup is inside the picture, so -Padding 0 really crops'
+        It 'has a photo whose kept box is larger than its half-alpha box on every side (what makes the tests below tell them apart)' {
+            $kept.X | Should -BeLessThan $half.X
+            $kept.Y | Should -BeLessThan $half.Y
+            $kept.X + $kept.Width | Should -BeGreaterThan ($half.X + $half.Width)
+            $kept.Y + $kept.Height | Should -BeGreaterThan ($half.Y + $half.Height)
+            $kept.X | Should -BeGreaterThan 20 -Because 'the cup is well inside the picture, so -Padding 20 fits on the left'
+            $kept.Y | Should -BeLessThan 20 -Because 'the cup nearly touches the top, so -Padding 20 meets the frame there'
             "$($mask.BoundingBox)" | Should -Be "$($half.X),$($half.Y) $($half.Width)x$($half.Height)"
         }
 
-        It 'crops to the subject with padding' {
-            # -Padding 0: the visible box itself; -Padding 20: 20 more on each of the four sides.
-            $unpadded.OutputWidth, $unpadded.OutputHeight | Should -Be $visible.Width, $visible.Height
-            $padded.OutputWidth, $padded.OutputHeight | Should -Be ($visible.Width + 40), ($visible.Height + 40)
+        It 'crops to the subject and its soft edge, with padding up to the picture''s edges' {
+            $unpadded.OutputWidth, $unpadded.OutputHeight | Should -Be $kept.Width, $kept.Height
+            (Get-PngHeader $unpadded.OutputPath).Width | Should -Be $kept.Width
+            $x0 = [Math]::Max(0, $kept.X - 20); $y0 = [Math]::Max(0, $kept.Y - 20)
+            $x1 = [Math]::Min($mask.Width, $kept.X + $kept.Width + 20); $y1 = [Math]::Min($mask.Height, $kept.Y + $kept.Height + 20)
+            $padded.OutputWidth, $padded.OutputHeight | Should -Be ($x1 - $x0), ($y1 - $y0)
+            $padded.OutputWidth | Should -BeLessOrEqual $padded.Width
+            $padded.OutputHeight | Should -BeLessOrEqual $padded.Height
             $paddedAlpha.Width, $paddedAlpha.Height | Should -Be $padded.OutputWidth, $padded.OutputHeight
-            (Get-PngHeader $unpadded.OutputPath).Width | Should -Be $visible.Width
+            (Compare-Placed $paddedAlpha $x0 $y0).Mismatches | Should -Be 0 -Because 'the padding shows the picture''s own alpha around the subject'
             # The BoundingBox stays the half-alpha box of the input, whatever the crop.
             "$($padded.BoundingBox)", "$($unpadded.BoundingBox)" | Should -Be "$($mask.BoundingBox)", "$($mask.BoundingBox)"
             $padded.Width, $padded.Height | Should -Be 600, 400
         }
 
-        It 'leaves exactly 20 pixels without visible alpha on every side of the kept subject' {
-            $w = $paddedAlpha.Width
-            $h = $paddedAlpha.Height
-            $a = $paddedAlpha.Alpha
-            function Get-MaxAlpha([int] $X0, [int] $Y0, [int] $X1, [int] $Y1) {
-                $max = 0
-                for ($y = $Y0; $y -le $Y1; $y++) { for ($x = $X0; $x -le $X1; $x++) { if ($a[$y * $w + $x] -gt $max) { $max = $a[$y * $w + $x] } } }
-                $max
-            }
-            Get-MaxAlpha 0 0 ($w - 1) 19 | Should -BeLessThan 8 -Because 'the top 20 rows are padding'
-            Get-MaxAlpha 0 ($h - 20) ($w - 1) ($h - 1) | Should -BeLessThan 8 -Because 'the bottom 20 rows are padding'
-            Get-MaxAlpha 0 0 19 ($h - 1) | Should -BeLessThan 8 -Because 'the left 20 columns are padding'
-            Get-MaxAlpha ($w - 20) 0 ($w - 1) ($h - 1) | Should -BeLessThan 8 -Because 'the right 20 columns are padding'
-            Get-MaxAlpha 0 20 ($w - 1) 20 | Should -BeGreaterOrEqual 8 -Because 'row 20 from the top is the first of the subject'
-            Get-MaxAlpha 0 ($h - 21) ($w - 1) ($h - 21) | Should -BeGreaterOrEqual 8 -Because 'row 20 from the bottom is the last of the subject'
-            Get-MaxAlpha 20 0 20 ($h - 1) | Should -BeGreaterOrEqual 8 -Because 'column 20 from the left is the first of the subject'
-            Get-MaxAlpha ($w - 21) 0 ($w - 21) ($h - 1) | Should -BeGreaterOrEqual 8 -Because 'column 20 from the right is the last of the subject'
+        It 'with -PadBeyondFrame adds the whole margin, transparent where it passes the picture''s edge' {
+            $beyond.OutputWidth, $beyond.OutputHeight | Should -Be ($kept.Width + 40), ($kept.Height + 40)
+            $placed = Compare-Placed $beyondAlpha ($kept.X - 20) ($kept.Y - 20)
+            $placed.Outside | Should -BeGreaterThan 0 -Because 'the 20-pixel margin passes the top of the picture'
+            $placed.Mismatches | Should -Be 0
         }
 
-        It 'places the cut-out''s alpha unchanged in the padded frame, transparent where the margin passes the picture''s edge' {
-            $mismatches = 0
-            $outside = 0
-            for ($y = 0; $y -lt $paddedAlpha.Height; $y++) {
-                $sourceY = $y - 20 + $visible.Y
-                for ($x = 0; $x -lt $paddedAlpha.Width; $x++) {
-                    $sourceX = $x - 20 + $visible.X
-                    $inside = $sourceX -ge 0 -and $sourceY -ge 0 -and $sourceX -lt $mask.Width -and $sourceY -lt $mask.Height
-                    $expected = if ($inside) { $maskAlpha[$sourceY * $mask.Width + $sourceX] } else { $outside++; 0 }
-                    if ($paddedAlpha.Alpha[$y * $paddedAlpha.Width + $x] -ne $expected) { $mismatches++ }
-                }
-            }
-            $outside | Should -BeGreaterThan 0 -Because 'the 20-pixel margin passes the top and bottom of the 400-pixel-high picture'
-            $mismatches | Should -Be 0
+        It 'never makes a picture larger when faint alpha reaches its edges (chelsea, 451x300)' {
+            $cat = Copy-Photo 'chelsea.png' $cropDir
+            $catMask = Get-ImageMask -LiteralPath $cat
+            $faint = Get-AlphaBox $catMask.GetAlphaBytes() $catMask.Width $catMask.Height -Minimum 8
+            $cut = Remove-ImageBackground -LiteralPath $cat -Crop -Padding 20 -OutputPath (Join-Path $cropDir 'cat')
+            $cut.OutputWidth | Should -BeLessOrEqual 451
+            $cut.OutputHeight | Should -BeLessOrEqual 300
+            $faint.Width * $faint.Height | Should -Be (451 * 300) -Because 'faint alpha reaches every edge, which made the old crop 491x340'
         }
     }
 }

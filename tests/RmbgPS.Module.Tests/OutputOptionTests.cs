@@ -101,6 +101,7 @@ public sealed class OutputOptionTests : IDisposable
         Assert.InRange(h, 18, 22);
 
         Assert.Equal("PaddingWithoutCrop", Id(Refusal(Remove("-Padding 5"))));
+        Assert.Equal("PaddingWithoutCrop", Id(Refusal(Remove("-PadBeyondFrame"))));
     }
 
     [Fact]

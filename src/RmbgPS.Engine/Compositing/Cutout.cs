@@ -36,8 +36,20 @@ public static class Cutout
     }
 
     /// <summary>The size <see cref="Compose"/> will produce for this mask (checked against format limits before any work).</summary>
-    public static (int Width, int Height) OutputSize(int width, int height, MaskBounds? visible, CutoutOptions options) =>
-        options.Crop && visible is { } box ? (box.Width + 2 * options.Padding, box.Height + 2 * options.Padding) : (width, height);
+    public static (int Width, int Height) OutputSize(AlphaMask mask, CutoutOptions options) =>
+        CropBox(mask, options) is { } box ? (box.Width, box.Height) : (mask.Width, mask.Height);
+
+    /// <summary>
+    /// The part of the picture -Crop keeps (<see cref="AlphaMask.CropBounds"/>) with the padding around it, inside the
+    /// frame unless <see cref="CutoutOptions.PadBeyondFrame"/> asks for more; null when not cropping or nothing was found.
+    /// </summary>
+    public static MaskBounds? CropBox(AlphaMask mask, CutoutOptions options)
+    {
+        if (!options.Crop || mask.CropBounds is not { } kept)
+            return null;
+        var padded = kept.Grow(options.Padding);
+        return options.PadBeyondFrame ? padded : padded.Within(mask.Width, mask.Height);
+    }
 
     /// <summary>
     /// The cut-out with the options applied in order: foreground colour, crop and padding, background.
@@ -48,8 +60,8 @@ public static class Cutout
         var cut = ApplyInPlace(image, mask);
         if (options.Foreground is { } method)
             ForegroundEstimator.Refine(cut.Pixels, cut.Width, cut.Height, method);
-        if (options.Crop && mask.VisibleBounds is { } bounds)
-            cut = Crop(cut, bounds, options.Padding);
+        if (CropBox(mask, options) is { } box)
+            cut = Crop(cut, box);
         // A picture first, then the colour under whatever the picture leaves transparent.
         if (options.BackgroundPicture is { } picture)
             cut = Backgrounds.OverPicture(cut, picture);
@@ -79,13 +91,10 @@ public static class Cutout
                 pixels[i] = 0;
     }
 
-    /// <summary>The box grown by the padding on every side; what lies outside the frame is transparent.</summary>
-    public static RgbaImage Crop(RgbaImage image, MaskBounds bounds, int padding)
+    /// <summary>The box's part of the picture; what lies outside the frame is transparent.</summary>
+    public static RgbaImage Crop(RgbaImage image, MaskBounds box)
     {
-        var x0 = bounds.X - padding;
-        var y0 = bounds.Y - padding;
-        var width = bounds.Width + 2 * padding;
-        var height = bounds.Height + 2 * padding;
+        var (x0, y0, width, height) = box;
         var result = new byte[(long)width * height * 4];
         var fromX = Math.Max(0, x0);
         var toX = Math.Min(image.Width, x0 + width);

@@ -35,13 +35,19 @@ public sealed record CutoutOptions
     public BackgroundPicture? BackgroundPicture { get; init; }
 
     /// <summary>
-    /// Crop to every visibly kept pixel (<see cref="Masks.AlphaMask.VisibleBounds"/>: alpha at least 8 of 255, so soft
-    /// edges stay in), with <see cref="Padding"/> pixels around it.
+    /// Crop to the subject and its soft edge (<see cref="Masks.AlphaMask.CropBounds"/>), with <see cref="Padding"/>
+    /// pixels around it.
     /// </summary>
     public bool Crop { get; init; }
 
-    /// <summary>Margin around the cropped subject; it may extend past the original frame (filled like any background).</summary>
+    /// <summary>Margin around the cropped subject, as far as the picture's edges (see <see cref="PadBeyondFrame"/>).</summary>
     public int Padding { get; init; }
+
+    /// <summary>
+    /// Let the padding extend past the picture's edges (filled like any background), so a subject that touches an edge
+    /// still gets its whole margin. Off, a crop never makes a picture larger than it was.
+    /// </summary>
+    public bool PadBeyondFrame { get; init; }
 
     public OutputFormat Format { get; init; } = OutputFormat.Png;
 

@@ -13,8 +13,11 @@ public sealed class AlphaMask
         Width = width;
         Height = height;
         Values = values;
-        (ForegroundRatio, Bounds, VisibleBounds) = Measure(values, width, height);
+        (ForegroundRatio, Bounds) = Measure(values, width, height);
+        cropBounds = new Lazy<MaskBounds?>(FindCropBounds);
     }
+
+    private readonly Lazy<MaskBounds?> cropBounds;
 
     public int Width { get; }
     public int Height { get; }
@@ -24,11 +27,25 @@ public sealed class AlphaMask
     public double ForegroundRatio { get; }
     /// <summary>The subject's bounding box (alpha at least 128), or null when there is no subject.</summary>
     public MaskBounds? Bounds { get; }
-    /// <summary>The box of everything visibly kept (alpha at least <see cref="VisibleAlpha"/>): what -Crop keeps, soft edges included.</summary>
-    public MaskBounds? VisibleBounds { get; }
+    /// <summary>
+    /// What -Crop keeps: the subject's box (<see cref="Bounds"/>) and its soft edge, that is every pixel of at least
+    /// <see cref="VisibleAlpha"/> within <see cref="SubjectReach"/> of that box; null when there is no subject. Faint
+    /// alpha further out is the haze models leave across a background: counting it (as the box of every visible
+    /// pixel did) let a crop reach every edge of the frame and crop nothing.
+    /// </summary>
+    public MaskBounds? CropBounds => cropBounds.Value;
 
-    /// <summary>About 3%: fainter than this is not worth a wider crop (models leave such noise all over the background).</summary>
+    /// <summary>About 3%: fainter than this is not worth a wider crop.</summary>
     public const byte VisibleAlpha = 8;
+
+    /// <summary>The smallest <see cref="SubjectReach"/>, for small subjects.</summary>
+    private const int MinimumReach = 32;
+
+    /// <summary>
+    /// How far around the subject's box its soft edge may reach: a fifth of the box's larger side, at least
+    /// <see cref="MinimumReach"/> pixels, so hair and strands seen only faintly are inside.
+    /// </summary>
+    public static int SubjectReach(MaskBounds subject) => Math.Max(MinimumReach, Math.Max(subject.Width, subject.Height) / 5);
 
     public byte this[int x, int y]
     {
@@ -93,20 +110,29 @@ public sealed class AlphaMask
             a = a >= cut ? (byte)255 : (byte)0;
     }
 
-    private static (double Ratio, MaskBounds? Bounds, MaskBounds? Visible) Measure(byte[] values, int width, int height)
+    private static (double Ratio, MaskBounds? Bounds) Measure(byte[] values, int width, int height)
     {
         long sum = 0;
         var half = new BoxBuilder(width);
-        var visible = new BoxBuilder(width);
         for (var y = 0; y < height; y++)
         {
             var row = values.AsSpan(y * width, width);
             foreach (var a in row)
                 sum += a;
-            half.Add(row, y, 128);
-            visible.Add(row, y, VisibleAlpha);
+            half.Add(row, 0, y, 128);
         }
-        return (sum / (255.0 * width * height), half.Box, visible.Box);
+        return (sum / (255.0 * width * height), half.Box);
+    }
+
+    private MaskBounds? FindCropBounds()
+    {
+        if (Bounds is not { } subject)
+            return null;
+        var region = subject.Grow(SubjectReach(subject)).Within(Width, Height);
+        var soft = new BoxBuilder(Width);
+        for (var y = region.Y; y < region.Bottom; y++)
+            soft.Add(Values.AsSpan(y * Width + region.X, region.Width), region.X, y, VisibleAlpha);
+        return soft.Box; // holds the subject's box: its pixels are above the visible level
     }
 
     /// <summary>Grows a bounding box row by row over the pixels at or above a level.</summary>
@@ -114,7 +140,8 @@ public sealed class AlphaMask
     {
         private int left = width, right = -1, top = -1, bottom = -1;
 
-        public void Add(ReadOnlySpan<byte> row, int y, byte level)
+        /// <summary>Adds the pixels of <paramref name="row"/>, which starts at column <paramref name="x"/> of row <paramref name="y"/>.</summary>
+        public void Add(ReadOnlySpan<byte> row, int x, int y, byte level)
         {
             var first = row.IndexOfAnyInRange(level, (byte)255);
             if (first < 0)
@@ -122,8 +149,8 @@ public sealed class AlphaMask
             if (top < 0)
                 top = y;
             bottom = y;
-            left = Math.Min(left, first);
-            right = Math.Max(right, row.LastIndexOfAnyInRange(level, (byte)255));
+            left = Math.Min(left, x + first);
+            right = Math.Max(right, x + row.LastIndexOfAnyInRange(level, (byte)255));
         }
 
         public readonly MaskBounds? Box => top < 0 ? null : new MaskBounds(left, top, right - left + 1, bottom - top + 1);

@@ -106,11 +106,11 @@ public static class BackgroundRemoval
         var warnings = new List<string>(image.Warnings);
         if (SubjectCoverage.Warning(input, mask.ForegroundRatio) is { } unclear)
             warnings.Add(unclear);
-        if (output.Crop && mask.VisibleBounds is null)
+        if (output.Crop && mask.CropBounds is null)
             warnings.Add($"No subject was found in '{input}', so it was not cropped.");
         if (output.Crop) // uncropped, its size was checked before the model
         {
-            var (outputWidth, outputHeight) = Cutout.OutputSize(image.Width, image.Height, mask.VisibleBounds, output);
+            var (outputWidth, outputHeight) = Cutout.OutputSize(mask, output);
             CheckOutputSize(input, outputWidth, outputHeight, output, maxPixels);
         }
         var result = Cutout.Compose(image, mask, output);
@@ -134,7 +134,7 @@ public static class BackgroundRemoval
         var limit = OutputFormats.MaxDimension(output.Format);
         if (width > limit || height > limit)
             throw new FileException(FileErrorKind.ImageTooLarge, input,
-                $"The cut-out of '{input}' would be {width}x{height}, but {output.Format} stores at most {limit} pixels a side. Use -Format Png{(output.Crop ? ", or less -Padding" : "")}.");
+                $"The cut-out of '{input}' would be {width}x{height}, but {output.Format} stores at most {limit} pixels a side. Use -Format Png{(output.PadBeyondFrame ? ", or less -Padding" : "")}.");
         if (width * height > maxPixels)
             throw new FileException(FileErrorKind.ImageTooLarge, input,
                 $"The cut-out of '{input}' would be {width}x{height} ({width * height / 1e6:0.#} MP), more than the {maxPixels / 1e6:0.#} MP limit. Use less -Padding or raise -MaxMegapixels.");

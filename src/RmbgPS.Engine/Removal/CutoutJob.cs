@@ -64,8 +64,9 @@ public sealed record CutoutJob : ImageJob
         }
         else
             folder = OutputRules.CheckFolder(outputPath);
-        if (paddingGiven && !options.Crop)
-            throw new OptionException(OptionProblem.PaddingWithoutCrop, options.Padding, "-Padding is the margin around a cropped subject: add -Crop.");
+        if ((paddingGiven || options.PadBeyondFrame) && !options.Crop)
+            throw new OptionException(OptionProblem.PaddingWithoutCrop, options.Padding,
+                $"{(paddingGiven ? "-Padding" : "-PadBeyondFrame")} shapes the margin around a cropped subject: add -Crop.");
         options = options with { Format = format ?? options.Format };
         OutputRules.CheckOptions(options);
         return new CutoutJob(options, folder, file);

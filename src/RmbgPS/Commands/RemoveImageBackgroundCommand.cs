@@ -55,14 +55,18 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
     [ValidateRange(CutoutOptions.MinQuality, CutoutOptions.MaxQuality)]
     public int Quality { get; set; } = CutoutOptions.DefaultQuality;
 
-    /// <summary>Crops the output to every visibly kept pixel (alpha at least 8 of 255, so soft edges stay in).</summary>
+    /// <summary>Crops the output to the subject (alpha at least half) and its soft edge.</summary>
     [Parameter]
     public SwitchParameter Crop { get; set; }
 
-    /// <summary>Pixels of margin around the cropped subject (with -Crop); may extend past the original frame.</summary>
+    /// <summary>Pixels of margin around the cropped subject (with -Crop), as far as the picture's edges.</summary>
     [Parameter]
     [ValidateRange(0, CutoutOptions.MaxPadding)]
     public int Padding { get; set; }
+
+    /// <summary>Lets -Padding extend past the picture's edges, so the output may be larger than the input.</summary>
+    [Parameter]
+    public SwitchParameter PadBeyondFrame { get; set; }
 
     protected override ImageJob CreateJob()
     {
@@ -77,6 +81,7 @@ public sealed class RemoveImageBackgroundCommand : ImageCommandBase
             BackgroundPicture = picture,
             Crop = Crop.IsPresent,
             Padding = Padding,
+            PadBeyondFrame = PadBeyondFrame.IsPresent,
             Quality = Quality,
         };
         var output = OutputPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputPath);

@@ -73,7 +73,7 @@ public sealed class CutoutTests
         var cut = Cutout.Compose(image, mask, new CutoutOptions { Crop = true, Foreground = null });
 
         Assert.True(cut.Width > mask.Bounds!.Value.Width + 20, $"crop {cut.Width} px vs the half-alpha box {mask.Bounds.Value.Width} px");
-        Assert.Equal((cut.Width, cut.Height), Cutout.OutputSize(w, h, mask.VisibleBounds, new CutoutOptions { Crop = true }));
+        Assert.Equal((cut.Width, cut.Height), Cutout.OutputSize(mask, new CutoutOptions { Crop = true }));
         var border = Enumerable.Range(0, cut.Width).Select(x => cut.Pixels[(cut.Height / 2 * cut.Width + x) * 4 + 3]).ToArray();
         Assert.InRange(border[0], AlphaMask.VisibleAlpha, 20); // the crop ends where the ramp has faded, not at half alpha
         Assert.InRange(border[^1], AlphaMask.VisibleAlpha, 20);
@@ -92,10 +92,49 @@ public sealed class CutoutTests
     }
 
     [Fact]
-    public void Crop_with_padding_extends_past_the_frame_with_transparency()
+    public void Crop_leaves_out_the_faint_haze_far_from_the_subject()
+    {
+        // The chelsea case: a model's faint alpha (here 12 of 255) reaches every edge of the frame, so the box of every
+        // visible pixel was the whole picture and -Crop -Padding 20 made it larger.
+        const int w = 451, h = 300;
+        var values = new byte[w * h];
+        Array.Fill(values, (byte)12);
+        for (var y = 100; y < 200; y++)
+            for (var x = 150; x < 300; x++)
+                values[y * w + x] = 255;
+        for (var x = 120; x < 150; x++) // a soft edge on the left, within reach of the subject
+            values[150 * w + x] = 40;
+        var mask = new AlphaMask(w, h, values);
+
+        var reach = AlphaMask.SubjectReach(mask.Bounds!.Value);
+        Assert.Equal(new MaskBounds(150 - reach, 100 - reach, 150 + 2 * reach, 100 + 2 * reach), mask.CropBounds);
+        values = new byte[w * h];
+        for (var y = 100; y < 200; y++)
+            for (var x = 150; x < 300; x++)
+                values[y * w + x] = 255;
+        for (var x = 120; x < 150; x++)
+            values[150 * w + x] = 40;
+        mask = new AlphaMask(w, h, values);
+        Assert.Equal(new MaskBounds(120, 100, 180, 100), mask.CropBounds); // the soft edge is in, nothing else
+        Assert.Equal((220, 140), Cutout.OutputSize(mask, new CutoutOptions { Crop = true, Padding = 20 }));
+    }
+
+    [Fact]
+    public void Padding_stops_at_the_frame_unless_asked_to_go_beyond()
+    {
+        var mask = new AlphaMask(20, 10, TestImages.RedSquare(20, 10, 2, 3, 4, 5).Pixels.Where((_, i) => i % 4 == 0).ToArray());
+        Assert.Equal(new MaskBounds(2, 3, 4, 5), mask.CropBounds);
+        Assert.Equal(new MaskBounds(0, 0, 10, 10), Cutout.CropBox(mask, new CutoutOptions { Crop = true, Padding = 4 }));
+        Assert.Equal(new MaskBounds(-2, -1, 12, 13), Cutout.CropBox(mask, new CutoutOptions { Crop = true, Padding = 4, PadBeyondFrame = true }));
+        Assert.Null(Cutout.CropBox(mask, new CutoutOptions { Padding = 4 }));
+        Assert.Null(Cutout.CropBox(new AlphaMask(20, 10, new byte[200]), new CutoutOptions { Crop = true }));
+    }
+
+    [Fact]
+    public void Crop_beyond_the_frame_is_transparent_there()
     {
         var image = TestImages.RedSquare(20, 10, 2, 3, 4, 5);
-        var cropped = Cutout.Crop(image, new MaskBounds(2, 3, 4, 5), padding: 4);
+        var cropped = Cutout.Crop(image, new MaskBounds(-2, -1, 12, 13));
         Assert.Equal((12, 13), (cropped.Width, cropped.Height));
         Assert.Equal(0, cropped.Pixels[3]);                       // (0,0) lies outside the frame: transparent
         Assert.Equal(255, cropped.Pixels[(4 * 12 + 4) * 4]);      // the subject's first pixel, red

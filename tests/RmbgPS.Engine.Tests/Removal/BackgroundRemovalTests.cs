@@ -60,7 +60,7 @@ public sealed class BackgroundRemovalTests : IDisposable
 
         var small = TestImages.SavePng(TestImages.RedSquare(100, 100, 10, 10, 80, 80), folder.File("small.png"));
         var padded = Assert.Throws<FileException>(() => BackgroundRemoval.RemoveBackground(session, small, folder.File("small.nobg.png"), false,
-            MaskOptions.Default, MaskDetail.Standard, new CutoutOptions { Crop = true, Padding = 600 }, maxPixels: 1_000_000, CancellationToken.None));
+            MaskOptions.Default, MaskDetail.Standard, new CutoutOptions { Crop = true, Padding = 600, PadBeyondFrame = true }, maxPixels: 1_000_000, CancellationToken.None));
         Assert.Contains("-Padding", padded.Message);
         Assert.Empty(folder.TempFiles());
         Assert.False(File.Exists(folder.File("small.nobg.png")));
