@@ -15,7 +15,7 @@ namespace RmbgPS.Engine.Inference;
 /// model here); loading the saved result takes about 70 ms. The optimised graph is hardware-specific (ORT
 /// warns so: NCHWc layouts follow the CPU's vector width), so an entry is keyed by the model file's path,
 /// size and time, ORT's version, the device, and the machine and its CPU. Entries live in the model store's
-/// <c>.optimized</c> folder as <c>&lt;path key&gt;-&lt;machine key&gt;-&lt;file key&gt;.onnx</c>: a changed model
+/// <c>.optimized</c> folder as <c>&lt;path key&gt;-&lt;machine key&gt;-&lt;file key&gt;.ort</c>: a changed model
 /// replaces its entry for this machine only, so machines sharing a store keep each other's. Loading an entry
 /// refreshes its time, and entries unused for <see cref="UnusedFor"/> (models since deleted, machines gone) are
 /// swept when a new entry is made.
@@ -27,6 +27,13 @@ public sealed class OptimizedGraphCache(string folder, string? machine = null)
     public const string FolderName = ".optimized";
 
     public static readonly TimeSpan UnusedFor = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// ONNX Runtime's own format: a session loaded from it held 46 MB less than from the same graph saved as ONNX
+    /// (1130 against 1176 MB after four runs of the ISNet test model, 2026-12-07), at the same speed. Entries of other
+    /// extensions (the ONNX entries of earlier versions) are replaced and swept like stale ones.
+    /// </summary>
+    private const string Extension = ".ort";
 
     // Lazy: Forget (on uninstall) needs no machine key, and computing it starts ONNX Runtime.
     private readonly Lazy<string> machineKey = new(() => Key(machine ?? ThisMachine()));
@@ -43,7 +50,7 @@ public sealed class OptimizedGraphCache(string folder, string? machine = null)
     {
         var file = new FileInfo(modelPath);
         var state = string.Join("|", file.Length, file.LastWriteTimeUtc.Ticks, device);
-        return Path.Combine(Folder, $"{PathKey(modelPath)}-{machineKey.Value}-{Key(state)}.onnx");
+        return Path.Combine(Folder, $"{PathKey(modelPath)}-{machineKey.Value}-{Key(state)}{Extension}");
     }
 
     /// <summary>Marks an entry as used now, so the sweep keeps it. Best effort: a read-only store just ages.</summary>
@@ -72,7 +79,7 @@ public sealed class OptimizedGraphCache(string folder, string? machine = null)
             foreach (var stale in Directory.EnumerateFiles(Folder, ".*.tmp"))
                 if (File.GetLastWriteTimeUtc(stale) < DateTime.UtcNow.AddDays(-1))
                     AtomicFile.TryDelete(stale);
-            foreach (var unused in Directory.EnumerateFiles(Folder, "*.onnx"))
+            foreach (var unused in Directory.EnumerateFiles(Folder, "*.o*")) // .ort, and earlier versions' .onnx
                 if (File.GetLastWriteTimeUtc(unused) < DateTime.UtcNow - UnusedFor)
                     AtomicFile.TryDelete(unused);
             var temp = Path.Combine(Folder, $".{Guid.NewGuid():N}.tmp");
@@ -90,7 +97,7 @@ public sealed class OptimizedGraphCache(string folder, string? machine = null)
     /// <summary>Deletes this machine's entries of other states of the same model file (a replaced or re-installed model).</summary>
     public void RemoveOthers(string modelPath, string keep)
     {
-        foreach (var entry in EntriesOf($"{PathKey(modelPath)}-{machineKey.Value}-*.onnx"))
+        foreach (var entry in EntriesOf($"{PathKey(modelPath)}-{machineKey.Value}-*"))
             if (!string.Equals(entry, keep, StringComparison.Ordinal))
                 AtomicFile.TryDelete(entry);
     }
@@ -98,7 +105,7 @@ public sealed class OptimizedGraphCache(string folder, string? machine = null)
     /// <summary>Deletes every machine's entries of a model file (when it is uninstalled).</summary>
     public void Forget(string modelPath)
     {
-        foreach (var entry in EntriesOf(PathKey(modelPath) + "-*.onnx"))
+        foreach (var entry in EntriesOf(PathKey(modelPath) + "-*"))
             AtomicFile.TryDelete(entry);
     }
 
@@ -161,6 +168,7 @@ public sealed class OptimizedGraphCache(string folder, string? machine = null)
         using (var saving = createOptions())
         {
             saving.OptimizedModelFilePath = temp;
+            saving.AddSessionConfigEntry("session.save_model_format", "ORT"); // the temporary's name says nothing of it
             try
             {
                 session = new InferenceSession(modelPath, saving);

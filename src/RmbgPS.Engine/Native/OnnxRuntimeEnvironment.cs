@@ -19,6 +19,7 @@ public static class OnnxRuntimeEnvironment
     private static OrtEnv Create()
     {
         NativeLibraries.EnsureRegistered();
+        NativeHeap.KeepLargeBlocksMapped();
         if (OrtEnv.IsCreated)
             return OrtEnv.Instance();
         var options = new EnvironmentCreationOptions

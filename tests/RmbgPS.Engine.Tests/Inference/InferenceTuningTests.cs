@@ -114,6 +114,7 @@ public sealed class InferenceTuningTests : IDisposable
         var first = Open(model);
         Assert.StartsWith("optimised now and cached", first.GraphSource);
         var entry = Assert.Single(CacheEntries());
+        Assert.Equal("ORTM"u8.ToArray(), File.ReadAllBytes(entry)[4..8]); // ONNX Runtime's own format, which loads into less memory
 
         File.SetLastWriteTimeUtc(entry, DateTime.UtcNow.AddDays(-20));
         var second = Open(model);
@@ -158,11 +159,13 @@ public sealed class InferenceTuningTests : IDisposable
         }
         var old = Make(mine.EntryFor(model, ExecutionDevice.Cpu));
         var other = Make(theirs.EntryFor(model, ExecutionDevice.Cpu));
+        var earlierVersion = Make(Path.ChangeExtension(old, ".onnx")); // entries were ONNX files before 2026-12-07
         Assert.NotEqual(old, other);
         File.SetLastWriteTimeUtc(model, DateTime.UtcNow.AddMinutes(1)); // the model is replaced; this machine optimises again
         var current = Make(mine.EntryFor(model, ExecutionDevice.Cpu));
         mine.RemoveOthers(model, current);
         Assert.False(File.Exists(old), "this machine's entry of the old file is replaced");
+        Assert.False(File.Exists(earlierVersion), "and so is an earlier version's ONNX entry");
         Assert.True(File.Exists(other), "another machine's entry stays");
 
         // A model since deleted, and another machine not seen for a month: swept when an entry is next made.
