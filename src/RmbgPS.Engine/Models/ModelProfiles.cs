@@ -24,7 +24,14 @@ public static class ModelProfiles
     public static readonly ModelProfile Isnet = new("ISNet", "ISNet (IMG.LY): (x-128)/256, probability",
         1024, 1f / 256f, Half, One, OutputActivation.None);
 
-    public static IReadOnlyList<ModelProfile> All { get; } = [Rmbg2, BiRefNet, Rmbg14, Isnet];
+    /// <summary>
+    /// U²-Net and its relatives as rembg runs them (u2net, u2netp, u2net_human_seg, silueta): 320x320, divided by the
+    /// picture's maximum, ImageNet mean/std; the first output stretched to 0..1 by its own minimum and maximum.
+    /// </summary>
+    public static readonly ModelProfile U2Net = new("U2Net", "U²-Net (rembg): /picture's maximum, ImageNet mean/std, first output stretched to 0..1",
+        320, 1f / 255f, ImageNetMean, ImageNetStd, OutputActivation.None) { ScalesByPictureMaximum = true, StretchesOutput = true };
+
+    public static IReadOnlyList<ModelProfile> All { get; } = [Rmbg2, BiRefNet, Rmbg14, Isnet, U2Net];
 
     /// <summary>Looks a profile up by name, forgiving case, dashes, dots and the usual aliases.</summary>
     public static ModelProfile? Find(string? name)
@@ -38,6 +45,7 @@ public static class ModelProfiles
             "BIREFNET" or "BIREFNETLITE" or "BIREFNETGENERAL" => BiRefNet,
             "RMBG14" or "RMBG1" or "BRIARMBG14" => Rmbg14,
             "ISNET" or "ISNETIMGLY" or "IMGLY" or "ISNETGENERALUSE" => Isnet,
+            "U2NET" or "U2NETP" or "U2NETHUMANSEG" or "SILUETA" => U2Net,
             _ => null,
         };
     }

@@ -6,11 +6,16 @@ public sealed record ModelFacts(
     IReadOnlyList<string> InputNames,
     IReadOnlyList<string> OutputNames,
     IReadOnlyDictionary<string, string> Metadata,
-    ModelDescriptor? Descriptor);
+    ModelDescriptor? Descriptor)
+{
+    /// <summary>The first input's shape as the graph declares it (a free axis is -1 or 0); empty when unknown.</summary>
+    public IReadOnlyList<int> InputDimensions { get; init; } = [];
+}
 
 /// <summary>
 /// Picks the processing profile for a model: an explicit choice, then the descriptor beside the file,
-/// then the model's own metadata (key <c>rmbg.profile</c>), then its tensor names, then its file name.
+/// then the model's own metadata (key <c>rmbg.profile</c>), then its graph's shape (U²-Net), then its tensor
+/// names, then its file name.
 /// </summary>
 public static class ProfileDetector
 {
@@ -28,6 +33,10 @@ public static class ProfileDetector
             if (facts.Metadata.TryGetValue(key, out var fromMetadata))
                 return (Require(fromMetadata, $"the model's metadata key '{key}'"), $"from the model's metadata ({key})");
 
+        // U²-Net as rembg ships it: a fixed 320x320 input and seven outputs (the fused mask and six side outputs).
+        if (facts.InputDimensions is [_, 3, 320, 320] && facts.OutputNames.Count == 7)
+            return (ModelProfiles.U2Net, "a 320x320 input and seven outputs (U²-Net)");
+
         var input = facts.InputNames.Count > 0 ? facts.InputNames[0] : "";
         if (input == "pixel_values")
             return (ModelProfiles.Rmbg2, "input tensor 'pixel_values' (RMBG-2.0 export)");
@@ -39,6 +48,8 @@ public static class ProfileDetector
             return (ModelProfiles.BiRefNet, "file name");
         if (file.Contains("rmbg-2") || file.Contains("rmbg2") || file.Contains("rmbg_2"))
             return (ModelProfiles.Rmbg2, "file name");
+        if (file.Contains("u2net") || file.Contains("silueta"))
+            return (ModelProfiles.U2Net, "file name");
         if (file.Contains("isnet") || file.Contains("imgly"))
             return (ModelProfiles.Isnet, "file name");
         if (file.Contains("rmbg"))

@@ -51,7 +51,7 @@ public sealed class InstallRmbgModelCommand : PSCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
-    /// <summary>The processing profile of a registered file (RMBG2, BiRefNet, RMBG14, ISNet); detected when left out.</summary>
+    /// <summary>The processing profile of a registered file (RMBG2, BiRefNet, RMBG14, ISNet, U2Net); detected when left out.</summary>
     [Parameter(ParameterSetName = FileSet)]
     [ArgumentCompleter(typeof(ProfileNameCompleter))]
     public string? Profile { get; set; }

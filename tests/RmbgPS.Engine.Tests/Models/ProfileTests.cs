@@ -40,6 +40,33 @@ public class ProfileTests
     }
 
     [Fact]
+    public void U2Net_is_recognised_from_its_graph_whatever_its_name()
+    {
+        var graph = new ModelFacts("/m/model.onnx", ["input.1"], ["1959", "1960", "1961", "1962", "1963", "1964", "1965"], new Dictionary<string, string>(), null)
+        {
+            InputDimensions = [1, 3, 320, 320],
+        };
+        Assert.Equal("U2Net", ProfileDetector.Detect(graph).Profile.Name);
+        Assert.Throws<InvalidDataException>(() => ProfileDetector.Detect(graph with { InputDimensions = [1, 3, 512, 512] })); // another graph: no guess
+        Assert.Equal("U2Net", ProfileDetector.Detect(Facts(path: "/m/u2net_human_seg.onnx", input: "input.1")).Profile.Name);
+        Assert.Equal("U2Net", ProfileDetector.Detect(Facts(path: "/m/silueta.onnx", input: "input.1")).Profile.Name);
+        Assert.Same(ModelProfiles.U2Net, ModelProfiles.Find("u2net_human_seg"));
+        Assert.Same(ModelProfiles.U2Net, ModelProfiles.Find("U2NetP"));
+    }
+
+    [Fact]
+    public void U2Net_divides_by_the_pictures_maximum_then_uses_imagenet_mean_and_std()
+    {
+        var p = ModelProfiles.U2Net;
+        Assert.True(p.ScalesByPictureMaximum && p.StretchesOutput);
+        float[] planes = [50, 100, 200, 10, 20, 40];
+        p.NormaliseByMaximum(planes, planeSize: 2);
+        Assert.Equal((50 / 200f - 0.485f) / 0.229f, planes[0], 5);
+        Assert.Equal((200 / 200f - 0.456f) / 0.224f, planes[2], 5);
+        Assert.Equal((40 / 200f - 0.406f) / 0.225f, planes[5], 5);
+    }
+
+    [Fact]
     public void The_file_name_decides_between_isnet_and_rmbg14()
     {
         Assert.Equal("ISNet", ProfileDetector.Detect(Facts(path: "/m/isnet-general-use.onnx")).Profile.Name);
@@ -57,8 +84,8 @@ public class ProfileTests
     [Fact]
     public void An_unknown_profile_name_lists_the_known_ones()
     {
-        var e = Assert.Throws<InvalidDataException>(() => ProfileDetector.Detect(Facts(descriptor: new ModelDescriptor { Profile = "u2net" })));
-        Assert.Contains("u2net", e.Message);
+        var e = Assert.Throws<InvalidDataException>(() => ProfileDetector.Detect(Facts(descriptor: new ModelDescriptor { Profile = "deeplab" })));
+        Assert.Contains("U2Net", e.Message);
         Assert.Contains("BiRefNet", e.Message);
     }
 }
