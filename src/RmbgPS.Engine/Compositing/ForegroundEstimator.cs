@@ -71,7 +71,7 @@ public static class ForegroundEstimator
                 var result = buffers[0] ??= new byte[StripRows * width * 3]; // regions' widths never add up to more than the image's
                 if (method == ForegroundMethod.MultiLevel)
                 {
-                    solver ??= new MultiLevelSolver(width * Math.Min(height, StripRows + 2 * margin));
+                    solver ??= MultiLevelSolver.Rent(width * Math.Min(height, StripRows + 2 * margin));
                     SolveRegion(rgba, width, region, solver, result, offset);
                 }
                 else
@@ -93,6 +93,8 @@ public static class ForegroundEstimator
         }
         foreach (var (region, at) in pending)
             WriteBack(rgba, width, region, buffers[1], at);
+        if (solver is not null) // not given back when a region fails: dropped with its image instead
+            MultiLevelSolver.Return(solver);
     }
 
     /// <summary>A rectangle of the image (X, Y, Width, Height) whose rows CoreTop..CoreBottom (relative) are written back.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using RmbgPS.Engine.Batch;
+using RmbgPS.Engine.Compositing;
 using RmbgPS.Engine.Files;
 using RmbgPS.Engine.Imaging;
 using RmbgPS.Engine.Inference;
@@ -168,7 +169,14 @@ public sealed partial class ImageBatch : IDisposable
             Deliver(scheduler.TakeOldest());
         if (done > 0)
             listener.Progress(new BatchProgress(job.Activity, null, done, Total, Rate, Completed: true));
+        ReleaseHeld();
+    }
+
+    /// <summary>What the batch held between images: its session leases, and the edge-colour solvers kept for reuse.</summary>
+    private void ReleaseHeld()
+    {
         ReleaseSessions();
+        MultiLevelSolver.ReleaseIdle();
     }
 
     private double Rate => done / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
@@ -206,6 +214,6 @@ public sealed partial class ImageBatch : IDisposable
         foreach (var report in scheduler.Abandon())
             if (report.NewFile is { } made)
                 AtomicFile.TryDelete(made);
-        ReleaseSessions();
+        ReleaseHeld();
     }
 }

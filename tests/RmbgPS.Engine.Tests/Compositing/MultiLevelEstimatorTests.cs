@@ -105,4 +105,34 @@ public sealed class MultiLevelEstimatorTests(ITestOutputHelper output)
         Assert.True(stripScore.Error <= wholeScore.Error * 1.1, $"strips {stripScore.Error:0.00} vs whole plane {wholeScore.Error:0.00}");
         Assert.True(sum / count < 5, $"mean difference {sum / count:0.00} levels");
     }
+
+    [Fact]
+    public void The_next_picture_reuses_the_solver_until_a_batch_lets_it_go()
+    {
+        var (composite, _, truth) = KnownComposite(6);
+        var (w, h) = (truth.Width, truth.Height);
+        long Allocated() // the solver's planes are made on the calling thread; its rows run on others and make none
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            ForegroundEstimator.Refine((byte[])composite.Clone(), w, h, ForegroundMethod.MultiLevel);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        MultiLevelSolver.ReleaseIdle();
+        var fresh = Allocated();
+        var reused = Allocated();
+        MultiLevelSolver.ReleaseIdle();
+        var afterRelease = Allocated();
+        output.WriteLine($"allocated: fresh {fresh / 1024} KB, reused {reused / 1024} KB, after release {afterRelease / 1024} KB");
+        var solverBytes = (long)w * h * 40; // the full-size planes alone (chelsea is shorter than a strip)
+        Assert.True(fresh > solverBytes, $"a first picture makes its solver ({fresh} bytes)");
+        Assert.True(reused < fresh - solverBytes, $"the next one reuses it ({reused} against {fresh} bytes)");
+        Assert.True(afterRelease > solverBytes, $"after a release the solver is made again ({afterRelease} bytes)");
+
+        var small = MultiLevelSolver.Rent(1000);
+        MultiLevelSolver.Return(small);
+        Assert.Same(small, MultiLevelSolver.Rent(500)); // large enough: the idle one
+        MultiLevelSolver.Return(small);
+        Assert.True(MultiLevelSolver.Rent(2000).Capacity >= 2000); // too small: a new one, the idle one dropped
+        MultiLevelSolver.ReleaseIdle();
+    }
 }
