@@ -161,7 +161,7 @@ Describe 'The model store: Install-, Get-, Uninstall-RmbgModel and Set-RmbgDefau
             @{ Name = 'Installed'; Type = [bool] }, @{ Name = 'IsDefault'; Type = [bool] }, @{ Name = 'Size'; Type = [Nullable[long]] }
             @{ Name = 'Path'; Type = [string] }, @{ Name = 'Profile'; Type = [string] }, @{ Name = 'License'; Type = [string] }
             @{ Name = 'LicenseUrl'; Type = [string] }, @{ Name = 'CommercialUse'; Type = [Nullable[bool]] }, @{ Name = 'Gated'; Type = [bool] }
-            @{ Name = 'InCatalog'; Type = [bool] }, @{ Name = 'Sha256'; Type = [string] }, @{ Name = 'Source'; Type = [string] }
+            @{ Name = 'InCatalog'; Type = [bool] }, @{ Name = 'Sha256'; Type = [string] }, @{ Name = 'Md5'; Type = [string] }, @{ Name = 'Source'; Type = [string] }
             @{ Name = 'Url'; Type = [string] }, @{ Name = 'InstalledOn'; Type = [Nullable[datetime]] }, @{ Name = 'Description'; Type = [string] }
         ) {
             Get-PropertyType $entry $Name | Should -Be $Type

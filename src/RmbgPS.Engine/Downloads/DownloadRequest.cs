@@ -6,7 +6,7 @@ public sealed record DownloadRequest(Uri Url, string Destination)
     /// <summary>Bytes the file must have, when known in advance (the catalog); the server's length is always checked.</summary>
     public long? ExpectedSize { get; init; }
     public string? Sha256 { get; init; }
-    /// <summary>A further pinned digest (an npm package's sha512 <c>dist.integrity</c>), checked in the same read as the SHA-256.</summary>
+    /// <summary>A further pinned digest (an npm package's sha512 <c>dist.integrity</c>, or a catalog's MD5), checked in the same read as the SHA-256.</summary>
     public SubresourceIntegrity? Integrity { get; init; }
     /// <summary>Sent as a bearer token to the source's own host only; never logged or stored.</summary>
     public string? Token { get; init; }

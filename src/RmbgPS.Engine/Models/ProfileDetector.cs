@@ -50,6 +50,10 @@ public static class ProfileDetector
             return (ModelProfiles.Rmbg2, "file name");
         if (file.Contains("u2net") || file.Contains("silueta"))
             return (ModelProfiles.U2Net, "file name");
+        if (file.Replace('_', '-').Contains("isnet-general-use"))
+            return (ModelProfiles.IsnetRembg, "file name (rembg's isnet-general-use)");
+        if (file.Replace('_', '-').Contains("isnet-anime"))
+            return (ModelProfiles.IsnetAnime, "file name (rembg's isnet-anime)");
         if (file.Contains("isnet") || file.Contains("imgly"))
             return (ModelProfiles.Isnet, "file name");
         if (file.Contains("rmbg"))

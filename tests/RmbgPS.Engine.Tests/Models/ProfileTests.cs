@@ -67,9 +67,34 @@ public class ProfileTests
     }
 
     [Fact]
+    public void Rembg_s_isnet_models_are_prepared_and_stretched_as_rembg_does()
+    {
+        // rembg: (x / max - mean) / 1, with mean 0.5 (isnet-general-use) or ImageNet's (isnet-anime); the output min-max stretched.
+        float[] planes = [50, 100, 200, 10, 20, 40];
+        ModelProfiles.IsnetRembg.NormaliseByMaximum(planes, planeSize: 2);
+        Assert.Equal([50 / 200f - 0.5f, 100 / 200f - 0.5f, 200 / 200f - 0.5f, 10 / 200f - 0.5f, 20 / 200f - 0.5f, 40 / 200f - 0.5f], planes, new Tolerance(1e-6f));
+        float[] anime = [50, 100, 200, 10, 20, 40];
+        ModelProfiles.IsnetAnime.NormaliseByMaximum(anime, planeSize: 2);
+        Assert.Equal(50 / 200f - 0.485f, anime[0], 6);
+        Assert.Equal(200 / 200f - 0.456f, anime[2], 6);
+        Assert.Equal(40 / 200f - 0.406f, anime[5], 6);
+        Assert.All(new[] { ModelProfiles.IsnetRembg, ModelProfiles.IsnetAnime }, p => Assert.True(p.ScalesByPictureMaximum && p.StretchesOutput && p.InputSize == 1024));
+        Assert.Same(ModelProfiles.IsnetRembg, ModelProfiles.Find("isnet-general-use"));
+        Assert.Same(ModelProfiles.IsnetAnime, ModelProfiles.Find("ISNet-Anime"));
+        Assert.Equal("ISNetRembg", ProfileDetector.Detect(Facts(path: "/m/isnet-general-use.onnx")).Profile.Name);
+        Assert.Equal("ISNetAnime", ProfileDetector.Detect(Facts(path: "/m/isnet_anime.onnx")).Profile.Name);
+    }
+
+    private sealed class Tolerance(float within) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= within;
+        public int GetHashCode(float value) => 0;
+    }
+
+    [Fact]
     public void The_file_name_decides_between_isnet_and_rmbg14()
     {
-        Assert.Equal("ISNet", ProfileDetector.Detect(Facts(path: "/m/isnet-general-use.onnx")).Profile.Name);
+        Assert.Equal("ISNet", ProfileDetector.Detect(Facts(path: "/m/isnet-imgly-medium.onnx")).Profile.Name);
         Assert.Equal("BiRefNet", ProfileDetector.Detect(Facts(path: "/m/BiRefNet-general-epoch_244.onnx")).Profile.Name);
     }
 

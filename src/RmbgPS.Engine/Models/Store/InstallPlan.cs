@@ -33,12 +33,18 @@ public sealed record InstallPlan(CatalogEntry Entry, CatalogVariant Variant, Uri
 
     public string Reference => $"{Entry.Name}:{Variant.Name}";
 
-    /// <summary>The npm package the model is joined from (<see cref="Url"/> is then its tarball), or null.</summary>
-    public CatalogNpmPackage? Package => Entry.IsFromNpm(Variant) ? Entry.Npm : null;
+    /// <summary>The npm package the model is taken from (<see cref="Url"/> is then its tarball), or null.</summary>
+    public CatalogNpmPackage? Package { get; init; }
+
+    /// <summary>Where the same file is when the npm registry cannot serve the package (the variant's own URL), or null.</summary>
+    public Uri? Fallback { get; init; }
 
     /// <summary>The bytes to download, when known: the package's tarball, or the model file.</summary>
     public long? DownloadSize => Package is { } package ? package.Size : Variant.Size;
 
     /// <summary>Where the model came from, as its descriptor records it.</summary>
-    public string Source => SourcePolicy.Describe(Url) + (Package is null ? "" : $" ({Package.Reference}, {Variant.Resource})");
+    public string Source => SourcePolicy.Describe(Url) + (Package is null ? "" : $" ({Package.Reference}, {Variant.InPackage})");
+
+    /// <summary>The plan for the fallback: the variant's own file at <see cref="Fallback"/>.</summary>
+    public InstallPlan FromFallback() => this with { Url = Fallback ?? throw new InvalidOperationException("The plan has no fallback."), Package = null, Fallback = null };
 }

