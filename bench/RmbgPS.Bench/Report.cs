@@ -77,6 +77,8 @@ internal static class Report
             Console.WriteLine(line(bare));
         Console.WriteLine();
 
+        Models(options);
+
         if (options.Long)
         {
             Console.WriteLine("## Memory over 100-image batches");
@@ -137,6 +139,25 @@ internal static class Report
         }
         Array.Sort(times);
         return times[times.Length / 2];
+    }
+
+    /// <summary>
+    /// The models a machine here can install (issue 26), side by side: each one's bare floor at its own input size, and a
+    /// 0.5-MP batch through the module with it, each in a process of its own.
+    /// </summary>
+    private static void Models(BenchOptions options)
+    {
+        Console.WriteLine($"## The models installable here: bare Run and a {options.Count}-image 0.5-MP batch through the module");
+        Console.WriteLine("model                 file MB   bare ms   bare peak MB   batch images/s   batch peak MB");
+        foreach (var (label, path) in new[] { ("ISNet (IMG.LY, fp16)", Tests.TestAssets.IsnetModelPath), ("u2netp (rembg)", Tests.TestAssets.U2netpModelPath) })
+        {
+            var model = options with { Model = path };
+            var bare = Child(model, "bare");
+            var batch = Child(model, "batch", "0.5mp", options.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var rate = int.Parse(batch["images"]) / double.Parse(batch["seconds"], System.Globalization.CultureInfo.InvariantCulture);
+            Console.WriteLine($"{label,-21} {new FileInfo(path).Length / 1e6,7:0.0} {bare["ms"],9} {bare["peakWS"],14} {rate,16:0.000} {batch["peakWS"],15}");
+        }
+        Console.WriteLine();
     }
 
     /// <summary>Runs a child mode and returns its RESULT line's key=value pairs.</summary>
