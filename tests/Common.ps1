@@ -16,7 +16,8 @@
     Restore-RmbgTestRun puts back what it found.
 
     Test data, kept outside the repository:
-      model   $env:RMBG_TEST_MODEL, else <cache>/models/isnet-imgly-medium.onnx; <cache>/models/u2netp.onnx too
+      models  $env:RMBG_TEST_MODEL, else <cache>/models/u2netp.onnx; <cache>/models/isnet-imgly-medium.onnx
+              where a test depends on the ISNet model's masks
       photos  <cache>/photos/ (chelsea.png, astronaut.png, coffee.png, rocket.jpg)
     where <cache> is $env:RMBG_TEST_CACHE, else ~/.cache/RmbgPS-test. When they are missing,
     tests/assets/fetch-test-assets.sh fetches them (needs bash); without bash the tests that need
@@ -29,13 +30,11 @@ $ManifestPath = [IO.Path]::GetFullPath((Join-Path $PSScriptRoot '..' 'out' 'Rmbg
 
 $CacheRoot = if ($env:RMBG_TEST_CACHE) { $env:RMBG_TEST_CACHE } else { Join-Path $HOME '.cache' 'RmbgPS-test' }
 $CacheRoot = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($CacheRoot)
-$ModelPath = if ($env:RMBG_TEST_MODEL) {
-    $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($env:RMBG_TEST_MODEL)
-}
-else {
-    Join-Path $CacheRoot 'models' 'isnet-imgly-medium.onnx'
-}
-$ModelName = [IO.Path]::GetFileNameWithoutExtension($ModelPath); $U2netpPath = Join-Path $CacheRoot 'models' 'u2netp.onnx'
+# rembg's u2netp (4.6 MB, 320x320) is the real model the tests run; the ISNet model where a test depends on its masks.
+$U2netpPath = Join-Path $CacheRoot 'models' 'u2netp.onnx'
+$IsnetPath = Join-Path $CacheRoot 'models' 'isnet-imgly-medium.onnx'
+$ModelPath = if ($env:RMBG_TEST_MODEL) { $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($env:RMBG_TEST_MODEL) } else { $U2netpPath }
+$ModelName = [IO.Path]::GetFileNameWithoutExtension($ModelPath)
 $PhotoDir = Join-Path $CacheRoot 'photos'
 $Photos = 'chelsea.png', 'astronaut.png', 'coffee.png', 'rocket.jpg'
 
@@ -43,7 +42,7 @@ $Photos = 'chelsea.png', 'astronaut.png', 'coffee.png', 'rocket.jpg'
 $TinyPngBase64 = 'iVBORw0KGgoAAAANSUhEUgAAAAQAAAADCAIAAAA7ljmRAAAAEElEQVR42mM4UaEBRww4OQBQxhDhQjkA8AAAAABJRU5ErkJggg=='
 
 function Test-TestAsset {
-    (Test-Path -LiteralPath $ModelPath -PathType Leaf) -and (Test-Path -LiteralPath $U2netpPath -PathType Leaf) -and
+    (Test-Path -LiteralPath $ModelPath, $U2netpPath, $IsnetPath -PathType Leaf) -notcontains $false -and
     -not ($Photos | Where-Object { -not (Test-Path -LiteralPath (Join-Path $PhotoDir $_) -PathType Leaf) })
 }
 

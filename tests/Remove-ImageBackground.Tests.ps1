@@ -158,7 +158,7 @@ Describe "Remove-ImageBackground$ModelSkipNote" -Skip:$SkipModelTests {
 
         It 'says Png and the input size as output format and size without -Crop' {
             $result.Format | Should -Be 'Png'
-            $result.Profile | Should -Be 'ISNet'
+            $result.Profile | Should -Be 'U2Net' -Because 'the test model is rembg''s u2netp'
             $result.OutputWidth, $result.OutputHeight | Should -Be 600, 400
             $written.Width, $written.Height | Should -Be 600, 400
         }

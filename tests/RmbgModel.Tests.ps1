@@ -81,7 +81,7 @@ Describe 'The model store: Install-, Get-, Uninstall-RmbgModel and Set-RmbgDefau
     Context "a model file registered with -Path$ModelSkipNote" -Skip:$SkipModelTests {
         BeforeAll {
             Initialize-TestAsset
-            $registered = Install-RmbgModel -Path $ModelPath -Name 'isnet-test' -PassThru
+            $registered = Install-RmbgModel -Path $IsnetPath -Name 'isnet-test' -PassThru
             $dir = New-TestFolder 'by-name'
             $in = Copy-Photo 'chelsea.png' $dir
         }
