@@ -17,15 +17,7 @@ AfterAll {
 }
 
 Describe "rembg's models by rembg's names" {
-    BeforeAll {
-        $SavedStore = $env:RMBG_MODEL_HOME
-        $env:RMBG_MODEL_HOME = New-TestFolder 'rembg-store'
-    }
-
-    AfterAll {
-        $env:RMBG_MODEL_HOME = $SavedStore
-    }
-
+    # The store is this file's own (Initialize-RmbgTestRun), empty: every model listed comes from the built-in catalog.
     It 'lists <Name> (<Profile>) with rembg''s MD5 pin, its release URL and an Apache licence' -ForEach @(
         @{ Name = 'u2net'; Profile = 'U2Net'; Md5 = '60024c5c889badc19c04ad937298a77b' }
         @{ Name = 'u2netp'; Profile = 'U2Net'; Md5 = '8e83ca70e441ab06c318d82300c84806' }
