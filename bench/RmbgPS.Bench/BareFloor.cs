@@ -16,21 +16,10 @@ internal static class BareFloor
     public static int Run(BenchOptions options)
     {
         var runs = options.Rest.Length > 0 ? int.Parse(options.Rest[0]) : 5;
-        using var sessionOptions = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            IntraOpNumThreads = RmbgPS.Engine.Inference.CpuTopology.PhysicalCores,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            EnableMemoryPattern = false,
-        };
-        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        using var sessionOptions = SessionOptions();
         using var session = new InferenceSession(options.Model, sessionOptions);
-        var (name, metadata) = session.InputMetadata.First();
-        var dims = metadata.Dimensions.Select(d => d > 0 ? (long)d : 1024).ToArray();
-        dims[0] = 1;
-        dims[1] = 3;
-        using var input = Prepared(metadata.ElementDataType, dims);
+        var (name, input) = Input(session);
+        using var _ = input;
         var outputs = session.OutputNames.Take(1).ToArray();
         using var runOptions = new RunOptions();
         using (session.Run(runOptions, [name], [input], outputs))
@@ -46,6 +35,31 @@ internal static class BareFloor
         Array.Sort(times);
         Console.WriteLine($"RESULT ms={times[runs / 2]:0} min={times[0]:0} max={times[^1]:0} peakWS={MemorySampler.ProcessPeak / 1048576}");
         return 0;
+    }
+
+    /// <summary>The bare floor's session options: all graph optimisations, one intra-op thread per core, no spinning, no memory pattern.</summary>
+    internal static SessionOptions SessionOptions()
+    {
+        var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            IntraOpNumThreads = RmbgPS.Engine.Inference.CpuTopology.PhysicalCores,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            EnableMemoryPattern = false,
+        };
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        return sessionOptions;
+    }
+
+    /// <summary>The session's first input's name and a prepared 1x3xHxW tensor for it (a free size is 1024).</summary>
+    internal static (string Name, OrtValue Value) Input(InferenceSession session)
+    {
+        var (name, metadata) = session.InputMetadata.First();
+        var dims = metadata.Dimensions.Select(d => d > 0 ? (long)d : 1024).ToArray();
+        dims[0] = 1;
+        dims[1] = 3;
+        return (name, Prepared(metadata.ElementDataType, dims));
     }
 
     /// <summary>A picture-like ramp in the model's input type: the values do not change the work, only their count does.</summary>

