@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using RmbgPS.Engine.Imaging;
 
 namespace RmbgPS.Engine.Compositing;
@@ -66,6 +69,9 @@ public sealed class MultiLevelSolver
 
     private static float[] Ensure(float[] array, int size) => array.Length >= size ? array : GC.AllocateUninitializedArray<float>(size);
 
+    /// <summary>Solve a channel at a time everywhere, as without vectors (for tests: both paths give the same bits).</summary>
+    internal bool ByChannel { get; init; } = !Vector128.IsHardwareAccelerated;
+
     public float[] Image => image;
     public float[] Alpha => alpha;
 
@@ -128,7 +134,7 @@ public sealed class MultiLevelSolver
     /// </summary>
     private void Sweep(float[] img, float[] a, int w, int h, int parity, bool skipFlat)
     {
-        var (f, b) = (foreground, background);
+        var (f, b, byChannel) = (foreground, background, ByChannel);
         RowBlocks.For(h, (y0, y1) =>
         {
             for (var y = y0; y < y1; y++)
@@ -136,55 +142,123 @@ public sealed class MultiLevelSolver
                 var up = Math.Max(0, y - 1) * w;
                 var down = Math.Min(h - 1, y + 1) * w;
                 var row = y * w;
-                for (var x = (y + parity) & 1; x < w; x += 2)
+                var x = (y + parity) & 1;
+                // The border columns clamp their neighbours; the columns between need no clamping. The last column is
+                // solved a channel at a time: the vector path's fourth lane there would be the next row's first pixel,
+                // which this half-iteration may be updating on another thread.
+                if (byChannel)
                 {
-                    var i = row + x;
-                    var left = row + Math.Max(0, x - 1);
-                    var right = row + Math.Min(w - 1, x + 1);
-                    var (upper, lower) = (up + x, down + x);
-                    var a0 = a[i];
-                    if (skipFlat && a0 is 0f or 1f && a[left] == a0 && a[right] == a0 && a[upper] == a0 && a[lower] == a0)
-                        continue;
-                    var a1 = 1f - a0;
-                    var dl = Regularization + Math.Abs(a0 - a[left]);
-                    var dr = Regularization + Math.Abs(a0 - a[right]);
-                    var du = Regularization + Math.Abs(a0 - a[upper]);
-                    var dd = Regularization + Math.Abs(a0 - a[lower]);
-                    var sum = dl + dr + du + dd;
-                    var a00 = a0 * a0 + sum;
-                    var a01 = a0 * a1;
-                    var a11 = a1 * a1 + sum;
-                    var inverse = 1f / (a00 * a11 - a01 * a01);
-                    var (m00, m01, m11) = (a11 * inverse, -a01 * inverse, a00 * inverse);
-                    for (var c = 0; c < 3; c++)
-                    {
-                        var colour = img[i * 3 + c];
-                        var b0 = a0 * colour + dl * f[left * 3 + c] + dr * f[right * 3 + c] + du * f[upper * 3 + c] + dd * f[lower * 3 + c];
-                        var b1 = a1 * colour + dl * b[left * 3 + c] + dr * b[right * 3 + c] + du * b[upper * 3 + c] + dd * b[lower * 3 + c];
-                        f[i * 3 + c] = Math.Clamp(m00 * b0 + m01 * b1, 0f, 1f);
-                        b[i * 3 + c] = Math.Clamp(m01 * b0 + m11 * b1, 0f, 1f);
-                    }
+                    for (; x < w; x += 2)
+                        UpdateByChannel(img, a, f, b, row + x, row + Math.Max(0, x - 1), row + Math.Min(w - 1, x + 1), up + x, down + x, skipFlat);
+                    continue;
                 }
+                if (x == 0 && w > 1)
+                {
+                    Update(img, a, f, b, row, row, row + 1, up, down, skipFlat);
+                    x = 2;
+                }
+                for (; x < w - 1; x += 2)
+                    Update(img, a, f, b, row + x, row + x - 1, row + x + 1, up + x, down + x, skipFlat);
+                if (x == w - 1)
+                    UpdateByChannel(img, a, f, b, row + x, row + Math.Max(0, x - 1), row + x, up + x, down + x, skipFlat);
             }
         });
+    }
+
+    /// <summary>The 2x2 system's inverse for one pixel from its and its neighbours' alpha; null for a flat pixel to skip.</summary>
+    private readonly record struct Weights(float A0, float A1, float Left, float Right, float Up, float Down, float M00, float M01, float M11);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryWeights(float[] alphas, int i, int left, int right, int upper, int lower, bool skipFlat, out Weights weights)
+    {
+        ref var a = ref MemoryMarshal.GetArrayDataReference(alphas);
+        var a0 = Unsafe.Add(ref a, i);
+        var (aLeft, aRight, aUp, aDown) = (Unsafe.Add(ref a, left), Unsafe.Add(ref a, right), Unsafe.Add(ref a, upper), Unsafe.Add(ref a, lower));
+        if (skipFlat && a0 is 0f or 1f && aLeft == a0 && aRight == a0 && aUp == a0 && aDown == a0)
+        {
+            weights = default;
+            return false;
+        }
+        var a1 = 1f - a0;
+        var dl = Regularization + Math.Abs(a0 - aLeft);
+        var dr = Regularization + Math.Abs(a0 - aRight);
+        var du = Regularization + Math.Abs(a0 - aUp);
+        var dd = Regularization + Math.Abs(a0 - aDown);
+        var sum = dl + dr + du + dd;
+        var a00 = a0 * a0 + sum;
+        var a01 = a0 * a1;
+        var a11 = a1 * a1 + sum;
+        var inverse = 1f / (a00 * a11 - a01 * a01);
+        weights = new Weights(a0, a1, dl, dr, du, dd, a11 * inverse, -a01 * inverse, a00 * inverse);
+        return true;
+    }
+
+    /// <summary>
+    /// Solves pixel <paramref name="i"/> (not in the last column) from the neighbours at the indices given, its three
+    /// channels as one vector of four lanes whose fourth is written back unchanged. The lanes do the scalar path's
+    /// arithmetic in its order, so the results are the same to the bit; this is the hot loop, without bounds checks.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update(float[] img, float[] alphas, float[] fs, float[] bs, int i, int left, int right, int upper, int lower, bool skipFlat)
+    {
+        if (!TryWeights(alphas, i, left, right, upper, lower, skipFlat, out var w))
+            return;
+        ref var f = ref MemoryMarshal.GetArrayDataReference(fs);
+        ref var b = ref MemoryMarshal.GetArrayDataReference(bs);
+        var colour = Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(img), (nuint)(i * 3));
+        var (dl, dr, du, dd) = (Vector128.Create(w.Left), Vector128.Create(w.Right), Vector128.Create(w.Up), Vector128.Create(w.Down));
+        var b0 = Vector128.Create(w.A0) * colour + dl * Vector128.LoadUnsafe(ref f, (nuint)(left * 3)) + dr * Vector128.LoadUnsafe(ref f, (nuint)(right * 3))
+                 + du * Vector128.LoadUnsafe(ref f, (nuint)(upper * 3)) + dd * Vector128.LoadUnsafe(ref f, (nuint)(lower * 3));
+        var b1 = Vector128.Create(w.A1) * colour + dl * Vector128.LoadUnsafe(ref b, (nuint)(left * 3)) + dr * Vector128.LoadUnsafe(ref b, (nuint)(right * 3))
+                 + du * Vector128.LoadUnsafe(ref b, (nuint)(upper * 3)) + dd * Vector128.LoadUnsafe(ref b, (nuint)(lower * 3));
+        var (m00, m01, m11) = (Vector128.Create(w.M00), Vector128.Create(w.M01), Vector128.Create(w.M11));
+        var rgb = Vector128.Create(-1, -1, -1, 0).AsSingle();
+        var at = (nuint)(i * 3);
+        Vector128.ConditionalSelect(rgb, Clamp(m00 * b0 + m01 * b1), Vector128.LoadUnsafe(ref f, at)).StoreUnsafe(ref f, at);
+        Vector128.ConditionalSelect(rgb, Clamp(m01 * b0 + m11 * b1), Vector128.LoadUnsafe(ref b, at)).StoreUnsafe(ref b, at);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Clamp(Vector128<float> value) => Vector128.Min(Vector128.Max(value, Vector128<float>.Zero), Vector128<float>.One);
+
+    /// <summary><see cref="Update"/> a channel at a time, for the last column and for machines without vectors (<see cref="ByChannel"/>).</summary>
+    private static void UpdateByChannel(float[] img, float[] alphas, float[] fs, float[] bs, int i, int left, int right, int upper, int lower, bool skipFlat)
+    {
+        if (!TryWeights(alphas, i, left, right, upper, lower, skipFlat, out var w))
+            return;
+        for (var c = 0; c < 3; c++)
+        {
+            var colour = img[i * 3 + c];
+            var b0 = w.A0 * colour + w.Left * fs[left * 3 + c] + w.Right * fs[right * 3 + c] + w.Up * fs[upper * 3 + c] + w.Down * fs[lower * 3 + c];
+            var b1 = w.A1 * colour + w.Left * bs[left * 3 + c] + w.Right * bs[right * 3 + c] + w.Up * bs[upper * 3 + c] + w.Down * bs[lower * 3 + c];
+            fs[i * 3 + c] = Math.Clamp(w.M00 * b0 + w.M01 * b1, 0f, 1f);
+            bs[i * 3 + c] = Math.Clamp(w.M01 * b0 + w.M11 * b1, 0f, 1f);
+        }
     }
 
     /// <summary>Nearest-neighbour resize, as the method defines its pyramid (a blend would mix subject and background colours).</summary>
     private static void ResizeNearest(float[] source, int sourceWidth, int sourceHeight, float[] destination, int w, int h, int channels)
     {
+        var columns = new int[w]; // each destination column's source offset in a row, computed once rather than per row
+        for (var x = 0; x < w; x++)
+            columns[x] = Math.Min(sourceWidth - 1, (int)((long)x * sourceWidth / w)) * channels;
         RowBlocks.For(h, (y0, y1) =>
         {
             for (var y = y0; y < y1; y++)
             {
                 var sy = Math.Min(sourceHeight - 1, (int)((long)y * sourceHeight / h));
-                for (var x = 0; x < w; x++)
-                {
-                    var sx = Math.Min(sourceWidth - 1, (int)((long)x * sourceWidth / w));
-                    var from = (sy * sourceWidth + sx) * channels;
-                    var to = (y * w + x) * channels;
-                    for (var c = 0; c < channels; c++)
-                        destination[to + c] = source[from + c];
-                }
+                var from = source.AsSpan(sy * sourceWidth * channels, sourceWidth * channels);
+                var to = destination.AsSpan(y * w * channels, w * channels);
+                if (channels == 3)
+                    for (int x = 0, o = 0; x < columns.Length; x++, o += 3)
+                    {
+                        var s = columns[x];
+                        (to[o], to[o + 1], to[o + 2]) = (from[s], from[s + 1], from[s + 2]);
+                    }
+                else
+                    for (var x = 0; x < columns.Length; x++)
+                        for (var c = 0; c < channels; c++)
+                            to[x * channels + c] = from[columns[x] + c];
             }
         });
     }

@@ -106,6 +106,32 @@ public sealed class MultiLevelEstimatorTests(ITestOutputHelper output)
         Assert.True(sum / count < 5, $"mean difference {sum / count:0.00} levels");
     }
 
+    [Theory]
+    [InlineData(451, 300, 0)] // odd width: the last column's pixels alternate colour from row to row
+    [InlineData(350, 299, 60)] // even width: the last pixel of a row is the same colour as the next row's first
+    [InlineData(1, 300, 121)] // one column, through the disk's soft edge
+    public void Its_vector_path_gives_the_same_bits_as_a_channel_at_a_time(int w, int h, int left)
+    {
+        var (composite, alpha, truth) = KnownComposite(6);
+        MultiLevelSolver Solve(bool byChannel)
+        {
+            var solver = new MultiLevelSolver(w * h) { ByChannel = byChannel };
+            for (var y = 0; y < h; y++)
+                for (var x = 0; x < w; x++)
+                {
+                    var (i, from) = (y * w + x, y * truth.Width + left + x);
+                    for (var c = 0; c < 3; c++)
+                        solver.Image[i * 3 + c] = composite[from * 4 + c] / 255f;
+                    solver.Alpha[i] = alpha[from] / 255f;
+                }
+            solver.Solve(w, h);
+            return solver;
+        }
+        var (vectors, channels) = (Solve(false), Solve(true));
+        Assert.Contains(channels.Alpha.AsSpan(0, w * h).ToArray(), a => a is > 0 and < 1);
+        Assert.Equal(channels.Foreground.AsSpan(0, w * h * 3).ToArray(), vectors.Foreground.AsSpan(0, w * h * 3).ToArray());
+    }
+
     [Fact]
     public void The_next_picture_reuses_the_solver_until_a_batch_lets_it_go()
     {
