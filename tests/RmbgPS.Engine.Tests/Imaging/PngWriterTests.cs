@@ -1,0 +1,103 @@
+using RmbgPS.Engine.Compositing;
+using RmbgPS.Engine.Imaging;
+using System.Runtime.InteropServices;
+using SkiaSharp;
+
+namespace RmbgPS.Tests.Imaging;
+
+/// <summary>Our PNG writer (zlib-ng at level 4 on .NET 9 and later): lossless, readable by Skia, and no larger than Skia's own encoder.</summary>
+public sealed class PngWriterTests : IDisposable
+{
+    private readonly TempFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    [Fact]
+    public void On_this_runtime_the_engine_writes_PNG_through_zlib_ng()
+    {
+        Assert.True(Environment.Version.Major >= 9, "the tests run on .NET 9 or later");
+        Assert.True(PngWriter.IsAvailable);
+    }
+
+    [Theory]
+    [InlineData("chelsea.png", 451, 300)]
+    [InlineData("chelsea.png", 1, 1)]
+    [InlineData("astronaut.png", 512, 512)]
+    [InlineData("astronaut.png", 37, 3)]
+    public void A_cut_out_comes_back_pixel_for_pixel(string photo, int width, int height)
+    {
+        var image = Cut(photo, width, height);
+        var path = folder.File("cut.png");
+        using (var file = File.Create(path))
+            ImageEncoder.WritePng(file, image);
+        var back = ImageDecoder.Decode(path);
+        Assert.Equal((width, height), (back.Width, back.Height));
+        Assert.Equal(image.Pixels, back.Pixels);
+    }
+
+    [Fact]
+    public void A_grey_mask_comes_back_pixel_for_pixel()
+    {
+        var image = Cut("astronaut.png", 512, 512);
+        var grey = new byte[512 * 512];
+        for (var i = 0; i < grey.Length; i++)
+            grey[i] = image.Pixels[i * 4 + 3];
+        using var file = new MemoryStream();
+        ImageEncoder.WriteGrayPng(file, grey, 512, 512);
+        using var bitmap = SKBitmap.Decode(file.ToArray());
+        Assert.Equal(SKColorType.Gray8, bitmap.ColorType);
+        Assert.Equal(grey, bitmap.Bytes);
+    }
+
+    [Fact]
+    public void Its_files_are_the_size_of_Skias_at_the_same_filter()
+    {
+        // zlib-ng finds a little less in some pictures and more in others (-8% to +4% on real cut-outs, +0.2% in all; +2.5% in all on these).
+        var (ours, skia) = (0L, 0L);
+        foreach (var photo in new[] { "astronaut.png", "chelsea.png", "coffee.png", "horse.png", "messi5.jpg" })
+        {
+            var image = ImageDecoder.Decode(TestAssets.Photo(photo));
+            var cut = Cut(photo, image.Width, image.Height);
+            using var file = new MemoryStream();
+            ImageEncoder.WritePng(file, cut);
+            var theirs = SkiaPng(cut);
+            Assert.True(file.Length <= theirs * 1.05, $"{photo}: ours {file.Length} bytes, Skia's {theirs}");
+            (ours, skia) = (ours + file.Length, skia + theirs);
+        }
+        Assert.True(ours <= skia * 1.03, $"ours {ours} bytes in all, Skia's {skia}");
+    }
+
+    /// <summary>The photo's top-left corner with a soft-edged disk as its alpha, the hidden colour cleared as a cut-out's is.</summary>
+    private static RgbaImage Cut(string photo, int width, int height)
+    {
+        var source = ImageDecoder.Decode(TestAssets.Photo(photo));
+        var pixels = new byte[width * height * 4];
+        var radius = Math.Min(width, height) * 0.4;
+        for (var y = 0; y < height; y++)
+            for (var x = 0; x < width; x++)
+            {
+                var (i, from) = ((y * width + x) * 4, (y * source.Width + x) * 4);
+                source.Pixels.AsSpan(from, 3).CopyTo(pixels.AsSpan(i));
+                var distance = Math.Sqrt(Math.Pow(x - width / 2.0, 2) + Math.Pow(y - height / 2.0, 2));
+                pixels[i + 3] = (byte)Math.Clamp((radius - distance) * 40 + 128, 0, 255);
+            }
+        Cutout.ClearHiddenColour(pixels);
+        return new RgbaImage(width, height, pixels, hasTransparency: true);
+    }
+
+    /// <summary>Skia's PNG of the same pixels with the options the engine gave it before (the Up filter, zlib level 4).</summary>
+    private static long SkiaPng(RgbaImage image)
+    {
+        var pin = GCHandle.Alloc(image.Pixels, GCHandleType.Pinned);
+        try
+        {
+            using var pixmap = new SKPixmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul), pin.AddrOfPinnedObject(), image.Width * 4);
+            using var data = pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.Up, 4));
+            return data.Size;
+        }
+        finally
+        {
+            pin.Free();
+        }
+    }
+}
