@@ -31,6 +31,7 @@ public sealed class MultiLevelSolver
     // The coarser levels' inputs and the last level's result: a level below the full size has at most about half its
     // pixels, so these are sized by need, not by the full size (60 bytes a full-size pixel in all, not 80).
     private float[] levelImage = [], levelAlpha = [], previousForeground = [], previousBackground = [];
+    private readonly ActiveRuns activeRuns = new();
     private int width, height;
 
     /// <summary>A solver for rectangles of up to <paramref name="pixels"/> pixels: fill <see cref="Image"/> and <see cref="Alpha"/> row-major at the rectangle's width, then <see cref="Solve"/>.</summary>
@@ -113,10 +114,12 @@ public sealed class MultiLevelSolver
                 ResizeNearest(previousBackground, previousWidth, previousHeight, background, w, h, 3);
             }
             var iterations = w <= SmallSize && h <= SmallSize ? SmallIterations : BigIterations;
+            if (top)
+                activeRuns.Find(alpha, w, h);
             for (var i = 0; i < iterations; i++)
             {
-                Sweep(levelColours, levelAlphas, w, h, 0, top);
-                Sweep(levelColours, levelAlphas, w, h, 1, top);
+                Sweep(levelColours, levelAlphas, w, h, 0, top ? activeRuns : null);
+                Sweep(levelColours, levelAlphas, w, h, 1, top ? activeRuns : null);
             }
             if (top)
                 break; // the result is in the full-size planes
@@ -128,57 +131,46 @@ public sealed class MultiLevelSolver
 
     /// <summary>
     /// One half-iteration: the pixels with (x + y) % 2 == parity, each from its four neighbours (clamped at the border).
-    /// On the full-size level, <paramref name="skipFlat"/> leaves alone the pixels that are wholly subject or wholly
-    /// background with neighbours alike: only the soft band's colours are used, two iterations reach a few pixels
-    /// into the flat parts, and those keep what the level below found, which is most of the pixels and of the work.
+    /// On the full-size level only the <paramref name="active"/> pixels: those wholly subject or wholly background with
+    /// neighbours alike are left alone. Only the soft band's colours are used, two iterations reach a few pixels into
+    /// the flat parts, and those keep what the level below found, which is most of the pixels and of the work.
     /// </summary>
-    private void Sweep(float[] img, float[] a, int w, int h, int parity, bool skipFlat)
+    private void Sweep(float[] img, float[] a, int w, int h, int parity, ActiveRuns? active)
     {
         var (f, b, byChannel) = (foreground, background, ByChannel);
         RowBlocks.For(h, (y0, y1) =>
         {
+            Span<int> whole = [0, w];
             for (var y = y0; y < y1; y++)
             {
                 var up = Math.Max(0, y - 1) * w;
                 var down = Math.Min(h - 1, y + 1) * w;
                 var row = y * w;
-                var x = (y + parity) & 1;
-                // The border columns clamp their neighbours; the columns between need no clamping. The last column is
-                // solved a channel at a time: the vector path's fourth lane there would be the next row's first pixel,
-                // which this half-iteration may be updating on another thread.
-                if (byChannel)
-                {
-                    for (; x < w; x += 2)
-                        UpdateByChannel(img, a, f, b, row + x, row + Math.Max(0, x - 1), row + Math.Min(w - 1, x + 1), up + x, down + x, skipFlat);
-                    continue;
-                }
-                if (x == 0 && w > 1)
-                {
-                    Update(img, a, f, b, row, row, row + 1, up, down, skipFlat);
-                    x = 2;
-                }
-                for (; x < w - 1; x += 2)
-                    Update(img, a, f, b, row + x, row + x - 1, row + x + 1, up + x, down + x, skipFlat);
-                if (x == w - 1)
-                    UpdateByChannel(img, a, f, b, row + x, row + Math.Max(0, x - 1), row + x, up + x, down + x, skipFlat);
+                var runs = active is null ? whole : active.Row(y);
+                for (var r = 0; r < runs.Length; r += 2)
+                    for (var x = runs[r] + ((y + parity - runs[r]) & 1); x < runs[r + 1]; x += 2)
+                    {
+                        var (i, left, right) = (row + x, row + Math.Max(0, x - 1), row + Math.Min(w - 1, x + 1));
+                        // The last column is solved a channel at a time: the vector path's four-lane reads there would
+                        // run past the end of the planes on the last row.
+                        if (byChannel || x == w - 1)
+                            UpdateByChannel(img, a, f, b, i, left, right, up + x, down + x);
+                        else
+                            Update(img, a, f, b, i, left, right, up + x, down + x);
+                    }
             }
         });
     }
 
-    /// <summary>The 2x2 system's inverse for one pixel from its and its neighbours' alpha; null for a flat pixel to skip.</summary>
+    /// <summary>The 2x2 system's inverse for one pixel from its and its neighbours' alpha.</summary>
     private readonly record struct Weights(float A0, float A1, float Left, float Right, float Up, float Down, float M00, float M01, float M11);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TryWeights(float[] alphas, int i, int left, int right, int upper, int lower, bool skipFlat, out Weights weights)
+    private static Weights WeightsAt(float[] alphas, int i, int left, int right, int upper, int lower)
     {
         ref var a = ref MemoryMarshal.GetArrayDataReference(alphas);
         var a0 = Unsafe.Add(ref a, i);
         var (aLeft, aRight, aUp, aDown) = (Unsafe.Add(ref a, left), Unsafe.Add(ref a, right), Unsafe.Add(ref a, upper), Unsafe.Add(ref a, lower));
-        if (skipFlat && a0 is 0f or 1f && aLeft == a0 && aRight == a0 && aUp == a0 && aDown == a0)
-        {
-            weights = default;
-            return false;
-        }
         var a1 = 1f - a0;
         var dl = Regularization + Math.Abs(a0 - aLeft);
         var dr = Regularization + Math.Abs(a0 - aRight);
@@ -189,20 +181,18 @@ public sealed class MultiLevelSolver
         var a01 = a0 * a1;
         var a11 = a1 * a1 + sum;
         var inverse = 1f / (a00 * a11 - a01 * a01);
-        weights = new Weights(a0, a1, dl, dr, du, dd, a11 * inverse, -a01 * inverse, a00 * inverse);
-        return true;
+        return new Weights(a0, a1, dl, dr, du, dd, a11 * inverse, -a01 * inverse, a00 * inverse);
     }
 
     /// <summary>
     /// Solves pixel <paramref name="i"/> (not in the last column) from the neighbours at the indices given, its three
-    /// channels as one vector of four lanes whose fourth is written back unchanged. The lanes do the scalar path's
+    /// channels as one vector of four lanes (the fourth is the next pixel's red, read and not written). The lanes do the scalar path's
     /// arithmetic in its order, so the results are the same to the bit; this is the hot loop, without bounds checks.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Update(float[] img, float[] alphas, float[] fs, float[] bs, int i, int left, int right, int upper, int lower, bool skipFlat)
+    private static void Update(float[] img, float[] alphas, float[] fs, float[] bs, int i, int left, int right, int upper, int lower)
     {
-        if (!TryWeights(alphas, i, left, right, upper, lower, skipFlat, out var w))
-            return;
+        var w = WeightsAt(alphas, i, left, right, upper, lower);
         ref var f = ref MemoryMarshal.GetArrayDataReference(fs);
         ref var b = ref MemoryMarshal.GetArrayDataReference(bs);
         var colour = Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(img), (nuint)(i * 3));
@@ -212,20 +202,29 @@ public sealed class MultiLevelSolver
         var b1 = Vector128.Create(w.A1) * colour + dl * Vector128.LoadUnsafe(ref b, (nuint)(left * 3)) + dr * Vector128.LoadUnsafe(ref b, (nuint)(right * 3))
                  + du * Vector128.LoadUnsafe(ref b, (nuint)(upper * 3)) + dd * Vector128.LoadUnsafe(ref b, (nuint)(lower * 3));
         var (m00, m01, m11) = (Vector128.Create(w.M00), Vector128.Create(w.M01), Vector128.Create(w.M11));
-        var rgb = Vector128.Create(-1, -1, -1, 0).AsSingle();
-        var at = (nuint)(i * 3);
-        Vector128.ConditionalSelect(rgb, Clamp(m00 * b0 + m01 * b1), Vector128.LoadUnsafe(ref f, at)).StoreUnsafe(ref f, at);
-        Vector128.ConditionalSelect(rgb, Clamp(m01 * b0 + m11 * b1), Vector128.LoadUnsafe(ref b, at)).StoreUnsafe(ref b, at);
+        StoreRgb(ref Unsafe.Add(ref f, i * 3), Clamp(m00 * b0 + m01 * b1));
+        StoreRgb(ref Unsafe.Add(ref b, i * 3), Clamp(m01 * b0 + m11 * b1));
+    }
+
+    /// <summary>
+    /// Writes the first three lanes only, as eight bytes and four. A 16-byte store would also cover the next pixel's
+    /// red, which the next update's 16-byte load of its left neighbour overlaps only in part: the processor cannot
+    /// forward such a store to the load and stalls, which cost about a tenth of the solver's time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRgb(ref float destination, Vector128<float> value)
+    {
+        Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref destination), value.AsUInt64().ToScalar());
+        Unsafe.Add(ref destination, 2) = value.GetElement(2);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> Clamp(Vector128<float> value) => Vector128.Min(Vector128.Max(value, Vector128<float>.Zero), Vector128<float>.One);
 
     /// <summary><see cref="Update"/> a channel at a time, for the last column and for machines without vectors (<see cref="ByChannel"/>).</summary>
-    private static void UpdateByChannel(float[] img, float[] alphas, float[] fs, float[] bs, int i, int left, int right, int upper, int lower, bool skipFlat)
+    private static void UpdateByChannel(float[] img, float[] alphas, float[] fs, float[] bs, int i, int left, int right, int upper, int lower)
     {
-        if (!TryWeights(alphas, i, left, right, upper, lower, skipFlat, out var w))
-            return;
+        var w = WeightsAt(alphas, i, left, right, upper, lower);
         for (var c = 0; c < 3; c++)
         {
             var colour = img[i * 3 + c];
