@@ -11,7 +11,9 @@ namespace RmbgPS.Bench;
 /// <summary>
 /// Issue 24's first step: the CPU each stage of a cut-out spends outside the model, per image, as a batch worker spends
 /// it (inline, no fan-out: <see cref="BatchThread.Enter"/>). With nothing else running, the process's CPU time over a
-/// stage is that stage's. Child mode "cpu" [repeats, default 3]: the median of each stage for the 0.5- and 12-MP inputs.
+/// stage is that stage's. Child mode "cpu" [repeats, default 3] [warm-ups, default 1]: the median of each stage for the
+/// 0.5- and 12-MP inputs. The runtime compiles a method's loops fully only after it has run a while (tiered compilation),
+/// so the first images of a process cost more: eight warm-ups give the figures of a long batch.
 /// </summary>
 internal static class StageCpu
 {
@@ -20,10 +22,11 @@ internal static class StageCpu
     public static int Run(BenchOptions options)
     {
         var repeats = options.Rest.Length > 0 ? int.Parse(options.Rest[0]) : 3;
+        var warmUps = options.Rest.Length > 1 ? int.Parse(options.Rest[1]) : 1;
         var engine = RmbgEngine.Shared;
         engine.Configure(new EngineSettings { Device = ExecutionDevice.Cpu });
         using var lease = engine.Acquire(ModelLocator.Locate(options.Model, null));
-        Console.WriteLine($"## CPU per stage outside the model, one image at a time on a batch worker (ms of CPU, median of {repeats}; the model's for scale)");
+        Console.WriteLine($"## CPU per stage outside the model, one image at a time on a batch worker (ms of CPU, median of {repeats} after {warmUps} warm-up(s); the model's for scale)");
         Console.WriteLine("input            " + string.Join("", Stages.Select(s => $"{s,13}")) + "   outside the model");
         foreach (var input in new[] { Inputs.Small(options.Work), Inputs.Large(options.Work) })
         {
@@ -31,7 +34,8 @@ internal static class StageCpu
             var worker = new Thread(() =>
             {
                 BatchThread.Enter();
-                Measure(lease.Session, input.Path); // warm-up
+                for (var i = 0; i < warmUps; i++)
+                    Measure(lease.Session, input.Path);
                 for (var i = 0; i < repeats; i++)
                     runs.Add(Measure(lease.Session, input.Path));
             });
