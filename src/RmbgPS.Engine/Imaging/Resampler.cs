@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
 
 namespace RmbgPS.Engine.Imaging;
@@ -121,24 +124,26 @@ public static class Resampler
         var g = scratch[1].AsSpan(offset, w.DestinationSize);
         var b = scratch[2].AsSpan(offset, w.DestinationSize);
         var taps = w.TapsPerPixel;
+        var pixels = MemoryMarshal.Cast<byte, uint>(row);
         for (var i = 0; i < w.DestinationSize; i++)
         {
             var start = w.Starts[i];
             var weights = w.Weights.AsSpan(i * taps, w.Counts[i]);
-            var px = row.Slice(start * 4, weights.Length * 4);
-            float sr = 0, sg = 0, sb = 0;
+            var px = pixels.Slice(start, weights.Length);
+            // A pixel's four bytes as four float lanes, weighted and summed in tap order: each lane does the
+            // arithmetic of a channel at a time, in the same order, so the sums are the same to the bit.
+            var sum = Vector128<float>.Zero;
             for (var k = 0; k < weights.Length; k++)
-            {
-                var wk = weights[k];
-                sr += px[k * 4] * wk;
-                sg += px[k * 4 + 1] * wk;
-                sb += px[k * 4 + 2] * wk;
-            }
-            r[i] = sr;
-            g[i] = sg;
-            b[i] = sb;
+                sum += ToFloats(px[k]) * weights[k];
+            r[i] = sum.GetElement(0);
+            g[i] = sum.GetElement(1);
+            b[i] = sum.GetElement(2);
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> ToFloats(uint rgba) =>
+        Vector128.ConvertToSingle(Vector128.WidenLower(Vector128.WidenLower(Vector128.CreateScalar(rgba).AsByte())).AsInt32());
 
     private static void HorizontalPlane(ReadOnlySpan<float> row, AxisWeights w, Span<float> destination)
     {
