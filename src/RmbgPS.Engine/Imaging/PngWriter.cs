@@ -7,13 +7,13 @@ namespace RmbgPS.Engine.Imaging;
 
 /// <summary>
 /// A PNG writer of our own for 8-bit RGBA and grey, whose deflate is the runtime's zlib-ng (.NET 9 and later) at level 4.
-/// On a 12-MP cut-out it spends 306 to 405 ms of CPU against Skia's 453 to 492, for a file 1% smaller (2026-12-07,
+/// On a 12-MP cut-out it spends 288 to 291 ms of CPU against Skia's 456 to 470, for a file 1% smaller (2026-12-07,
 /// bench/README.md): encoding is, with edge colour, most of the CPU a big image costs outside the model, and that CPU is
 /// taken from the model's threads. Each row is written with the Up filter, as Skia was asked to. zlib-ng hashes four bytes
 /// where zlib hashes three, so files differ a little either way: on the test photos' cut-outs from -8.4% to +3.9%, +0.2%
 /// in all; levels 5 and 6 are no smaller, and choosing a filter per row made the 12-MP file 5% larger. The level is
 /// set through <c>ZLibCompressionOptions</c>, which .NET 8 lacks (PowerShell 7.4): there <see cref="IsAvailable"/> is
-/// false and <see cref="ImageEncoder"/> keeps Skia's encoder, whose zlib is the faster of the two on that runtime.
+/// false and <see cref="ImageEncoder"/> keeps Skia's encoder (that runtime's own zlib takes fixed levels only).
 /// </summary>
 internal static class PngWriter
 {
