@@ -92,7 +92,7 @@ public sealed class PngWriterTests : IDisposable
         try
         {
             using var pixmap = new SKPixmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul), pin.AddrOfPinnedObject(), image.Width * 4);
-            using var data = pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.Up, 4));
+            using var data = pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.Up, 4)) ?? throw new InvalidOperationException("Skia did not encode the picture.");
             return data.Size;
         }
         finally
