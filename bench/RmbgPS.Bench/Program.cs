@@ -11,7 +11,8 @@ using SkiaSharp;
 // "foreground" times the two foreground methods (DOTNET_PROCESSOR_COUNT=1 for one core); "detail" measures -Detail High. bench/remote-overhead.ps1 measures -Session. Child modes (start, batch) run in
 // their own processes so each one's start time and peak working set are its own; "bare" is the bare floor (BareFloor);
 // "sessions" alternates the bare session, the module's and the module's beside a batch worker in one process (SessionCompare);
-// "cpu" measures each stage's CPU outside the model on a batch worker (StageCpu).
+// "cpu" measures each stage's CPU outside the model on a batch worker (StageCpu); "model --model <file>" what one model
+// costs at 0.5 and 12 MP, for choosing between models (ModelCost).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var options = BenchOptions.Parse(args);
@@ -22,6 +23,7 @@ return options.Mode switch
     "bare" => BareFloor.Run(options),
     "sessions" => SessionCompare.Run(options),
     "cpu" => StageCpu.Run(options),
+    "model" => ModelCost.Run(options),
     "gpu" => GpuCheck.Run(options),
     "foreground" => ForegroundCost.Run(options),
     "detail" => DetailBench.Run(options),
@@ -50,7 +52,7 @@ namespace RmbgPS.Bench
                     case "--count": count = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                     case "--long": isLong = true; break;
                     case "--no-cache": noCache = true; break;
-                    case "start" or "batch" or "bare" or "sessions" or "cpu" or "gpu" or "foreground" or "detail" or "inputs" when i == 0: mode = args[i]; break;
+                    case "start" or "batch" or "bare" or "sessions" or "cpu" or "model" or "gpu" or "foreground" or "detail" or "inputs" when i == 0: mode = args[i]; break;
                     default: rest.Add(args[i]); break;
                 }
             }
