@@ -5,8 +5,8 @@ namespace RmbgPS.Engine.Compositing;
 /// <summary>
 /// The pixels of the multi-level solver's full-size level that it updates: per row, the runs of pixels that are not
 /// flat, where a flat pixel is wholly subject or wholly background with its four neighbours (clamped at the border)
-/// alike. Found once per solve, so the four half-iterations visit only the soft band instead of testing every pixel of
-/// the region four times over.
+/// alike. Found once per solve, so the level's half-iterations visit only the soft band instead of testing every pixel
+/// of the region in each.
 /// </summary>
 internal sealed class ActiveRuns
 {
@@ -50,17 +50,14 @@ internal sealed class ActiveRuns
     private static void MarkRow(float[] a, int w, int row, int up, int down, Span<int> flags)
     {
         var x = 1;
-        if (w > 2)
+        var (zero, one) = (Vector<float>.Zero, Vector<float>.One);
+        for (; x + Vector<float>.Count <= w - 1; x += Vector<float>.Count)
         {
-            var (zero, one) = (Vector<float>.Zero, Vector<float>.One);
-            for (; x + Vector<float>.Count <= w - 1; x += Vector<float>.Count)
-            {
-                var a0 = new Vector<float>(a.AsSpan(row + x));
-                var flat = (Vector.Equals(a0, zero) | Vector.Equals(a0, one))
-                           & Vector.Equals(new Vector<float>(a.AsSpan(row + x - 1)), a0) & Vector.Equals(new Vector<float>(a.AsSpan(row + x + 1)), a0)
-                           & Vector.Equals(new Vector<float>(a.AsSpan(up + x)), a0) & Vector.Equals(new Vector<float>(a.AsSpan(down + x)), a0);
-                Vector.OnesComplement(flat).CopyTo(flags[x..]);
-            }
+            var a0 = new Vector<float>(a.AsSpan(row + x));
+            var flat = (Vector.Equals(a0, zero) | Vector.Equals(a0, one))
+                       & Vector.Equals(new Vector<float>(a.AsSpan(row + x - 1)), a0) & Vector.Equals(new Vector<float>(a.AsSpan(row + x + 1)), a0)
+                       & Vector.Equals(new Vector<float>(a.AsSpan(up + x)), a0) & Vector.Equals(new Vector<float>(a.AsSpan(down + x)), a0);
+            Vector.OnesComplement(flat).CopyTo(flags[x..]);
         }
         for (; x < w - 1; x++)
             flags[x] = IsFlat(a, row + x, row + x - 1, row + x + 1, up + x, down + x) ? 0 : -1;

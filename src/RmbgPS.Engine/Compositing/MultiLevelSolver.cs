@@ -14,7 +14,8 @@ namespace RmbgPS.Engine.Compositing;
 /// image and doubles the size level by level to the full one, so colour travels far on the coarse levels for the
 /// few iterations the fine ones get (10 up to 32 pixels, 2 above, as the paper).
 /// Each iteration updates the pixels of one chequerboard colour and then of the other (red-black Gauss-Seidel): every
-/// update reads only pixels of the other colour, so rows run in parallel and the result does not depend on how.
+/// update uses only pixels of the other colour, so rows run in parallel and the result does not depend on how (the
+/// vector path's four-lane loads also read a pixel of the same colour in their unused fourth lane, never its value).
 /// </summary>
 public sealed class MultiLevelSolver
 {
@@ -39,8 +40,9 @@ public sealed class MultiLevelSolver
     {
         image = GC.AllocateUninitializedArray<float>(pixels * 3);
         alpha = GC.AllocateUninitializedArray<float>(pixels);
-        foreground = GC.AllocateUninitializedArray<float>(pixels * 3);
-        background = GC.AllocateUninitializedArray<float>(pixels * 3);
+        // One float more: the vector path's load of the last pixel, as a neighbour, reads four lanes.
+        foreground = GC.AllocateUninitializedArray<float>(pixels * 3 + 1);
+        background = GC.AllocateUninitializedArray<float>(pixels * 3 + 1);
     }
 
     /// <summary>
@@ -151,8 +153,8 @@ public sealed class MultiLevelSolver
                     for (var x = runs[r] + ((y + parity - runs[r]) & 1); x < runs[r + 1]; x += 2)
                     {
                         var (i, left, right) = (row + x, row + Math.Max(0, x - 1), row + Math.Min(w - 1, x + 1));
-                        // The last column is solved a channel at a time: the vector path's four-lane reads there would
-                        // run past the end of the planes on the last row.
+                        // The last column is solved a channel at a time: the vector path's four-lane read of its own
+                        // colour would run past the end of the image on the last row.
                         if (byChannel || x == w - 1)
                             UpdateByChannel(img, a, f, b, i, left, right, up + x, down + x);
                         else
@@ -186,22 +188,22 @@ public sealed class MultiLevelSolver
 
     /// <summary>
     /// Solves pixel <paramref name="i"/> (not in the last column) from the neighbours at the indices given, its three
-    /// channels as one vector of four lanes (the fourth is the next pixel's red, read and not written). The lanes do the scalar path's
+    /// channels as one vector of four lanes (the fourth is the next pixel's red, read, never used or written). The lanes do the scalar path's
     /// arithmetic in its order, so the results are the same to the bit; this is the hot loop, without bounds checks.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Update(float[] img, float[] alphas, float[] fs, float[] bs, int i, int left, int right, int upper, int lower)
     {
-        var w = WeightsAt(alphas, i, left, right, upper, lower);
+        var k = WeightsAt(alphas, i, left, right, upper, lower);
         ref var f = ref MemoryMarshal.GetArrayDataReference(fs);
         ref var b = ref MemoryMarshal.GetArrayDataReference(bs);
         var colour = Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(img), (nuint)(i * 3));
-        var (dl, dr, du, dd) = (Vector128.Create(w.Left), Vector128.Create(w.Right), Vector128.Create(w.Up), Vector128.Create(w.Down));
-        var b0 = Vector128.Create(w.A0) * colour + dl * Vector128.LoadUnsafe(ref f, (nuint)(left * 3)) + dr * Vector128.LoadUnsafe(ref f, (nuint)(right * 3))
+        var (dl, dr, du, dd) = (Vector128.Create(k.Left), Vector128.Create(k.Right), Vector128.Create(k.Up), Vector128.Create(k.Down));
+        var b0 = Vector128.Create(k.A0) * colour + dl * Vector128.LoadUnsafe(ref f, (nuint)(left * 3)) + dr * Vector128.LoadUnsafe(ref f, (nuint)(right * 3))
                  + du * Vector128.LoadUnsafe(ref f, (nuint)(upper * 3)) + dd * Vector128.LoadUnsafe(ref f, (nuint)(lower * 3));
-        var b1 = Vector128.Create(w.A1) * colour + dl * Vector128.LoadUnsafe(ref b, (nuint)(left * 3)) + dr * Vector128.LoadUnsafe(ref b, (nuint)(right * 3))
+        var b1 = Vector128.Create(k.A1) * colour + dl * Vector128.LoadUnsafe(ref b, (nuint)(left * 3)) + dr * Vector128.LoadUnsafe(ref b, (nuint)(right * 3))
                  + du * Vector128.LoadUnsafe(ref b, (nuint)(upper * 3)) + dd * Vector128.LoadUnsafe(ref b, (nuint)(lower * 3));
-        var (m00, m01, m11) = (Vector128.Create(w.M00), Vector128.Create(w.M01), Vector128.Create(w.M11));
+        var (m00, m01, m11) = (Vector128.Create(k.M00), Vector128.Create(k.M01), Vector128.Create(k.M11));
         StoreRgb(ref Unsafe.Add(ref f, i * 3), Clamp(m00 * b0 + m01 * b1));
         StoreRgb(ref Unsafe.Add(ref b, i * 3), Clamp(m01 * b0 + m11 * b1));
     }
@@ -218,20 +220,21 @@ public sealed class MultiLevelSolver
         Unsafe.Add(ref destination, 2) = value.GetElement(2);
     }
 
+    /// <summary>As <c>Math.Clamp(v, 0, 1)</c> for every value the solver meets (they differ only for -0 and NaN, which bytes over 255 never give).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> Clamp(Vector128<float> value) => Vector128.Min(Vector128.Max(value, Vector128<float>.Zero), Vector128<float>.One);
 
     /// <summary><see cref="Update"/> a channel at a time, for the last column and for machines without vectors (<see cref="ByChannel"/>).</summary>
     private static void UpdateByChannel(float[] img, float[] alphas, float[] fs, float[] bs, int i, int left, int right, int upper, int lower)
     {
-        var w = WeightsAt(alphas, i, left, right, upper, lower);
+        var k = WeightsAt(alphas, i, left, right, upper, lower);
         for (var c = 0; c < 3; c++)
         {
             var colour = img[i * 3 + c];
-            var b0 = w.A0 * colour + w.Left * fs[left * 3 + c] + w.Right * fs[right * 3 + c] + w.Up * fs[upper * 3 + c] + w.Down * fs[lower * 3 + c];
-            var b1 = w.A1 * colour + w.Left * bs[left * 3 + c] + w.Right * bs[right * 3 + c] + w.Up * bs[upper * 3 + c] + w.Down * bs[lower * 3 + c];
-            fs[i * 3 + c] = Math.Clamp(w.M00 * b0 + w.M01 * b1, 0f, 1f);
-            bs[i * 3 + c] = Math.Clamp(w.M01 * b0 + w.M11 * b1, 0f, 1f);
+            var b0 = k.A0 * colour + k.Left * fs[left * 3 + c] + k.Right * fs[right * 3 + c] + k.Up * fs[upper * 3 + c] + k.Down * fs[lower * 3 + c];
+            var b1 = k.A1 * colour + k.Left * bs[left * 3 + c] + k.Right * bs[right * 3 + c] + k.Up * bs[upper * 3 + c] + k.Down * bs[lower * 3 + c];
+            fs[i * 3 + c] = Math.Clamp(k.M00 * b0 + k.M01 * b1, 0f, 1f);
+            bs[i * 3 + c] = Math.Clamp(k.M01 * b0 + k.M11 * b1, 0f, 1f);
         }
     }
 

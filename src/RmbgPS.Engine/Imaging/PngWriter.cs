@@ -18,21 +18,26 @@ namespace RmbgPS.Engine.Imaging;
 internal static class PngWriter
 {
     /// <summary>zlib-ng's level 4: the size of Skia's level 4 (level 3 is 20% faster but its 12-MP file 2.7% larger).</summary>
-    public const int CompressionLevel = 4;
+    public const int ZlibLevel = 4;
 
     private const byte UpFilter = 2;
     private static readonly byte[] Signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
-    private static readonly Func<Stream, Stream>? Deflate = DeflateAtLevel(CompressionLevel);
+    private static readonly Func<Stream, Stream>? OpenZlib = ZlibOpenerAt(ZlibLevel);
 
     /// <summary>Whether this runtime's zlib takes a level (.NET 9 and later, where it is zlib-ng).</summary>
-    public static bool IsAvailable => Deflate is not null;
+    public static bool IsAvailable => OpenZlib is not null;
 
     /// <summary>Writes <paramref name="pixels"/> (rows of <paramref name="width"/> x <paramref name="channels"/> bytes: 4 for straight RGBA, 1 for grey) as a PNG.</summary>
     public static void Write(Stream destination, ReadOnlySpan<byte> pixels, int width, int height, int channels)
     {
-        var deflate = Deflate ?? throw new PlatformNotSupportedException("This runtime's zlib takes no compression level (.NET 9 or later is needed).");
+        var openZlib = OpenZlib ?? throw new PlatformNotSupportedException("This runtime's zlib takes no compression level (.NET 9 or later is needed).");
+        // Checked before the first byte is written: a bad call leaves no partial file behind.
         if (channels is not (1 or 4))
             throw new ArgumentOutOfRangeException(nameof(channels), "Only grey (1) and RGBA (4) are written.");
+        if (width < 1 || height < 1)
+            throw new ArgumentOutOfRangeException(width < 1 ? nameof(width) : nameof(height), $"A PNG is at least 1x1; this picture is {width}x{height}.");
+        if (pixels.Length < (long)width * height * channels)
+            throw new ArgumentException($"{pixels.Length} bytes are fewer than a {width}x{height} picture of {channels} byte(s) a pixel holds.", nameof(pixels));
         destination.Write(Signature);
         Span<byte> header = stackalloc byte[13];
         BinaryPrimitives.WriteInt32BigEndian(header, width);
@@ -43,7 +48,7 @@ internal static class PngWriter
         WriteChunk(destination, "IHDR"u8, header);
         var stride = width * channels;
         using (var chunks = new IdatStream(destination))
-        using (var zlib = deflate(chunks))
+        using (var zlib = openZlib(chunks))
         {
             var line = new byte[stride + 1];
             line[0] = UpFilter;
@@ -82,7 +87,7 @@ internal static class PngWriter
     /// <c>new ZLibStream(stream, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true)</c>, found by
     /// reflection because the engine also builds for .NET 8, which lacks the options; null there.
     /// </summary>
-    private static Func<Stream, Stream>? DeflateAtLevel(int level)
+    private static Func<Stream, Stream>? ZlibOpenerAt(int level)
     {
         var optionsType = typeof(ZLibStream).Assembly.GetType("System.IO.Compression.ZLibCompressionOptions");
         var constructor = optionsType is null ? null : typeof(ZLibStream).GetConstructor([typeof(Stream), optionsType, typeof(bool)]);
@@ -90,7 +95,7 @@ internal static class PngWriter
             return null;
         var options = Activator.CreateInstance(optionsType)!;
         property.SetValue(options, level);
-        return stream => (Stream)constructor.Invoke([stream, options, true]);
+        return stream => (Stream)constructor.Invoke(BindingFlags.DoNotWrapExceptions, null, [stream, options, true], null);
     }
 
     /// <summary>Cuts the zlib stream into IDAT chunks of up to 64 KiB as it comes, so nothing holds the whole file.</summary>
@@ -116,9 +121,10 @@ internal static class PngWriter
 
         public override void Flush()
         {
-            if (count > 0)
-                WriteChunk(destination, "IDAT"u8, buffer.AsSpan(0, count));
-            count = 0;
+            var full = count;
+            count = 0; // a chunk that failed to write is not tried again while the failure unwinds
+            if (full > 0)
+                WriteChunk(destination, "IDAT"u8, buffer.AsSpan(0, full));
         }
 
         protected override void Dispose(bool disposing)

@@ -1,6 +1,5 @@
 using RmbgPS.Engine.Compositing;
 using RmbgPS.Engine.Imaging;
-using System.Runtime.InteropServices;
 using SkiaSharp;
 
 namespace RmbgPS.Tests.Imaging;
@@ -36,17 +35,43 @@ public sealed class PngWriterTests : IDisposable
     }
 
     [Fact]
-    public void A_grey_mask_comes_back_pixel_for_pixel()
+    public void Skias_encoder_kept_for_NET_8_writes_the_same_pixels()
+    {
+        var image = Cut("chelsea.png", 451, 300);
+        var path = folder.File("skia.png");
+        using (var file = File.Create(path))
+            ImageEncoder.WriteWithSkia(file, image, OutputFormat.Png, 100);
+        Assert.Equal(image.Pixels, ImageDecoder.Decode(path).Pixels);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // .NET 8's path
+    public void A_grey_mask_comes_back_pixel_for_pixel(bool withSkia)
     {
         var image = Cut("astronaut.png", 512, 512);
         var grey = new byte[512 * 512];
         for (var i = 0; i < grey.Length; i++)
             grey[i] = image.Pixels[i * 4 + 3];
         using var file = new MemoryStream();
-        ImageEncoder.WriteGrayPng(file, grey, 512, 512);
+        if (withSkia)
+            ImageEncoder.WriteGrayPngWithSkia(file, grey, 512, 512);
+        else
+            ImageEncoder.WriteGrayPng(file, grey, 512, 512);
         using var bitmap = SKBitmap.Decode(file.ToArray());
         Assert.Equal(SKColorType.Gray8, bitmap.ColorType);
         Assert.Equal(grey, bitmap.Bytes);
+    }
+
+    [Theory]
+    [InlineData(0, 5, 0)]
+    [InlineData(5, 0, 0)]
+    [InlineData(5, 5, 99)] // a buffer shorter than 5x5x4
+    public void A_picture_it_cannot_write_is_refused_before_any_byte(int width, int height, int length)
+    {
+        using var file = new MemoryStream();
+        Assert.ThrowsAny<ArgumentException>(() => PngWriter.Write(file, new byte[length], width, height, 4));
+        Assert.Equal(0, file.Length);
     }
 
     [Fact]
@@ -85,19 +110,11 @@ public sealed class PngWriterTests : IDisposable
         return new RgbaImage(width, height, pixels, hasTransparency: true);
     }
 
-    /// <summary>Skia's PNG of the same pixels with the options the engine gave it before (the Up filter, zlib level 4).</summary>
+    /// <summary>Skia's PNG of the same pixels, as the engine writes it on .NET 8 (the Up filter, zlib level 4).</summary>
     private static long SkiaPng(RgbaImage image)
     {
-        var pin = GCHandle.Alloc(image.Pixels, GCHandleType.Pinned);
-        try
-        {
-            using var pixmap = new SKPixmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul), pin.AddrOfPinnedObject(), image.Width * 4);
-            using var data = pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.Up, 4)) ?? throw new InvalidOperationException("Skia did not encode the picture.");
-            return data.Size;
-        }
-        finally
-        {
-            pin.Free();
-        }
+        using var file = new MemoryStream();
+        ImageEncoder.WriteWithSkia(file, image, OutputFormat.Png, 100);
+        return file.Length;
     }
 }
