@@ -3,7 +3,9 @@
 # "GPU figures" wants. It builds the CUDA flavour from this checkout (in a copy, so the checkout's own build is
 # untouched), fetches the test model and photos (tests/assets/fetch-test-assets.sh, cached), and runs the
 # benchmark's gpu mode while nvidia-smi samples the GPU's memory:
-#   - the floor (ONNX Runtime's Run alone) for each model: the test model (ISNet, fp16 weights), plus any --also;
+#   - the floor (ONNX Runtime's Run alone) for each model: the test model (ISNet, fp16 weights), plus any --also,
+#     plus RMBG-2.0's architecture when its graph is there ($RMBG_BIREFNET_GRAPH, default
+#     ~/.cache/RmbgPS-bench/birefnet_random.onnx, made by ../shared/birefnet-graph/make_graph.py; bench/README.md);
 #   - the engine end to end at 0.5 MP and 12 MP;
 #   - a 50-image batch through Remove-ImageBackground: images/s and the model's busy share;
 #   - peak GPU memory (nvidia-smi, the whole device);
@@ -11,17 +13,17 @@
 # Without a usable GPU it says why and exits 3; --allow-cpu runs every step on the CPU instead (how CI checks it).
 #
 # Usage: bash bench/gpu-check.sh [--allow-cpu] [--quick] [--no-build] [--count N] [--also model.onnx]...
-#   --quick     12-MP end to end left out, and a 4-image batch (for checking the script, not for figures)
+#   --quick     12-MP end to end and the RMBG-2.0 graph left out, and a 4-image batch (for checking the script, not for figures)
 #   --no-build  reuse the last build in the work folder ($RMBG_GPU_CHECK_WORK, default $TMPDIR/rmbgps-gpu-check)
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${RMBG_GPU_CHECK_WORK:-${TMPDIR:-/tmp}/rmbgps-gpu-check}"
-build=1 count=50 bench_args=()
+build=1 count=50 quick=0 bench_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --allow-cpu) bench_args+=(--allow-cpu) ;;
-    --quick) bench_args+=(--quick); count=4 ;;
+    --quick) bench_args+=(--quick); count=4; quick=1 ;;
     --no-build) build=0 ;;
     --count) count="$2"; shift ;;
     --also) bench_args+=(--also "$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"); shift ;;
@@ -29,6 +31,11 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+
+birefnet="${RMBG_BIREFNET_GRAPH:-$HOME/.cache/RmbgPS-bench/birefnet_random.onnx}"
+if [ "$quick" = 0 ] && [ -f "$birefnet" ]; then
+  bench_args+=(--also "$birefnet") # the RMBG-2.0-class figure that matters most
+fi
 
 echo "== GPU ($(date -u +%Y-%m-%dT%H:%MZ))"
 gpu=0
