@@ -33,7 +33,8 @@ public sealed class MultiLevelSolver
     // pixels, so these are sized by need, not by the full size (60 bytes a full-size pixel in all, not 80).
     private float[] levelImage = [], levelAlpha = [], previousForeground = [], previousBackground = [];
     private readonly ActiveRuns activeRuns = new();
-    private int width, height;
+    // Each level's source column for its columns: from the full size and from the level below, reused between pictures.
+    private int[] fullColumns = [], previousColumns = [];
 
     /// <summary>A solver for rectangles of up to <paramref name="pixels"/> pixels: fill <see cref="Image"/> and <see cref="Alpha"/> row-major at the rectangle's width, then <see cref="Solve"/>.</summary>
     public MultiLevelSolver(int pixels)
@@ -81,27 +82,27 @@ public sealed class MultiLevelSolver
     /// <summary>The estimated foreground, RGB interleaved, 0..1, valid after <see cref="Solve"/>.</summary>
     public float[] Foreground => foreground;
 
-    public void Solve(int rectangleWidth, int rectangleHeight)
+    public void Solve(int width, int height)
     {
-        if ((long)rectangleWidth * rectangleHeight > alpha.Length)
-            throw new ArgumentOutOfRangeException(nameof(rectangleWidth), "The rectangle is larger than the solver was made for.");
-        (width, height) = (rectangleWidth, rectangleHeight);
+        if ((long)width * height > alpha.Length)
+            throw new ArgumentOutOfRangeException(nameof(width), "The rectangle is larger than the solver was made for.");
         var levels = (int)Math.Ceiling(Math.Log2(Math.Max(2, Math.Max(width, height))));
+        int Size(int full, int level) => Math.Max(1, (int)Math.Round(Math.Pow(full, level / (double)levels)));
         // The largest coarse level is the one below the full size: sized for it once, the smaller ones fit.
-        var below = Math.Max(1, (int)Math.Round(Math.Pow(width, (levels - 1) / (double)levels))) * Math.Max(1, (int)Math.Round(Math.Pow(height, (levels - 1) / (double)levels)));
+        var below = Size(width, levels - 1) * Size(height, levels - 1);
         (levelImage, levelAlpha) = (Ensure(levelImage, below * 3), Ensure(levelAlpha, below));
         (previousForeground, previousBackground) = (Ensure(previousForeground, below * 3), Ensure(previousBackground, below * 3));
         var (previousWidth, previousHeight) = (0, 0);
         for (var level = 0; level <= levels; level++)
         {
-            var w = Math.Max(1, (int)Math.Round(Math.Pow(width, level / (double)levels)));
-            var h = Math.Max(1, (int)Math.Round(Math.Pow(height, level / (double)levels)));
+            var (w, h) = (Size(width, level), Size(height, level));
             var top = level == levels; // the full size: w == width, h == height
             var (levelColours, levelAlphas) = (image, alpha);
             if (!top)
             {
-                ResizeNearest(image, width, height, levelImage, w, h, 3);
-                ResizeNearest(alpha, width, height, levelAlpha, w, h, 1);
+                MapColumns(ref fullColumns, width, w);
+                ResizeNearest(image, width, height, levelImage, w, h, 3, fullColumns);
+                ResizeNearest(alpha, width, height, levelAlpha, w, h, 1, fullColumns);
                 (levelColours, levelAlphas) = (levelImage, levelAlpha);
             }
             if (level == 0)
@@ -112,8 +113,9 @@ public sealed class MultiLevelSolver
             }
             else
             {
-                ResizeNearest(previousForeground, previousWidth, previousHeight, foreground, w, h, 3);
-                ResizeNearest(previousBackground, previousWidth, previousHeight, background, w, h, 3);
+                MapColumns(ref previousColumns, previousWidth, w);
+                ResizeNearest(previousForeground, previousWidth, previousHeight, foreground, w, h, 3, previousColumns);
+                ResizeNearest(previousBackground, previousWidth, previousHeight, background, w, h, 3, previousColumns);
             }
             var iterations = w <= SmallSize && h <= SmallSize ? SmallIterations : BigIterations;
             if (top)
@@ -238,12 +240,18 @@ public sealed class MultiLevelSolver
         }
     }
 
-    /// <summary>Nearest-neighbour resize, as the method defines its pyramid (a blend would mix subject and background colours).</summary>
-    private static void ResizeNearest(float[] source, int sourceWidth, int sourceHeight, float[] destination, int w, int h, int channels)
+    /// <summary>Each of <paramref name="w"/> columns' nearest source column, into <paramref name="map"/> (grown when too short).</summary>
+    private static void MapColumns(ref int[] map, int sourceWidth, int w)
     {
-        var columns = new int[w]; // each destination column's source offset in a row, computed once rather than per row
+        if (map.Length < w)
+            map = new int[w];
         for (var x = 0; x < w; x++)
-            columns[x] = Math.Min(sourceWidth - 1, (int)((long)x * sourceWidth / w)) * channels;
+            map[x] = Math.Min(sourceWidth - 1, (int)((long)x * sourceWidth / w));
+    }
+
+    /// <summary>Nearest-neighbour resize, as the method defines its pyramid (a blend would mix subject and background colours); 3 channels or 1.</summary>
+    private static void ResizeNearest(float[] source, int sourceWidth, int sourceHeight, float[] destination, int w, int h, int channels, int[] columns)
+    {
         RowBlocks.For(h, (y0, y1) =>
         {
             for (var y = y0; y < y1; y++)
@@ -251,16 +259,15 @@ public sealed class MultiLevelSolver
                 var sy = Math.Min(sourceHeight - 1, (int)((long)y * sourceHeight / h));
                 var from = source.AsSpan(sy * sourceWidth * channels, sourceWidth * channels);
                 var to = destination.AsSpan(y * w * channels, w * channels);
-                if (channels == 3)
-                    for (int x = 0, o = 0; x < columns.Length; x++, o += 3)
-                    {
-                        var s = columns[x];
-                        (to[o], to[o + 1], to[o + 2]) = (from[s], from[s + 1], from[s + 2]);
-                    }
+                if (channels == 1)
+                    for (var x = 0; x < w; x++)
+                        to[x] = from[columns[x]];
                 else
-                    for (var x = 0; x < columns.Length; x++)
-                        for (var c = 0; c < channels; c++)
-                            to[x * channels + c] = from[columns[x] + c];
+                    for (int x = 0, o = 0; x < w; x++, o += 3)
+                    {
+                        var at = columns[x] * 3;
+                        (to[o], to[o + 1], to[o + 2]) = (from[at], from[at + 1], from[at + 2]);
+                    }
             }
         });
     }
