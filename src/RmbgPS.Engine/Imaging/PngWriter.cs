@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using System.Numerics;
+using System.Numerics.Tensors;
 using System.Reflection;
 
 namespace RmbgPS.Engine.Imaging;
@@ -56,20 +56,11 @@ internal static class PngWriter
             zlib.Write(line);
             for (var y = 1; y < height; y++)
             {
-                Subtract(pixels.Slice(y * stride, stride), pixels.Slice((y - 1) * stride, stride), line.AsSpan(1));
+                TensorPrimitives.Subtract(pixels.Slice(y * stride, stride), pixels.Slice((y - 1) * stride, stride), line.AsSpan(1)); // bytes wrap, as PNG's filter does
                 zlib.Write(line);
             }
         }
         WriteChunk(destination, "IEND"u8, []);
-    }
-
-    private static void Subtract(ReadOnlySpan<byte> row, ReadOnlySpan<byte> above, Span<byte> difference)
-    {
-        var i = 0;
-        for (; i <= row.Length - Vector<byte>.Count; i += Vector<byte>.Count)
-            (new Vector<byte>(row[i..]) - new Vector<byte>(above[i..])).CopyTo(difference[i..]);
-        for (; i < row.Length; i++)
-            difference[i] = (byte)(row[i] - above[i]);
     }
 
     private static void WriteChunk(Stream destination, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
