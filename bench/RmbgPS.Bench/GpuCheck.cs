@@ -68,7 +68,7 @@ internal static class GpuCheck
 
         Console.WriteLine($"## Remove-ImageBackground over {options.Count} images of 0.5 MP (Get-ChildItem | Remove-ImageBackground, device Auto, workers sized by the module)");
         var batch = Report.Child(options, "batch", small.Label, options.Count.ToString());
-        var rate = double.Parse(batch["images"]) / double.Parse(batch["seconds"]);
+        var rate = Report.Rate(batch);
         Console.WriteLine($"batch: {rate:0.00} images/s; model busy {batch["busy"]} of the time at {batch["runMs"]} ms a run; peak working set {batch["peakWS"]} MB");
         Console.WriteLine();
 

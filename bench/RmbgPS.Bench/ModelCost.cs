@@ -20,7 +20,7 @@ internal static class ModelCost
         foreach (var input in new[] { "0.5mp", "12mp" })
         {
             var batch = Report.Child(options, "batch", input, count);
-            var rate = int.Parse(batch["images"], CultureInfo.InvariantCulture) / double.Parse(batch["seconds"], CultureInfo.InvariantCulture);
+            var rate = Report.Rate(batch);
             var thousand = TimeSpan.FromSeconds(1000 / rate);
             Console.WriteLine($"{input,-7} {rate,8:0.000} {1000 / rate,13:0} {rate * bareMs / 1000,20:0.00} {batch["busy"],12} {batch["peakWS"],9}   " +
                               $"{(int)thousand.TotalHours} h {thousand.Minutes:00} min");

@@ -97,7 +97,7 @@ internal static class Report
     private static Func<double, string> BatchLine(BenchOptions options, BenchImages.Input input, int count, double target, string priority, long budget)
     {
         var batch = Child(options, "batch", input.Label, count.ToString(), "", priority);
-        var rate = double.Parse(batch["images"]) / double.Parse(batch["seconds"]);
+        var rate = Rate(batch);
         var floor = double.Parse(batch["floorMs"]);
         var peak = long.Parse(batch["peakWS"]);
         return bare =>
@@ -154,11 +154,15 @@ internal static class Report
             var model = options with { Model = path };
             var bare = Child(model, "bare");
             var batch = Child(model, "batch", "0.5mp", options.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            var rate = int.Parse(batch["images"]) / double.Parse(batch["seconds"], System.Globalization.CultureInfo.InvariantCulture);
+            var rate = Rate(batch);
             Console.WriteLine($"{label,-21} {new FileInfo(path).Length / 1e6,7:0.0} {bare["ms"],9} {bare["peakWS"],14} {rate,16:0.000} {batch["peakWS"],15}");
         }
         Console.WriteLine();
     }
+
+    /// <summary>A batch child's images per second.</summary>
+    internal static double Rate(Dictionary<string, string> batch) =>
+        double.Parse(batch["images"], System.Globalization.CultureInfo.InvariantCulture) / double.Parse(batch["seconds"], System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Runs a child mode and returns its RESULT line's key=value pairs.</summary>
     internal static Dictionary<string, string> Child(BenchOptions options, params string[] modeArgs)
