@@ -12,14 +12,22 @@ namespace RmbgPS.Bench;
 /// </summary>
 internal static class BareFloor
 {
-    /// <summary>Child mode "bare": a warm-up run, then the median of <c>--count</c> runs (default 5).</summary>
+    /// <summary>
+    /// Child mode "bare": a warm-up run, then the median of a number of runs (default 5). Rest: [runs] [variant ...],
+    /// the <see cref="Variants"/> to try on top of the floor's options. Besides the process's peak it reports the peak
+    /// while the session was made (loadWS) and, on Linux, the peak of the runs alone (runWS, after resetting VmHWM).
+    /// </summary>
     public static int Run(BenchOptions options)
     {
-        var runs = options.Rest.Length > 0 ? int.Parse(options.Rest[0]) : 5;
+        var runs = options.Rest.Length > 0 && int.TryParse(options.Rest[0], out var given) ? given : 5;
         using var sessionOptions = SessionOptions();
-        using var session = new InferenceSession(options.Model, sessionOptions);
+        foreach (var variant in options.Rest.Where(r => !int.TryParse(r, out var _)))
+            Variants[variant](sessionOptions);
+        var session = new InferenceSession(options.Model, sessionOptions);
+        var loadPeak = MemorySampler.ProcessPeak;
+        var resetPeak = ResetPeak();
         var (name, input) = Input(session);
-        using var _ = input;
+        using var inputValue = input;
         var outputs = session.OutputNames.Take(1).ToArray();
         using var runOptions = new RunOptions();
         using (session.Run(runOptions, [name], [input], outputs))
@@ -33,8 +41,34 @@ internal static class BareFloor
                 times[i] = clock.Elapsed.TotalMilliseconds;
         }
         Array.Sort(times);
-        Console.WriteLine($"RESULT ms={times[runs / 2]:0} min={times[0]:0} max={times[^1]:0} peakWS={MemorySampler.ProcessPeak / 1048576}");
+        var sincePeak = MemorySampler.ProcessPeak; // the runs' own peak where VmHWM was reset, else the process's
+        session.Dispose();
+        Console.WriteLine($"RESULT ms={times[runs / 2]:0} min={times[0]:0} max={times[^1]:0} peakWS={Math.Max(loadPeak, sincePeak) / 1048576} " +
+                          $"loadWS={loadPeak / 1048576} runWS={(resetPeak ? sincePeak / 1048576 : -1)}");
         return 0;
+    }
+
+    /// <summary>ONNX Runtime's footprint options tried against the floor's own (issue 25), by the name the bare mode takes.</summary>
+    internal static readonly IReadOnlyDictionary<string, Action<SessionOptions>> Variants = new Dictionary<string, Action<SessionOptions>>
+    {
+        ["arena-off"] = o => o.EnableCpuMemArena = false,
+        ["pattern-on"] = o => o.EnableMemoryPattern = true,
+        ["prepack-off"] = o => o.AddSessionConfigEntry("session.disable_prepacking", "1"),
+        ["init-device"] = o => o.AddSessionConfigEntry("session.use_device_allocator_for_initializers", "1"),
+    };
+
+    /// <summary>Linux: clears the process's VmHWM, so the next peak read is of what follows.</summary>
+    private static bool ResetPeak()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The bare floor's session options: all graph optimisations, one intra-op thread per core, no spinning, no memory pattern.</summary>

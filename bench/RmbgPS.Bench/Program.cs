@@ -12,7 +12,8 @@ using SkiaSharp;
 // their own processes so each one's start time and peak working set are its own; "bare" is the bare floor (BareFloor);
 // "sessions" alternates the bare session, the module's and the module's beside a batch worker in one process (SessionCompare);
 // "cpu" measures each stage's CPU outside the model on a batch worker (StageCpu); "model --model <file>" what one model
-// costs at 0.5 and 12 MP, for choosing between models (ModelCost).
+// costs at 0.5 and 12 MP, for choosing between models (ModelCost); "footprint --model <file> [rounds]" ONNX Runtime's
+// memory options on the bare floor, taking turns (FootprintOptions).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var options = BenchOptions.Parse(args);
@@ -24,6 +25,7 @@ return options.Mode switch
     "sessions" => SessionCompare.Run(options),
     "cpu" => StageCpu.Run(options),
     "model" => ModelCost.Run(options),
+    "footprint" => FootprintOptions.Run(options),
     "gpu" => GpuCheck.Run(options),
     "foreground" => ForegroundCost.Run(options),
     "detail" => DetailBench.Run(options),
@@ -52,7 +54,7 @@ namespace RmbgPS.Bench
                     case "--count": count = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                     case "--long": isLong = true; break;
                     case "--no-cache": noCache = true; break;
-                    case "start" or "batch" or "bare" or "sessions" or "cpu" or "model" or "gpu" or "foreground" or "detail" or "inputs" when i == 0: mode = args[i]; break;
+                    case "start" or "batch" or "bare" or "sessions" or "cpu" or "model" or "footprint" or "gpu" or "foreground" or "detail" or "inputs" when i == 0: mode = args[i]; break;
                     default: rest.Add(args[i]); break;
                 }
             }
