@@ -89,7 +89,7 @@ function Initialize-RmbgTestRun {
         # Released first, so Get-RmbgDevice reports the settings, not a loaded session (its Profile is the session's).
         Clear-RmbgLoadedModel
         $device = Get-RmbgDevice
-        Set-RmbgDevice -Device Auto -DeviceId 0 -ThreadCount 0 -Model '' -Profile '' -Resolution 0 -OptimizedGraphCache -WorkerPriority BelowNormal
+        Set-RmbgDevice -Device Auto -DeviceId 0 -ThreadCount 0 -Model '' -Profile '' -Resolution 0 -OptimizedGraphCache -MemoryCheck -WorkerPriority BelowNormal
         [pscustomobject]@{
             Environment     = $saved
             Device          = $device
@@ -119,6 +119,7 @@ function Restore-RmbgTestRun($TestRun) {
             Profile             = [string] $before.Profile
             Resolution          = $before.Resolution
             OptimizedGraphCache = $before.OptimizedGraphCache
+            MemoryCheck         = $before.MemoryCheck
             WorkerPriority      = $before.WorkerPriority
         }
         Set-RmbgDevice @settings -ErrorAction Continue

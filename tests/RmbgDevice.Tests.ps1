@@ -18,7 +18,7 @@ AfterAll {
 
 Describe 'Set-RmbgDevice parameters' {
     It '<Command> has the parameter <Parameter>' -ForEach @(
-        foreach ($name in 'Device', 'DeviceId', 'ThreadCount', 'Model', 'Profile', 'Resolution', 'OptimizedGraphCache', 'WorkerPriority', 'PassThru', 'WhatIf') {
+        foreach ($name in 'Device', 'DeviceId', 'ThreadCount', 'Model', 'Profile', 'Resolution', 'OptimizedGraphCache', 'MemoryCheck', 'WorkerPriority', 'PassThru', 'WhatIf') {
             @{ Command = 'Set-RmbgDevice'; Parameter = $name }
         }
     ) {
@@ -185,7 +185,8 @@ Describe 'Get-RmbgDevice and Set-RmbgDevice' {
             @{ Name = 'SessionId'; Type = [Nullable[guid]] }, @{ Name = 'LoadedModels'; Type = [string[]] }
             @{ Name = 'LoadCount'; Type = [int] }, @{ Name = 'OptimizedGraphCache'; Type = [bool] }
             @{ Name = 'GraphSource'; Type = [string] }, @{ Name = 'LoadTime'; Type = [Nullable[timespan]] }
-            @{ Name = 'WorkerPriority'; Type = [string] }
+            @{ Name = 'WorkerPriority'; Type = [string] }, @{ Name = 'MemoryCheck'; Type = [bool] }
+            @{ Name = 'ModelMemoryMB'; Type = [Nullable[long]] }, @{ Name = 'ModelMemoryBasis'; Type = [string] }
         ) {
             Get-PropertyType $info $Name | Should -Be $Type
         }

@@ -163,6 +163,7 @@ Describe 'The model store: Install-, Get-, Uninstall-RmbgModel and Set-RmbgDefau
             @{ Name = 'LicenseUrl'; Type = [string] }, @{ Name = 'CommercialUse'; Type = [Nullable[bool]] }, @{ Name = 'Gated'; Type = [bool] }
             @{ Name = 'InCatalog'; Type = [bool] }, @{ Name = 'Sha256'; Type = [string] }, @{ Name = 'Md5'; Type = [string] }, @{ Name = 'Source'; Type = [string] }
             @{ Name = 'Url'; Type = [string] }, @{ Name = 'InstalledOn'; Type = [Nullable[datetime]] }, @{ Name = 'Description'; Type = [string] }
+            @{ Name = 'ExpectedMemoryMB'; Type = [Nullable[long]] }, @{ Name = 'ExpectedMemoryBasis'; Type = [string] }
         ) {
             Get-PropertyType $entry $Name | Should -Be $Type
         }

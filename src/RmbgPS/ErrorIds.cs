@@ -40,6 +40,7 @@ public static class ErrorIds
     // Models and devices
     public const string ModelNotFound = nameof(ModelNotFound);
     public const string ModelLoadFailed = nameof(ModelLoadFailed);
+    public const string ModelDoesNotFit = nameof(ModelDoesNotFit);
     public const string DeviceNotAvailable = nameof(DeviceNotAvailable);
     public const string ModelNotInstalled = nameof(ModelNotInstalled);
     public const string InvalidModelName = nameof(InvalidModelName);

@@ -46,6 +46,7 @@ internal static class ErrorRecords
         ModelNotFoundException => new(e, ErrorIds.ModelNotFound, ErrorCategory.ObjectNotFound, model),
         DeviceNotAvailableException device => new(e, ErrorIds.DeviceNotAvailable, ErrorCategory.NotEnabled, device.Device),
         ModelLoadException => new(e, ErrorIds.ModelLoadFailed, ErrorCategory.InvalidData, model),
+        ModelDoesNotFitException tooLarge => new(e, ErrorIds.ModelDoesNotFit, ErrorCategory.ResourceUnavailable, tooLarge.ModelPath),
         FileException file => ForFile(file),
         _ => null,
     };

@@ -120,7 +120,7 @@ public sealed class BatchTests : IDisposable
         Assert.Equal("optimised at load", info.Properties["GraphSource"].Value);
 
         var on = pwsh.Run("Set-RmbgDevice -OptimizedGraphCache; Get-ImageMask -LiteralPath $args[0] -Model $args[1] -Verbose", image, model);
-        Assert.Contains(on.Verbose, v => v.StartsWith("Loaded model") && v.Contains("optimised now and cached"));
+        Assert.Contains(on.Verbose, v => v.StartsWith("Loaded model") && v.Contains("optimised now, cached as"));
         var again = pwsh.Run("Set-RmbgDevice -ThreadCount 1; Get-ImageMask -LiteralPath $args[0] -Model $args[1] -Verbose; Set-RmbgDevice -ThreadCount 0", image, model);
         Assert.Contains(again.Verbose, v => v.StartsWith("Loaded model") && v.Contains("cached optimised graph"));
     }

@@ -9,6 +9,8 @@ public sealed record EngineSettings
     public int ThreadCount { get; init; }
     /// <summary>Loads models from their cached optimised graph (made on first use) instead of optimising at every start.</summary>
     public bool CacheOptimizedGraph { get; init; } = true;
+    /// <summary>Refuses to load a model the machine's available memory cannot hold beside an image (<see cref="ModelMemory"/>).</summary>
+    public bool CheckMemory { get; init; } = true;
     /// <summary>The model chosen for the session (a path or store name), or null to look it up.</summary>
     public string? Model { get; init; }
     /// <summary>A profile name that overrides detection, or null.</summary>

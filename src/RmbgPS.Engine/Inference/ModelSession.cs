@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Numerics.Tensors;
@@ -7,7 +6,6 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 using RmbgPS.Engine.Imaging;
 using RmbgPS.Engine.Masks;
 using RmbgPS.Engine.Models;
-using RmbgPS.Engine.Files;
 using RmbgPS.Engine.Native;
 
 namespace RmbgPS.Engine.Inference;
@@ -40,6 +38,9 @@ public sealed partial class ModelSession
         var clock = Stopwatch.StartNew();
         Location = location;
         Device = device;
+        Settings = settings;
+        Footprint = ModelMemory.Check(location, settings, device);
+        workingSetBeforeLoad = Environment.WorkingSet;
         SessionOptions CreateOptions()
         {
             var options = new SessionOptions
@@ -198,7 +199,8 @@ public sealed partial class ModelSession
             finally
             {
                 ran = Stopwatch.GetElapsedTime(started);
-                Interlocked.Increment(ref runs);
+                if (Interlocked.Increment(ref runs) == 1 && plane is not null)
+                    RecordFootprint();
                 Interlocked.Add(ref runTicks, ran.Ticks);
             }
         }, cancellationToken, slot);

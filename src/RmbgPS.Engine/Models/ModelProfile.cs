@@ -57,6 +57,12 @@ public sealed class ModelProfile
     /// <summary>Stretch each output to span 0..1 by its own minimum and maximum (rembg's post-processing).</summary>
     public bool StretchesOutput { get; init; }
 
+    /// <summary>
+    /// What the family's intermediate tensors hold at their peak on ONNX Runtime's CPU provider, per pixel of the model's
+    /// input: the part of a model's memory that grows with -Resolution (<see cref="ModelFootprint"/>).
+    /// </summary>
+    public int ActivationBytesPerInputPixel { get; init; }
+
     internal float[] Scale { get; }
     internal float[] Bias { get; }
 

@@ -43,8 +43,18 @@ public sealed partial class ImageBatch
         listener.Verbose(lease.LoadedNow
             ? $"Loaded model '{session.ModelPath}' ({session.Location.ChosenBy}) on {session.Device} ({session.ExecutionProvider}) in {session.LoadTime.TotalMilliseconds:0} ms ({session.GraphSource}); profile {session.Profile.Name} ({session.ProfileReason}); input '{session.InputName}' {session.InputSize}, output '{session.OutputName}'."
             : $"Using the loaded model '{session.ModelPath}' on {session.Device} (profile {session.Profile.Name}).");
-        scheduler.Budget = options.MemoryBudget ?? MemoryBudget.ForImages(session.Device != ExecutionDevice.Cpu);
+        scheduler.Budget = options.MemoryBudget ?? Budget(session);
         return session;
+    }
+
+    /// <summary>The budget for the device, held to what the machine has left beside the model (a batch still runs one image at a time).</summary>
+    private long Budget(ModelSession session)
+    {
+        var budget = MemoryBudget.ForImages(session.Device != ExecutionDevice.Cpu);
+        if (ModelMemory.LeftForImages(session) is not { } left || left >= budget)
+            return budget;
+        listener.Verbose($"Images in flight are held to {ByteSize.Megabytes(left)} (of {ByteSize.Megabytes(budget)} usually): that is what this machine has available beside the model.");
+        return left;
     }
 
     private void PassNotices()

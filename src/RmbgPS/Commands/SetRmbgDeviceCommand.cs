@@ -51,6 +51,14 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
     public SwitchParameter OptimizedGraphCache { get; set; }
 
     /// <summary>
+    /// Refuses to load a model that this machine's available memory (or its container's limit) cannot hold beside an
+    /// image, with what to do instead, rather than letting the system kill the process (on by default; the CPU only).
+    /// -MemoryCheck:$false loads it anyway, for a machine whose memory the check misjudges.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter MemoryCheck { get; set; }
+
+    /// <summary>
     /// How a batch's worker threads (decode, resize, compose, encode beside the model) are scheduled: BelowNormal
     /// (the default), Idle (only cores nothing else wants: fastest on a machine dedicated to the batch, but next to
     /// another busy process the batch and Ctrl+C crawl), or Normal (for a GPU model). Changing only this keeps the
@@ -75,6 +83,7 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
             Profile = Has(nameof(Profile)) ? NullIfEmpty(Profile) : current.Profile,
             Resolution = Has(nameof(Resolution)) ? Resolution : current.Resolution,
             CacheOptimizedGraph = Has(nameof(OptimizedGraphCache)) ? OptimizedGraphCache.IsPresent : current.CacheOptimizedGraph,
+            CheckMemory = Has(nameof(MemoryCheck)) ? MemoryCheck.IsPresent : current.CheckMemory,
         };
         var priority = Has(nameof(WorkerPriority)) ? WorkerPriority : BatchThread.DefaultPriority;
         try
@@ -89,7 +98,7 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
             ThrowTerminatingError(ErrorRecords.Create(new ArgumentException($"Unknown profile '{profile}'. Known profiles: {ModelProfiles.KnownNames}."),
                 ErrorIds.UnknownProfile, ErrorCategory.InvalidArgument, profile));
 
-        if (!ShouldProcess("RmbgPS shared engine", $"Use device {next.Device} (id {next.DeviceId}), {next.EffectiveThreads} threads, model {next.Model ?? "(default lookup)"}, resolution {(next.Resolution == 0 ? "the model's own" : next.Resolution)}, workers at {priority} priority"))
+        if (!ShouldProcess("RmbgPS shared engine", $"Use device {next.Device} (id {next.DeviceId}), {next.EffectiveThreads} threads, model {next.Model ?? "(default lookup)"}, resolution {(next.Resolution == 0 ? "the model's own" : next.Resolution)}, memory check {(next.CheckMemory ? "on" : "off")}, workers at {priority} priority"))
             return;
 
         DeviceChoice effective;

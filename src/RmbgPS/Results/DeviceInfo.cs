@@ -30,6 +30,9 @@ public sealed class DeviceInfo
         LoadedModels = status.LoadedSessions.Select(s => s.ModelPath).ToArray();
         LoadCount = status.LoadCount;
         OptimizedGraphCache = settings.CacheOptimizedGraph;
+        MemoryCheck = settings.CheckMemory;
+        ModelMemoryMB = session?.Footprint?.Megabytes;
+        ModelMemoryBasis = session?.Footprint?.Basis;
         GraphSource = session?.GraphSource;
         LoadTime = session?.LoadTime;
         WorkerPriority = BatchThread.DefaultPriority.ToString();
@@ -71,6 +74,12 @@ public sealed class DeviceInfo
     public int LoadCount { get; }
     /// <summary>Whether models load from their cached optimised graph (made on first use, kept in the model store).</summary>
     public bool OptimizedGraphCache { get; }
+    /// <summary>Whether a model the machine's available memory cannot hold beside an image is refused before it loads (Set-RmbgDevice -MemoryCheck).</summary>
+    public bool MemoryCheck { get; }
+    /// <summary>What the loaded model takes in memory on the CPU, in MB of 1,000,000 bytes: measured after its first run, estimated before; empty on an accelerator.</summary>
+    public long? ModelMemoryMB { get; }
+    /// <summary>How ModelMemoryMB is known: "estimated from ..." or "measured on its first run ...".</summary>
+    public string? ModelMemoryBasis { get; }
     /// <summary>Where the loaded model's optimised graph came from (the cache, or optimised at load).</summary>
     public string? GraphSource { get; }
     /// <summary>How long loading the model took.</summary>

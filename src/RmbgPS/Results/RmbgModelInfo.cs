@@ -29,6 +29,9 @@ public sealed class RmbgModelInfo
         Source = descriptor?.Source;
         Url = variant is null ? null : UrlOf(entry!, variant);
         InstalledOn = installed is null ? null : installed.InstalledUtc.ToLocalTime();
+        var memory = Engine.Inference.ModelMemory.Expected(installed?.Path, entry, variant, Engine.Inference.RmbgEngine.Shared.Settings);
+        ExpectedMemoryMB = memory?.Megabytes;
+        ExpectedMemoryBasis = memory?.Basis;
         Description = variant?.Description is { } note ? $"{entry!.Description} {char.ToUpperInvariant(note[0])}{note[1..]}." : entry?.Description;
     }
 
@@ -42,6 +45,13 @@ public sealed class RmbgModelInfo
     /// <summary>Size in megabytes of 1,000,000 bytes, the unit every size the module shows is in.</summary>
     public double? SizeMB => Size is { } bytes ? Math.Round(Engine.Files.ByteSize.ToMegabytes(bytes), 1) : null;
     public string? Path { get; }
+    /// <summary>
+    /// What the model takes in memory while it runs on the CPU, in MB of 1,000,000 bytes: measured on its first run on
+    /// this machine, else estimated from its file and family (Set-RmbgDevice -Resolution counts); empty when unknown.
+    /// </summary>
+    public long? ExpectedMemoryMB { get; }
+    /// <summary>How ExpectedMemoryMB is known: "measured on its first run here, ..." or "estimated from ...".</summary>
+    public string? ExpectedMemoryBasis { get; }
     public string? Profile { get; }
     public string? License { get; }
     public string? LicenseUrl { get; }
