@@ -55,6 +55,14 @@ internal static class BareFloor
         ["pattern-on"] = o => o.EnableMemoryPattern = true,
         ["prepack-off"] = o => o.AddSessionConfigEntry("session.disable_prepacking", "1"),
         ["init-device"] = o => o.AddSessionConfigEntry("session.use_device_allocator_for_initializers", "1"),
+        // The arena grows by the size asked for instead of doubling (up to 1 GB a step): one arena for the process.
+        ["arena-same"] = o =>
+        {
+            using var memory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCPU, OrtAllocatorType.ArenaAllocator, 0, OrtMemType.Default);
+            using var arena = new OrtArenaCfg(0, 1, -1, -1);
+            OrtEnv.Instance().CreateAndRegisterAllocator(memory, arena);
+            o.AddSessionConfigEntry("session.use_env_allocators", "1");
+        },
     };
 
     /// <summary>Linux: clears the process's VmHWM, so the next peak read is of what follows.</summary>

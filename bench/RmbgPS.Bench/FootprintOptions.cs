@@ -17,6 +17,7 @@ internal static class FootprintOptions
         ["init-device"],
         ["pattern-on"],
         ["arena-off", "prepack-off"],
+        ["arena-same"],
     ];
 
     public static int Run(BenchOptions options)

@@ -131,6 +131,47 @@ public sealed class ModelMemoryTests : IDisposable
         Assert.Equal(123_000_000, ModelMemory.FootprintOf(model, new EngineSettings()).Bytes);
     }
 
+    private sealed class Messages : IBatchListener
+    {
+        public readonly List<string> Verbose = [];
+        public int Done;
+        public void Finished(ImageOutcome outcome) => Done++;
+        public void Failed(string input, Exception failure) => throw failure;
+        void IBatchListener.Verbose(string message) => Verbose.Add(message);
+        public void Warning(string message) { }
+        public void Progress(BatchProgress progress) { }
+    }
+
+    [Fact]
+    public void A_batch_beside_a_model_that_leaves_little_memory_holds_its_images_in_flight_to_what_is_left()
+    {
+        var model = SyntheticModels.Write(folder, "isnet", SyntheticModels.IsnetRed(256));
+        var engine = new RmbgEngine();
+        engine.Configure(new EngineSettings { Device = ExecutionDevice.Cpu });
+        var footprint = ModelMemory.FootprintOf(model, engine.Settings);
+        var photo = TestImages.SavePng(TestImages.RedSquare(120, 80, 30, 20, 50, 40), folder.File("a.png"));
+        Messages Run(long available)
+        {
+            ModelMemory.AvailableForTests.Value = available;
+            var messages = new Messages();
+            using (var batch = new ImageBatch(new MaskJob(), new ImageBatchOptions { Engine = engine, Model = model }, messages, CancellationToken.None))
+            {
+                batch.Run(batch.Plan(photo, true));
+                batch.Complete();
+            }
+            engine.Unload(model);
+            return messages;
+        }
+
+        // Room for the model and one image, but not for the usual budget: held, and said.
+        var tight = Run(footprint.Bytes + ModelMemory.OneImageBytes + 50_000_000);
+        Assert.Equal(1, tight.Done);
+        Assert.Contains(tight.Verbose, v => v.StartsWith("Images in flight are held to", StringComparison.Ordinal) && v.Contains("available beside the model"));
+        // Plenty: the usual budget, nothing said.
+        var ample = Run(footprint.Bytes + 20_000_000_000);
+        Assert.DoesNotContain(ample.Verbose, v => v.StartsWith("Images in flight are held to", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void The_catalog_shows_each_variants_expected_memory_from_its_download_size()
     {
