@@ -13,6 +13,7 @@ internal static class ModelListing
     {
         var installed = store.List();
         var defaultPath = DefaultPath(store);
+        var settings = RmbgEngine.Shared.Settings;
         var listed = new HashSet<InstalledModel>();
         foreach (var entry in catalog.Entries)
             foreach (var variant in entry.Variants)
@@ -20,17 +21,17 @@ internal static class ModelListing
                 var match = installed.FirstOrDefault(m => ModelNames.Same(m.Name, m.Variant, entry.Name, variant.Name));
                 if (match is not null)
                     listed.Add(match);
-                yield return new RmbgModelInfo(entry, variant, match, match is not null && match.Path == defaultPath);
+                yield return new RmbgModelInfo(entry, variant, match, match is not null && match.Path == defaultPath, settings);
             }
         foreach (var other in installed.Where(m => !listed.Contains(m)))
-            yield return new RmbgModelInfo(catalog.Find(other.Name), null, other, other.Path == defaultPath);
+            yield return new RmbgModelInfo(catalog.Find(other.Name), null, other, other.Path == defaultPath, settings);
     }
 
     public static RmbgModelInfo For(InstalledModel model, ModelStore store, ModelCatalog catalog)
     {
         var entry = catalog.Find(model.Name);
         var variant = model.Variant.Length == 0 ? null : entry?.FindVariant(model.Variant);
-        return new RmbgModelInfo(entry, variant, model, model.Path == DefaultPath(store));
+        return new RmbgModelInfo(entry, variant, model, model.Path == DefaultPath(store), RmbgEngine.Shared.Settings);
     }
 
     /// <summary>The model an image cmdlet without -Model would use right now, if any.</summary>

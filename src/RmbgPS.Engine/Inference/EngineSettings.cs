@@ -19,4 +19,10 @@ public sealed record EngineSettings
     public int Resolution { get; init; }
 
     public int EffectiveThreads => ThreadCount > 0 ? ThreadCount : CpuTopology.PhysicalCores;
+
+    /// <summary>
+    /// Whether sessions loaded under these settings serve <paramref name="next"/> as well: every setting but the memory
+    /// check is something a session depends on; the check matters only when a model loads.
+    /// </summary>
+    public bool KeepsSessionsFor(EngineSettings next) => this with { CheckMemory = true } == next with { CheckMemory = true };
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using RmbgPS.Engine.Files;
 using RmbgPS.Engine.Models;
 using RmbgPS.Engine.Models.Catalog;
+using Microsoft.ML.OnnxRuntime;
 
 namespace RmbgPS.Engine.Inference;
 
@@ -56,19 +57,44 @@ public static class ModelMemory
     /// What a batch's images in flight may take beside a loaded model on the CPU: the memory available now, less what
     /// the model has still to take before its first run ends. Null on an accelerator, or with the check off.
     /// </summary>
-    public static long? LeftForImages(ModelSession session) =>
-        session.Footprint is null || !session.Settings.CheckMemory ? null : Math.Max(0, Available().Available - session.StillToTake);
+    public static long? LeftForImages(ModelSession session, EngineSettings current) =>
+        session.Footprint is null || !current.CheckMemory ? null : Math.Max(0, Available().Available - session.StillToTake);
 
-    /// <summary>The model's footprint on the CPU with these settings: measured here before, else estimated.</summary>
-    public static ModelFootprint FootprintOf(string modelPath, EngineSettings settings)
+    /// <summary>
+    /// The model's footprint on the CPU with these settings: measured here before, else estimated from what its file
+    /// says of itself (<see cref="OnnxHeader"/>): its family as the session would detect it, and the input size the
+    /// session would feed it (<see cref="InputSize.For"/>: fixed by the model, else -Resolution, else its own).
+    /// </summary>
+    public static ModelFootprint FootprintOf(string modelPath, EngineSettings settings, ModelDescriptor? descriptor = null)
     {
-        if (RecordPath(modelPath, settings) is { } record && File.Exists(record) &&
-            long.TryParse(File.ReadAllText(record).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var measured))
+        if (RecordPath(modelPath, settings) is { } record && ReadRecord(record) is { } measured)
             return new ModelFootprint(measured, $"measured on its first run here, {File.GetLastWriteTime(record):yyyy-MM-dd}");
-        var descriptor = ModelDescriptor.TryReadFor(modelPath);
-        var profile = FamilyOf(modelPath, descriptor, settings.Profile);
-        var side = settings.Resolution > 0 ? settings.Resolution : profile?.InputSize ?? 1024;
-        return ModelFootprint.Estimate(new FileInfo(modelPath).Length, descriptor?.Variant, profile, (long)side * side);
+        descriptor ??= ModelDescriptor.TryReadFor(modelPath);
+        var facts = OnnxHeader.TryRead(modelPath) ?? new ModelFacts(modelPath, [], [], new Dictionary<string, string>(), descriptor);
+        ModelProfile? profile;
+        try
+        {
+            profile = ProfileDetector.Detect(facts with { Descriptor = descriptor }, settings.Profile).Profile;
+        }
+        catch (InvalidDataException)
+        {
+            profile = null; // the load will say why
+        }
+        var dims = facts.InputDimensions;
+        var size = InputSize.For(dims.Count == 4 ? dims[3] : -1, dims.Count == 4 ? dims[2] : -1, settings.Resolution, facts, profile ?? ModelFootprint.UnknownFamily);
+        return ModelFootprint.Estimate(new FileInfo(modelPath).Length, descriptor?.Variant, profile, size.Width, size.Height);
+    }
+
+    private static long? ReadRecord(string record)
+    {
+        try
+        {
+            return File.Exists(record) && long.TryParse(File.ReadAllText(record).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) ? bytes : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
@@ -76,14 +102,21 @@ public static class ModelMemory
     /// (measured here, else estimated), else the estimate from the catalog's download size; null when the catalog
     /// gives no size.
     /// </summary>
-    public static ModelFootprint? Expected(string? installedPath, CatalogEntry? entry, CatalogVariant? variant, EngineSettings settings)
+    public static ModelFootprint? Expected(string? installedPath, ModelDescriptor? descriptor, CatalogEntry? entry, CatalogVariant? variant, EngineSettings settings)
     {
-        if (installedPath is not null && File.Exists(installedPath))
-            return FootprintOf(installedPath, settings);
+        try
+        {
+            if (installedPath is not null && File.Exists(installedPath))
+                return FootprintOf(installedPath, settings, descriptor);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or DllNotFoundException or OnnxRuntimeException)
+        {
+            return null; // a listing shows what it can; loading the model says what is wrong
+        }
         if (variant?.Size is not { } size || ModelProfiles.Find(entry?.Profile) is not { } profile)
             return null;
-        var side = settings.Resolution > 0 ? settings.Resolution : profile.InputSize;
-        return ModelFootprint.Estimate(size, variant.Name, profile, (long)side * side);
+        var side = settings.Resolution > 0 ? settings.Resolution : profile.InputSize; // the exports' own size is not known before download
+        return ModelFootprint.Estimate(size, variant.Name, profile, side, side);
     }
 
     /// <summary>
@@ -94,19 +127,20 @@ public static class ModelMemory
     /// <returns>False for a figure dropped as implausible.</returns>
     internal static bool Record(string modelPath, EngineSettings settings, long bytes)
     {
-        if (bytes < ModelFootprint.WeightBytes(new FileInfo(modelPath).Length, ModelDescriptor.TryReadFor(modelPath)?.Variant))
-            return false;
-        if (RecordPath(modelPath, settings) is not { } record)
-            return true;
         try
         {
+            if (bytes < ModelFootprint.WeightBytes(new FileInfo(modelPath).Length, ModelDescriptor.TryReadFor(modelPath)?.Variant))
+                return false;
+            if (RecordPath(modelPath, settings) is not { } record)
+                return true;
             Directory.CreateDirectory(Path.GetDirectoryName(record)!);
             AtomicFile.Write(record, overwrite: true, stream => stream.Write(System.Text.Encoding.ASCII.GetBytes(bytes.ToString(CultureInfo.InvariantCulture))));
+            return true;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FileException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FileException or InvalidDataException)
         {
+            return false; // the model went (uninstalled mid-batch) or its descriptor broke: the run itself stands
         }
-        return true;
     }
 
     /// <summary>Beside the model's optimised graph for this machine, per -Resolution; none when the graph cache is off.</summary>
@@ -115,25 +149,13 @@ public static class ModelMemory
             ? $"{OptimizedGraphCache.Default.EntryFor(modelPath, ExecutionDevice.Cpu)}.r{settings.Resolution.ToString(CultureInfo.InvariantCulture)}.memory"
             : null;
 
-    /// <summary>The model's family as far as it can be told without loading it: the profile chosen, the descriptor, the file's name.</summary>
-    private static ModelProfile? FamilyOf(string modelPath, ModelDescriptor? descriptor, string? chosenProfile)
-    {
-        try
-        {
-            return ProfileDetector.Detect(new ModelFacts(modelPath, [], [], new Dictionary<string, string>(), descriptor), chosenProfile).Profile;
-        }
-        catch (InvalidDataException)
-        {
-            return null;
-        }
-    }
 }
 
 /// <summary>A model the machine cannot hold beside an image: raised before its session is made.</summary>
 public sealed class ModelDoesNotFitException(string modelPath, ModelFootprint footprint, long available, long total) : InvalidOperationException(
     $"The model '{modelPath}' needs about {ByteSize.Megabytes(footprint.Bytes)} of memory on the CPU ({footprint.Basis}), and one image " +
-    $"beside it about {ByteSize.Megabytes(ModelMemory.OneImageBytes)} more, but only {ByteSize.Megabytes(available)} of this machine's " +
-    $"{ByteSize.Megabytes(total)} is available now. Choose a smaller model or variant (Get-RmbgModel shows each one's ExpectedMemoryMB), " +
+    $"beside it about {ByteSize.Megabytes(ModelMemory.OneImageBytes)} more, but only {ByteSize.Megabytes(available)} of the " +
+    $"{ByteSize.Megabytes(total)} this process may use is available now. Choose a smaller model or variant (Get-RmbgModel shows each one's ExpectedMemoryMB), " +
     "run it on a GPU (Set-RmbgDevice -Device Cuda), give a model with a free input size a smaller -Resolution, or close other programs. " +
     "To load it anyway: Set-RmbgDevice -MemoryCheck:$false.")
 {

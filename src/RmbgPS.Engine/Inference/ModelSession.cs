@@ -199,7 +199,8 @@ public sealed partial class ModelSession
             finally
             {
                 ran = Stopwatch.GetElapsedTime(started);
-                if (Interlocked.Increment(ref runs) == 1 && plane is not null)
+                Interlocked.Increment(ref runs);
+                if (plane is not null)
                     RecordFootprint();
                 Interlocked.Add(ref runTicks, ran.Ticks);
             }

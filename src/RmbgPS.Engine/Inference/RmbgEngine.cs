@@ -84,7 +84,7 @@ public sealed class RmbgEngine
         List<Lazy<ModelSession>> old;
         lock (gate)
         {
-            var keepSessions = settings == newSettings;
+            var keepSessions = settings.KeepsSessionsFor(newSettings);
             settings = newSettings;
             if (keepSessions)
                 return device;

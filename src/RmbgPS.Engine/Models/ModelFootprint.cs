@@ -10,13 +10,13 @@ namespace RmbgPS.Engine.Models;
 /// </summary>
 /// <param name="Bytes">The whole footprint.</param>
 /// <param name="Basis">How it is known, for messages: "estimated from ..." or "measured ...".</param>
-public readonly record struct ModelFootprint(long Bytes, string Basis)
+public sealed record ModelFootprint(long Bytes, string Basis)
 {
     /// <summary>
     /// The family's figure when a model's family cannot be told before it loads (no descriptor, a file name that says
     /// nothing): ISNet's, the middle of the three families (U²-Net's is larger per pixel but at a tenth of the pixels).
     /// </summary>
-    private static ModelProfile UnknownFamily => ModelProfiles.Isnet;
+    public static ModelProfile UnknownFamily => ModelProfiles.Isnet;
 
     /// <summary>
     /// Weights as ONNX Runtime's CPU provider holds them: as stored, except half-precision ones, which it converts to
@@ -25,15 +25,14 @@ public readonly record struct ModelFootprint(long Bytes, string Basis)
     public static long WeightBytes(long fileBytes, string? variant) =>
         variant is not null && variant.Contains("16", StringComparison.Ordinal) ? 2 * fileBytes : fileBytes;
 
-    /// <summary>The estimate for a model file of <paramref name="fileBytes"/> in a family (null: unknown) at an input of <paramref name="inputPixels"/>.</summary>
-    public static ModelFootprint Estimate(long fileBytes, string? variant, ModelProfile? profile, long inputPixels)
+    /// <summary>The estimate for a model file of <paramref name="fileBytes"/> in a family (null: unknown) fed <paramref name="inputWidth"/> x <paramref name="inputHeight"/>.</summary>
+    public static ModelFootprint Estimate(long fileBytes, string? variant, ModelProfile? profile, int inputWidth, int inputHeight)
     {
         var family = profile ?? UnknownFamily;
-        var bytes = WeightBytes(fileBytes, variant) + family.ActivationBytesPerInputPixel * inputPixels;
-        var side = (long)Math.Round(Math.Sqrt(inputPixels));
+        var bytes = WeightBytes(fileBytes, variant) + family.ActivationBytesPerInputPixel * (long)inputWidth * inputHeight;
         var what = profile is null ? "an unknown family, taken as ISNet's" : $"the {profile.Name} family";
         return new ModelFootprint(bytes, string.Create(CultureInfo.InvariantCulture,
-            $"estimated from its {Files.ByteSize.Megabytes(fileBytes)} file and {what} at {side}x{side}"));
+            $"estimated from its {Files.ByteSize.Megabytes(fileBytes)} file and {what} at {inputWidth}x{inputHeight}"));
     }
 
     /// <summary>Whole megabytes (of 1,000,000 bytes, as the module counts them everywhere), rounded up.</summary>

@@ -33,9 +33,9 @@ public sealed partial class ImageBatch
             PassNotices();
             throw new ModelLoadException(e);
         }
-        catch (DeviceNotAvailableException)
+        catch (Exception e) when (e is DeviceNotAvailableException or ModelDoesNotFitException)
         {
-            PassNotices();
+            PassNotices(); // why Auto chose the CPU, before the error that follows from it
             throw;
         }
         var session = lease.Session;
@@ -51,7 +51,7 @@ public sealed partial class ImageBatch
     private long Budget(ModelSession session)
     {
         var budget = MemoryBudget.ForImages(session.Device != ExecutionDevice.Cpu);
-        if (ModelMemory.LeftForImages(session) is not { } left || left >= budget)
+        if (ModelMemory.LeftForImages(session, options.Engine.Settings) is not { } left || left >= budget)
             return budget;
         listener.Verbose($"Images in flight are held to {ByteSize.Megabytes(left)} (of {ByteSize.Megabytes(budget)} usually): that is what this machine has available beside the model.");
         return left;

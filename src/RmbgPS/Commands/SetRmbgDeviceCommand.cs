@@ -118,8 +118,9 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
         WriteVerbose(next.Device == ExecutionDevice.Auto
             ? $"Device Auto resolved to {effective.Device} ({effective.ProviderName}; providers in this build: {string.Join(", ", ExecutionProviders.Available)})."
             : $"Device set to {effective.Device} ({effective.ProviderName}).");
-        WriteVerbose(current == next
-            ? priorityChanged ? $"Batch workers will run at {priority} priority; the loaded model stays loaded." : "Nothing changed; the loaded model stays loaded."
+        WriteVerbose(current.KeepsSessionsFor(next)
+            ? current != next ? $"The memory check is {(next.CheckMemory ? "on" : "off")} for the next load; the loaded model stays loaded."
+            : priorityChanged ? $"Batch workers will run at {priority} priority; the loaded model stays loaded." : "Nothing changed; the loaded model stays loaded."
             : "Loaded models were released; the next inference loads the model with the new settings.");
         if (PassThru)
             WriteObject(new DeviceInfo(engine.GetStatus()));

@@ -9,7 +9,8 @@ namespace RmbgPS;
 /// </summary>
 public sealed class RmbgModelInfo
 {
-    internal RmbgModelInfo(CatalogEntry? entry, CatalogVariant? variant, InstalledModel? installed, bool isDefault)
+    /// <param name="settings">The engine's settings, for the input size a model's memory is figured at.</param>
+    internal RmbgModelInfo(CatalogEntry? entry, CatalogVariant? variant, InstalledModel? installed, bool isDefault, Engine.Inference.EngineSettings settings)
     {
         var descriptor = installed?.Descriptor;
         Name = installed?.Name ?? entry!.Name;
@@ -29,7 +30,7 @@ public sealed class RmbgModelInfo
         Source = descriptor?.Source;
         Url = variant is null ? null : UrlOf(entry!, variant);
         InstalledOn = installed is null ? null : installed.InstalledUtc.ToLocalTime();
-        var memory = Engine.Inference.ModelMemory.Expected(installed?.Path, entry, variant, Engine.Inference.RmbgEngine.Shared.Settings);
+        var memory = Engine.Inference.ModelMemory.Expected(installed?.Path, descriptor, entry, variant, settings);
         ExpectedMemoryMB = memory?.Megabytes;
         ExpectedMemoryBasis = memory?.Basis;
         Description = variant?.Description is { } note ? $"{entry!.Description} {char.ToUpperInvariant(note[0])}{note[1..]}." : entry?.Description;
