@@ -103,9 +103,10 @@ Describe 'RmbgPS module' {
             $text | Should -Match '(?m)^AvailableProviders\s*: .*CPUExecutionProvider'
         }
 
-        It 'shows Get-RmbgModel as a table with a SizeMB column' {
+        It 'shows Get-RmbgModel as a table with SizeMB and MemoryMB columns' {
             $text = Get-RmbgModel -Name 'BiRefNet-lite' | Out-String -Width 200
-            $text | Should -Match '(?m)^Name\s+Variant\s+Installed\s+Default\s+SizeMB\s+Profile\s+License'
+            $text | Should -Match '(?m)^Name\s+Variant\s+Installed\s+Default\s+SizeMB\s+MemoryMB\s+Profile\s+License'
+            $text | Should -Match '(?m)^BiRefNet-lite\s+fp32\s+False\s+224\s+3\D?685\s+BiRefNet' # the number in the culture's digits
             $text | Should -Match '(?m)^BiRefNet-lite\s'
         }
     }
