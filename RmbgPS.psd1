@@ -22,6 +22,7 @@
         'Set-RmbgDefaultModel'
         'Install-RmbgGpuRuntime'
         'Uninstall-RmbgGpuRuntime'
+        'Export-RmbgReport'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -31,7 +32,7 @@
             Tags         = @('background-removal', 'model-download', 'rmbg', 'birefnet', 'onnx', 'image', 'segmentation', 'matting', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
             # No ProjectUri until the project has a published home: a gallery page would send users to a dead link.
-            ReleaseNotes = 'Remove-ImageBackground, Get-ImageMask, Set-RmbgDevice, Get-RmbgDevice on ONNX Runtime 1.32.0 (CPU; NVIDIA GPUs with Install-RmbgGpuRuntime, which fetches the CUDA build of ONNX Runtime from NuGet). Model store: Install-RmbgModel (resumable, verified downloads; registration of local files), Get-RmbgModel, Uninstall-RmbgModel, Set-RmbgDefaultModel. Batches over PowerShell remoting sessions (-Session).'
+            ReleaseNotes = 'Remove-ImageBackground, Get-ImageMask, Set-RmbgDevice, Get-RmbgDevice on ONNX Runtime 1.32.0 (CPU; NVIDIA GPUs with Install-RmbgGpuRuntime, which fetches the CUDA build of ONNX Runtime from NuGet). Model store: Install-RmbgModel (resumable, verified downloads; registration of local files), Get-RmbgModel, Uninstall-RmbgModel, Set-RmbgDefaultModel. Batches over PowerShell remoting sessions (-Session). Export-RmbgReport: an offline HTML review sheet of a batch, the doubtful images first.'
         }
     }
 }

@@ -36,6 +36,7 @@ public static class ErrorIds
     public const string UnknownProfile = nameof(UnknownProfile);
     public const string SkipExistingWithForce = nameof(SkipExistingWithForce);
     public const string RelativeBasePathWithoutOutputPath = nameof(RelativeBasePathWithoutOutputPath);
+    public const string NotAReviewableResult = nameof(NotAReviewableResult);
 
     // Models and devices
     public const string ModelNotFound = nameof(ModelNotFound);

@@ -221,7 +221,8 @@ public sealed class ModuleTests : IDisposable
             many, outFolder, TestAssets.IsnetModelPath);
         var runner = new PowerShellHost.BackgroundInvocation(ps);
         var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (Outputs() == 0 && runner.IsRunning && DateTime.UtcNow < deadline)
+        // Stopped once a result is out: a file whose result was not yet written when the stop came is deleted.
+        while (runner.Output.Count == 0 && runner.IsRunning && DateTime.UtcNow < deadline)
             Thread.Sleep(10);
         Assert.True(runner.IsRunning, $"the batch ended before it could be stopped ({Outputs()} outputs, {runner.Failure?.Message})");
         ps.Stop();
@@ -230,6 +231,7 @@ public sealed class ModuleTests : IDisposable
         Assert.True(runner.Failure is null or PipelineStoppedException, runner.Failure?.ToString());
         Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
         Assert.InRange(Outputs(), 1, 5);
+        Assert.Equal(runner.Output.Count, Outputs()); // every file left has its result object, and no more
         Assert.Empty(TempFiles(outFolder));
         foreach (var written in Directory.GetFiles(outFolder, "*.nobg.png")) // only complete files: each ends with PNG's IEND chunk
             Assert.Equal("IEND", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(written)[^8..^4]));

@@ -58,13 +58,15 @@ public sealed class PowerShellHost : IDisposable
         {
             thread = new Thread(() =>
             {
-                try { ps.Invoke(); }
+                try { ps.Invoke(null, Output); }
                 catch (Exception e) { Failure = e; }
             });
             thread.Start();
         }
 
         public Exception? Failure { get; private set; }
+        /// <summary>What the command has written so far.</summary>
+        public PSDataCollection<PSObject> Output { get; } = new();
         public bool IsRunning => thread.IsAlive;
         public bool Join(TimeSpan timeout) => thread.Join(timeout);
     }

@@ -13,6 +13,14 @@ public static class SubjectCoverage
 
     public static bool NeedsReview(double foregroundRatio) => foregroundRatio < NearlyEmpty || foregroundRatio > NearlyFull;
 
+    /// <summary>Why a mask needs a person's look, as a sentence for a page that shows it, or null.</summary>
+    public static string? Reason(double foregroundRatio) => foregroundRatio switch
+    {
+        < NearlyEmpty => $"Almost nothing was kept ({foregroundRatio:P1} of the picture): the model found no clear subject.",
+        > NearlyFull => $"Almost everything was kept ({foregroundRatio:P1} of the picture): the model found no clear background.",
+        _ => null,
+    };
+
     /// <summary>The warning for a mask that needs a person's look, or null.</summary>
     public static string? Warning(string file, double foregroundRatio) => foregroundRatio switch
     {

@@ -10,7 +10,7 @@ namespace RmbgPS.Tests.Architecture;
 public sealed partial class LayeringTests
 {
     /// <summary>Bottom to top. docs/architecture.md ("Projects and layers") draws the same order.</summary>
-    public static readonly string[] Layers = ["Native", "Files", "Imaging", "Masks", "Compositing", "Downloads", "Models", "Inference", "Batch", "Removal"];
+    public static readonly string[] Layers = ["Native", "Files", "Imaging", "Masks", "Compositing", "Downloads", "Models", "Inference", "Batch", "Removal", "Reporting"];
 
     private static string EngineFolder => Path.Combine(TestAssets.RepoRoot, "src", "RmbgPS.Engine");
 
@@ -32,7 +32,7 @@ public sealed partial class LayeringTests
 
     // "using RmbgPS.Engine.X", "RmbgPS.Engine.X.Type", and a bare "X.Type" (a sibling namespace named from inside
     // RmbgPS.Engine, as crefs and qualified calls do): the layer is the segment after RmbgPS.Engine.
-    [GeneratedRegex(@"(?:RmbgPS\.Engine\.|(?<![\w.]))(?<layer>Native|Files|Imaging|Masks|Compositing|Downloads|Models|Inference|Batch|Removal)(?<rest>(?:\.[A-Z]\w*)+|(?=;))")]
+    [GeneratedRegex(@"(?:RmbgPS\.Engine\.|(?<![\w.]))(?<layer>Native|Files|Imaging|Masks|Compositing|Downloads|Models|Inference|Batch|Removal|Reporting)(?<rest>(?:\.[A-Z]\w*)+|(?=;))")]
     private static partial Regex Named();
 
     [Fact]

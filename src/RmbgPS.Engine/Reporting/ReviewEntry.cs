@@ -1,0 +1,47 @@
+using RmbgPS.Engine.Masks;
+
+namespace RmbgPS.Engine.Reporting;
+
+/// <summary>
+/// One image of a review sheet: what an image command made of it. The files are this machine's (a remote node's
+/// results carry the paths their outputs were copied back to); a file that is not there shows as missing.
+/// </summary>
+public sealed record ReviewEntry
+{
+    /// <summary>The input picture.</summary>
+    public required string InputPath { get; init; }
+    /// <summary>The written cut-out (Remove-ImageBackground), if any.</summary>
+    public string? OutputPath { get; init; }
+    /// <summary>The written mask (Get-ImageMask -OutputPath), if any.</summary>
+    public string? MaskPath { get; init; }
+    /// <summary>The mask itself when no file holds it (Get-ImageMask without -OutputPath): one byte a pixel, <see cref="Width"/> x <see cref="Height"/>.</summary>
+    public byte[]? Mask { get; init; }
+    public int Width { get; init; }
+    public int Height { get; init; }
+    /// <summary>The share of the picture kept as subject, 0..1.</summary>
+    public double ForegroundRatio { get; init; }
+    /// <summary>The subject's box in the input's pixels, if any was kept.</summary>
+    public (int X, int Y, int Width, int Height)? Box { get; init; }
+    /// <summary>The image's own processing time, when known.</summary>
+    public TimeSpan? Time { get; init; }
+    /// <summary>The remote node that made it; null for this machine.</summary>
+    public string? Node { get; init; }
+    public string? Model { get; init; }
+    public string? Device { get; init; }
+
+    /// <summary>The rule the image commands use (<see cref="SubjectCoverage"/>).</summary>
+    public bool NeedsReview => SubjectCoverage.NeedsReview(ForegroundRatio);
+    public string? ReviewReason => SubjectCoverage.Reason(ForegroundRatio);
+}
+
+/// <summary>A file an image command could not process: its stable ErrorId and message.</summary>
+public sealed record ReviewFailure(string? InputPath, string ErrorId, string Message, string? Node = null);
+
+/// <summary>What a review sheet is for: the page's title and whether it may replace an existing page.</summary>
+public sealed record ReviewSheetOptions
+{
+    public string Title { get; init; } = "RmbgPS review";
+    public bool Overwrite { get; init; }
+    /// <summary>The long side of every thumbnail, in pixels.</summary>
+    public int ThumbnailSize { get; init; } = 256;
+}
