@@ -41,6 +41,16 @@ Describe 'Export-RmbgReport' {
         Get-Content -LiteralPath $page -Raw | Should -BeLike '*0 images · 0 to review · 0 failed*'
     }
 
+    It 'stops with FileWriteError, writing no page, when the thumbnail folder cannot be made' {
+        $dir = New-TestFolder 'unwritable'
+        Set-Content -LiteralPath (Join-Path $dir 'review_files') -Value 'a file where the folder should be' # fails even for root
+        $page = Join-Path $dir 'review.html'
+        $thrown = { [pscustomobject]@{ InputPath = '/x.png'; OutputPath = '/x.nobg.png'; ForegroundRatio = 0.5 } | Export-RmbgReport $page } | Should -Throw -PassThru
+        Assert-ErrorRecord $thrown -ErrorId 'FileWriteError' -Category 'WriteError' -TargetObject (Join-Path $dir 'review_files') -Command 'Export-RmbgReport'
+        $thrown.Exception.Message | Should -BeLike "The thumbnail folder '*review_files' cannot be written:*"
+        Test-Path -LiteralPath $page | Should -BeFalse
+    }
+
     Context "a batch's sheet in a real browser$BrowserSkipNote" -Skip:$SkipBrowser {
         BeforeAll {
             Initialize-TestAsset
@@ -123,6 +133,17 @@ Describe 'Export-RmbgReport' {
             $results | Export-RmbgReport -LiteralPath $page -Force -Title 'Again'
             Get-Content -LiteralPath $page -Raw | Should -BeLike '*<h1>Again</h1>*'
             (Get-ChildItem (Join-Path $cut 'review_files') -Filter *.webp).Count | Should -Be 12
+        }
+
+        It 'marks a thumbnail whose file has gone, on a page whose name needs escaping in its links' {
+            $page = Join-Path $cut 'week #49 100%.html'
+            $null = $results | Export-RmbgReport -LiteralPath $page
+            $all = & $browser.Source @common '--window-size=1280,12000' '--dump-dom' ([Uri]::new($page).AbsoluteUri) 2>&1 | Out-String
+            $all | Should -Match 'data-thumbnails="12/12"' -Because 'every link into "week #49 100%_files" is escaped'
+            Remove-Item -LiteralPath (Join-Path $cut 'week #49 100%_files' '00002o.webp')
+            $gone = & $browser.Source @common '--window-size=1280,12000' '--dump-dom' ([Uri]::new($page).AbsoluteUri) 2>&1 | Out-String
+            $gone | Should -Match 'data-thumbnails="11/12"'
+            ([regex]::Matches($gone, '<figure class="missing">')).Count | Should -Be 1
         }
 
         It 'reads results that came back deserialized, as from Invoke-Command or a job' {

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using RmbgPS.Engine.Imaging;
 using RmbgPS.Engine.Reporting;
 
 namespace RmbgPS;
@@ -15,11 +16,16 @@ internal static class ReviewInputs
         switch (input.BaseObject)
         {
             case RemovalResult result:
-                return (Entry(input, result.InputPath, result.OutputPath, null, null, result.Width, result.Height, result.ForegroundRatio,
-                    result.BoundingBox, result.ProcessingTime, result.ComputerName, result.Model, result.Device), null);
+                return (Entry(input, result.InputPath, result.OutputPath, null, result.Width, result.Height, result.ForegroundRatio,
+                    result.BoundingBox, result.ProcessingTime, result.ComputerName, result.Model, result.Device) with { NeedsReview = result.NeedsReview }, null);
             case ImageMask mask:
-                return (Entry(input, mask.Path, null, mask.MaskPath, mask.MaskPath is null ? mask.Mask.Values : null, mask.Width, mask.Height,
-                    mask.ForegroundRatio, mask.BoundingBox, null, mask.ComputerName, mask.Model, mask.ExecutionProvider), null);
+                var entry = Entry(input, mask.Path, null, mask.MaskPath, mask.Width, mask.Height,
+                    mask.ForegroundRatio, mask.BoundingBox, null, mask.ComputerName, mask.Model, mask.ExecutionProvider) with { NeedsReview = mask.NeedsReview };
+                if (mask.MaskPath is not null)
+                    return (entry, null);
+                // Kept at the thumbnail's size: a whole 12-MP mask is 12 MB, and a sheet may gather thousands.
+                var (gray, width, height) = Thumbnail.ReduceGray(mask.Mask.Values, mask.Width, mask.Height, new ReviewSheetOptions().ThumbnailSize);
+                return (entry with { Mask = gray, MaskWidth = width, MaskHeight = height }, null);
             case ErrorRecord error:
                 return (null, Failure(error.FullyQualifiedErrorId, error.TargetObject, error.Exception?.Message ?? error.ToString(), Node(input, null)));
         }
@@ -27,21 +33,24 @@ internal static class ReviewInputs
         if (Value(input, "FullyQualifiedErrorId") is string errorId)
             return (null, Failure(errorId, Value(input, "TargetObject"), Value(Value(input, "Exception") as PSObject, "Message") as string ?? input.ToString(), Node(input, null)));
         if (Value(input, "InputPath") is string inputPath && Value(input, "OutputPath") is string outputPath)
-            return (Entry(input, inputPath, outputPath, null, null, Number(input, "Width"), Number(input, "Height"), Ratio(input), Box(Value(input, "BoundingBox")),
-                Value(input, "ProcessingTime") is TimeSpan time ? time : null, Value(input, "ComputerName") as string, Value(input, "Model") as string, Value(input, "Device") as string), null);
+            return (Reviewed(input, Entry(input, inputPath, outputPath, null, Number(input, "Width"), Number(input, "Height"), Ratio(input), Box(Value(input, "BoundingBox")),
+                Value(input, "ProcessingTime") is TimeSpan time ? time : null, Value(input, "ComputerName") as string, Value(input, "Model") as string, Value(input, "Device") as string)), null);
         if (Value(input, "Path") is string path && Value(input, "ForegroundRatio") is not null)
-            return (Entry(input, path, null, Value(input, "MaskPath") as string, null, Number(input, "Width"), Number(input, "Height"), Ratio(input), Box(Value(input, "BoundingBox")),
-                null, Value(input, "ComputerName") as string, Value(input, "Model") as string, Value(input, "ExecutionProvider") as string), null);
+            return (Reviewed(input, Entry(input, path, null, Value(input, "MaskPath") as string, Number(input, "Width"), Number(input, "Height"), Ratio(input), Box(Value(input, "BoundingBox")),
+                null, Value(input, "ComputerName") as string, Value(input, "Model") as string, Value(input, "ExecutionProvider") as string)), null);
         return (null, null);
     }
 
-    private static ReviewEntry Entry(PSObject input, string inputPath, string? outputPath, string? maskPath, byte[]? mask, int width, int height,
+    /// <summary>A deserialized result's own NeedsReview, when it carries one.</summary>
+    private static ReviewEntry Reviewed(PSObject input, ReviewEntry entry) =>
+        Value(input, "NeedsReview") is bool flagged ? entry with { NeedsReview = flagged } : entry;
+
+    private static ReviewEntry Entry(PSObject input, string inputPath, string? outputPath, string? maskPath, int width, int height,
         double ratio, object? box, TimeSpan? time, string? node, string? model, string? device) => new()
     {
         InputPath = inputPath,
         OutputPath = outputPath,
         MaskPath = maskPath,
-        Mask = mask,
         Width = width,
         Height = height,
         ForegroundRatio = ratio,

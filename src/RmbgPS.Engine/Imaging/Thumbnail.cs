@@ -28,14 +28,23 @@ public static class Thumbnail
         return new RgbaImage(image.Width, image.Height, pixels, hasTransparency: false);
     }
 
+    /// <summary>A grey mask of one byte a pixel reduced to <paramref name="longSide"/> (one already that small is returned as it is).</summary>
+    public static (byte[] Gray, int Width, int Height) ReduceGray(byte[] alpha, int width, int height, int longSide)
+    {
+        var (thumbWidth, thumbHeight) = SizeFor(width, height, longSide);
+        if (thumbWidth == width && thumbHeight == height)
+            return (alpha, width, height);
+        var reduced = new byte[thumbWidth * thumbHeight];
+        Scale(alpha, new SKImageInfo(width, height, SKColorType.Gray8, SKAlphaType.Opaque), reduced, new SKImageInfo(thumbWidth, thumbHeight, SKColorType.Gray8, SKAlphaType.Opaque));
+        return (reduced, thumbWidth, thumbHeight);
+    }
+
     /// <summary>A grey mask of one byte a pixel reduced to <paramref name="longSide"/>, as an opaque picture.</summary>
     public static RgbaImage OfMask(byte[] alpha, int width, int height, int longSide)
     {
-        var (thumbWidth, thumbHeight) = SizeFor(width, height, longSide);
-        var reduced = new byte[thumbWidth * thumbHeight];
-        Scale(alpha, new SKImageInfo(width, height, SKColorType.Gray8, SKAlphaType.Opaque), reduced, new SKImageInfo(thumbWidth, thumbHeight, SKColorType.Gray8, SKAlphaType.Opaque));
+        var (reduced, thumbWidth, thumbHeight) = ReduceGray(alpha, width, height, longSide);
         var pixels = new byte[thumbWidth * thumbHeight * 4];
-        for (int i = 0, o = 0; i < reduced.Length; i++, o += 4)
+        for (int i = 0, o = 0; i < thumbWidth * thumbHeight; i++, o += 4)
         {
             pixels[o] = pixels[o + 1] = pixels[o + 2] = reduced[i];
             pixels[o + 3] = 255;

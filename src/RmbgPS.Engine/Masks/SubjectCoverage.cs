@@ -13,13 +13,19 @@ public static class SubjectCoverage
 
     public static bool NeedsReview(double foregroundRatio) => foregroundRatio < NearlyEmpty || foregroundRatio > NearlyFull;
 
-    /// <summary>Why a mask needs a person's look, as a sentence for a page that shows it, or null.</summary>
-    public static string? Reason(double foregroundRatio) => foregroundRatio switch
+    /// <summary>
+    /// Why a mask needs a person's look, as a sentence for a page that shows it. <paramref name="flagged"/> is the result's
+    /// own verdict: a ratio rounded for display may sit on the limit.
+    /// </summary>
+    public static string? Reason(double foregroundRatio, bool flagged)
     {
-        < NearlyEmpty => $"Almost nothing was kept ({foregroundRatio:P1} of the picture): the model found no clear subject.",
-        > NearlyFull => $"Almost everything was kept ({foregroundRatio:P1} of the picture): the model found no clear background.",
-        _ => null,
-    };
+        if (!flagged)
+            return null;
+        var kept = foregroundRatio.ToString("P1", System.Globalization.CultureInfo.InvariantCulture);
+        return foregroundRatio < 0.5
+            ? $"Almost nothing was kept ({kept} of the picture): the model found no clear subject."
+            : $"Almost everything was kept ({kept} of the picture): the model found no clear background.";
+    }
 
     /// <summary>The warning for a mask that needs a person's look, or null.</summary>
     public static string? Warning(string file, double foregroundRatio) => foregroundRatio switch

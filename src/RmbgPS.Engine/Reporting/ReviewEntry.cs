@@ -14,8 +14,10 @@ public sealed record ReviewEntry
     public string? OutputPath { get; init; }
     /// <summary>The written mask (Get-ImageMask -OutputPath), if any.</summary>
     public string? MaskPath { get; init; }
-    /// <summary>The mask itself when no file holds it (Get-ImageMask without -OutputPath): one byte a pixel, <see cref="Width"/> x <see cref="Height"/>.</summary>
+    /// <summary>The mask itself when no file holds it (Get-ImageMask without -OutputPath), reduced (<see cref="Imaging.Thumbnail.ReduceGray"/>): one byte a pixel.</summary>
     public byte[]? Mask { get; init; }
+    public int MaskWidth { get; init; }
+    public int MaskHeight { get; init; }
     public int Width { get; init; }
     public int Height { get; init; }
     /// <summary>The share of the picture kept as subject, 0..1.</summary>
@@ -29,9 +31,16 @@ public sealed record ReviewEntry
     public string? Model { get; init; }
     public string? Device { get; init; }
 
-    /// <summary>The rule the image commands use (<see cref="SubjectCoverage"/>).</summary>
-    public bool NeedsReview => SubjectCoverage.NeedsReview(ForegroundRatio);
-    public string? ReviewReason => SubjectCoverage.Reason(ForegroundRatio);
+    private readonly bool? needsReview;
+
+    /// <summary>The result's own verdict when it gave one, else the rule the image commands use (<see cref="SubjectCoverage"/>).</summary>
+    public bool NeedsReview
+    {
+        get => needsReview ?? SubjectCoverage.NeedsReview(ForegroundRatio);
+        init => needsReview = value;
+    }
+
+    public string? ReviewReason => SubjectCoverage.Reason(ForegroundRatio, NeedsReview);
 }
 
 /// <summary>A file an image command could not process: its stable ErrorId and message.</summary>

@@ -41,7 +41,11 @@ internal static class ReviewPage
 
     // Marks a thumbnail whose file is gone, and counts the shown ones once the page has loaded.
     private const string Script = """
-        for (const img of document.images) img.addEventListener('error', () => img.closest('figure').classList.add('missing'));
+        const missing = img => img.closest('figure').classList.add('missing');
+        for (const img of document.images) {
+          img.addEventListener('error', () => missing(img));
+          if (img.complete && img.naturalWidth === 0) missing(img); // failed before this script ran
+        }
         addEventListener('load', () => {
           const shown = [...document.images].filter(i => i.complete && i.naturalWidth > 0).length;
           document.documentElement.dataset.thumbnails = shown + '/' + document.images.length;
@@ -83,8 +87,8 @@ internal static class ReviewPage
     {
         static string Distinct(IEnumerable<string?> values) => string.Join(", ", values.Where(v => !string.IsNullOrEmpty(v)).Distinct().DefaultIfEmpty("unknown"));
         var nodes = entries.Select(e => e.Node).Where(n => n is not null).Distinct().ToList();
-        return $"Model {Distinct(entries.Select(e => e.Model))} · device {Distinct(entries.Select(e => e.Device))} · " +
-               string.Create(CultureInfo.InvariantCulture, $"{total.TotalSeconds:0.0} s of processing") +
+        return $"Model {Distinct(entries.Select(e => e.Model))} · device {Distinct(entries.Select(e => e.Device))}" +
+               (entries.Any(e => e.Time is not null) ? string.Create(CultureInfo.InvariantCulture, $" · {total.TotalSeconds:0.0} s of processing") : "") +
                (nodes.Count > 0 ? $" · nodes {string.Join(", ", nodes)}" : "");
     }
 
@@ -120,8 +124,9 @@ internal static class ReviewPage
             html.Append("<span class=\"none\"></span>");
         else
         {
-            html.Append("<a href=\"").Append(HtmlEncode(target is null ? filesFolder + "/" + thumbnail : Link(pageFolder, target))).Append("\">")
-                .Append("<img src=\"").Append(HtmlEncode(Uri.EscapeDataString(filesFolder) + "/" + thumbnail)).Append('"')
+            var source = Uri.EscapeDataString(filesFolder) + "/" + thumbnail;
+            html.Append("<a href=\"").Append(HtmlEncode(target is null ? source : Link(pageFolder, target))).Append("\">")
+                .Append("<img src=\"").Append(HtmlEncode(source)).Append('"')
                 .Append(CultureInfo.InvariantCulture, $" width=\"{thumbs.Width}\" height=\"{thumbs.Height}\" loading=\"lazy\" decoding=\"async\" alt=\"{caption}\"></a>");
         }
         html.Append("<figcaption>").Append(caption).Append("</figcaption></figure>\n");
@@ -131,8 +136,14 @@ internal static class ReviewPage
     internal static string Link(string pageFolder, string file)
     {
         var relative = Path.GetRelativePath(pageFolder, file);
-        if (Path.IsPathRooted(relative))
-            return new Uri(Path.GetFullPath(file)).AbsoluteUri;
-        return string.Join('/', relative.Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar).Select(Uri.EscapeDataString));
+        if (!Path.IsPathRooted(relative))
+            return Escaped(relative);
+        // Another drive or share: a file: URL, escaped segment by segment (Uri would take a '%' in a name as an escape).
+        var full = Path.GetFullPath(file);
+        var drive = Path.GetPathRoot(full)!.TrimEnd('\\', '/');
+        return "file:///" + (drive.Length > 0 ? drive.Replace('\\', '/').TrimStart('/') + "/" : "") + Escaped(full[Path.GetPathRoot(full)!.Length..]);
     }
+
+    private static string Escaped(string path) =>
+        string.Join('/', path.Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar).Select(Uri.EscapeDataString));
 }

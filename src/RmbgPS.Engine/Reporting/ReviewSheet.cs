@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RmbgPS.Engine.Batch;
 using RmbgPS.Engine.Files;
 
 namespace RmbgPS.Engine.Reporting;
@@ -9,11 +10,26 @@ public sealed record ReviewSheetResult(string PagePath, string FilesFolder, int 
 /// <summary>
 /// A review sheet: one HTML page with every image of a batch as small thumbnails, the doubtful first, and the files that
 /// failed. Its thumbnails lie beside it in <c>&lt;name&gt;_files</c> with relative links, so the page and its folder can
-/// be zipped and mailed; nothing is fetched from anywhere. Thumbnails are made on several threads; the page is written
+/// be zipped and mailed; nothing is fetched from anywhere. Thumbnails are made on the engine's batch workers; the page is written
 /// last, whole or not at all.
 /// </summary>
 public static class ReviewSheet
 {
+    /// <summary>
+    /// After the new page is written: the thumbnails of an earlier sheet that this one did not write over (it had more
+    /// images). Until then the earlier page keeps all of its own. Anything else in the folder is left alone.
+    /// </summary>
+    private static void SweepEarlier(string folder, ThumbnailSet[] written)
+    {
+        var kept = written.SelectMany(t => t.Files).ToHashSet(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(folder).ToList())
+        {
+            var name = Path.GetFileName(file);
+            if (ReviewThumbnails.IsOwn(name) && !kept.Contains(name))
+                AtomicFile.TryDelete(file);
+        }
+    }
+
     public static string FilesFolderFor(string pagePath) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(pagePath))!, Path.GetFileNameWithoutExtension(pagePath) + "_files");
 
@@ -28,8 +44,6 @@ public static class ReviewSheet
         try
         {
             Directory.CreateDirectory(folder);
-            foreach (var stale in Directory.EnumerateFiles(folder).Where(f => ReviewThumbnails.IsOwn(Path.GetFileName(f))).ToList())
-                File.Delete(stale); // an earlier sheet's, replaced below; anything else in the folder is left alone
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -39,19 +53,31 @@ public static class ReviewSheet
         var clock = Stopwatch.StartNew();
         var thumbnails = new ThumbnailSet[entries.Count];
         var done = 0;
-        try
+        var next = -1;
+        Exception? failure = null;
+        // The engine's batch workers: a core each, at the workers' priority, so a sheet made beside a running batch
+        // leaves the model its cores, as the batch's own image work does.
+        var workers = Enumerable.Range(0, Math.Min(Environment.ProcessorCount, Math.Max(1, entries.Count))).Select(_ => new Thread(() =>
         {
-            Parallel.For(0, entries.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, i =>
+            BatchThread.Enter(BatchThread.DefaultPriority);
+            try
             {
-                thumbnails[i] = ReviewThumbnails.Make(entries[i], i + 1, folder, options.ThumbnailSize);
-                progress?.Invoke(Interlocked.Increment(ref done));
-            });
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
-        {
-            // A thumbnail that could not be written (a full disk): the first cause, as it was thrown.
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
-        }
+                for (int i; Volatile.Read(ref failure) is null && !cancellationToken.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < entries.Count;)
+                {
+                    thumbnails[i] = ReviewThumbnails.Make(entries[i], i + 1, folder, options.ThumbnailSize);
+                    progress?.Invoke(Interlocked.Increment(ref done));
+                }
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref failure, e, null); // the first cause ends the others' loops
+            }
+        }) { IsBackground = true, Name = "RmbgPS review sheet" }).ToList();
+        workers.ForEach(w => w.Start());
+        workers.ForEach(w => w.Join());
+        if (failure is not null)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure); // a thumbnail that could not be written (a full disk)
+        cancellationToken.ThrowIfCancellationRequested();
         var thumbnailTime = clock.Elapsed;
 
         var html = ReviewPage.Render(options.Title, entries, thumbnails, failures, Path.GetDirectoryName(page)!, Path.GetFileName(folder), DateTimeOffset.Now);
@@ -60,6 +86,7 @@ public static class ReviewSheet
             using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), leaveOpen: true);
             writer.Write(html);
         });
+        SweepEarlier(folder, thumbnails);
         return new ReviewSheetResult(page, folder, entries.Count, entries.Count(e => e.NeedsReview), failures.Count, thumbnailTime);
     }
 }

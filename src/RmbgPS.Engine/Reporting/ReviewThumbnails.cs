@@ -4,7 +4,10 @@ using RmbgPS.Engine.Imaging;
 namespace RmbgPS.Engine.Reporting;
 
 /// <summary>One entry's thumbnails, by file name in the sheet's folder; null where there is nothing to show.</summary>
-public sealed record ThumbnailSet(string? Original, string? Cutout, bool CutoutHasAlpha, string? Mask, int Width, int Height, IReadOnlyList<string> Problems);
+public sealed record ThumbnailSet(string? Original, string? Cutout, bool CutoutHasAlpha, string? Mask, int Width, int Height, IReadOnlyList<string> Problems)
+{
+    public IEnumerable<string> Files => new[] { Original, Cutout, Mask }.OfType<string>();
+}
 
 /// <summary>
 /// Makes an entry's three thumbnails (original, cut-out, mask) as WebP files in the sheet's folder: about a tenth of a
@@ -48,8 +51,8 @@ internal static class ReviewThumbnails
         var original = Read(entry.InputPath, "original");
         var cutout = Read(entry.OutputPath, "cut-out");
         var mask = Read(entry.MaskPath, "mask");
-        if (mask is null && entry.Mask is { } alpha && entry.Width > 0 && alpha.Length >= (long)entry.Width * entry.Height)
-            mask = Thumbnail.OfMask(alpha, entry.Width, entry.Height, longSide);
+        if (mask is null && entry.Mask is { } alpha && entry.MaskWidth > 0 && alpha.Length >= (long)entry.MaskWidth * entry.MaskHeight)
+            mask = Thumbnail.OfMask(alpha, entry.MaskWidth, entry.MaskHeight, longSide);
         if (mask is null && cutout is { HasTransparency: true })
             mask = Thumbnail.AlphaAsGrey(cutout); // a cut-out's alpha is its mask
         var shown = original ?? cutout ?? mask;

@@ -68,22 +68,29 @@ public sealed class ExportRmbgReportCommand : PSCmdlet, IDisposable
         var folder = ReviewSheet.FilesFolderFor(page);
         if (!ShouldProcess(page, $"Write a review sheet of {entries.Count} images and {failures.Count} failed files, with thumbnails in '{folder}'"))
             return;
-        if (!Force && File.Exists(page))
-            ThrowTerminatingError(ErrorRecords.ForFile(new FileException(FileErrorKind.OutputExists, page, $"'{page}' exists. Use -Force to replace it, or give another -Path.")));
-
         var options = new ReviewSheetOptions { Title = Title ?? $"RmbgPS review: {System.IO.Path.GetFileNameWithoutExtension(page)}", Overwrite = Force };
         var done = 0;
-        var work = Task.Run(() => ReviewSheet.Write(page, entries, failures, options, count => Volatile.Write(ref done, count), cancellation.Token));
+        var work = Task.Run(() => ReviewSheet.Write(page, entries, failures, options, _ => Interlocked.Increment(ref done), cancellation.Token));
         var progress = new ProgressRecord(1, "Export-RmbgReport", "Making thumbnails");
-        while (!work.Wait(250))
+        try
         {
-            var now = Volatile.Read(ref done);
-            progress.StatusDescription = $"Making thumbnails: {now} of {entries.Count} images";
-            progress.PercentComplete = entries.Count == 0 ? 100 : 100 * now / entries.Count;
+            while (!((IAsyncResult)work).AsyncWaitHandle.WaitOne(250))
+            {
+                var now = Volatile.Read(ref done);
+                progress.StatusDescription = $"Making thumbnails: {now} of {entries.Count} images";
+                progress.PercentComplete = entries.Count == 0 ? 100 : 100 * now / entries.Count;
+                WriteProgress(progress);
+            }
+            progress.RecordType = ProgressRecordType.Completed;
             WriteProgress(progress);
         }
-        progress.RecordType = ProgressRecordType.Completed;
-        WriteProgress(progress);
+        catch
+        {
+            // Writing progress throws once the pipeline stops: the work must end, and let go of its files, before the command does.
+            cancellation.Cancel();
+            ((IAsyncResult)work).AsyncWaitHandle.WaitOne();
+            throw;
+        }
 
         ReviewSheetResult result;
         try

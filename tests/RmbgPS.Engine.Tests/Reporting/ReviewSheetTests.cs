@@ -102,7 +102,7 @@ public sealed class ReviewSheetTests : IDisposable
         {
             Entry(photo.Input, folder.File("out/gone.png"), 0.3),
             Entry(photo.Input, photo.Cutout, 0.3),
-            Entry(photo.Input, null, 0.3) with { Mask = alpha },
+            Entry(photo.Input, null, 0.3) with { Mask = alpha, MaskWidth = 600, MaskHeight = 400 },
         };
         ReviewSheet.Write(Page, entries, [], new ReviewSheetOptions(), null, CancellationToken.None);
         var html = File.ReadAllText(Page);
@@ -131,6 +131,36 @@ public sealed class ReviewSheetTests : IDisposable
 
         ReviewSheet.Write(Page, three[..1], [], new ReviewSheetOptions { Overwrite = true }, null, CancellationToken.None);
         Assert.Equal(["00001c.webp", "00001m.webp", "00001o.webp", "notes.txt"], Directory.GetFiles(Files).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void The_results_own_verdict_decides_a_ratio_rounded_onto_the_limit()
+    {
+        var photo = Photo("p");
+        var rounded = Entry(photo.Input, photo.Cutout, 0.02) with { NeedsReview = true }; // 0.019996 shown to four places
+        Assert.True(rounded.NeedsReview);
+        Assert.StartsWith("Almost nothing was kept (2.0", rounded.ReviewReason);
+        Assert.False((Entry(photo.Input, photo.Cutout, 0.01) with { NeedsReview = false }).NeedsReview);
+        Assert.True(Entry(photo.Input, photo.Cutout, 0.99).NeedsReview); // none given: the rule
+    }
+
+    [Fact]
+    public void Links_escape_every_character_a_file_name_may_hold()
+    {
+        Directory.CreateDirectory(folder.File("out"));
+        var odd = folder.File(Path.Combine("in", "week #49 100% ?é.png"));
+        Assert.Equal("../in/week%20%2349%20100%25%20%3F%C3%A9.png", ReviewPage.Link(folder.File("out"), odd));
+    }
+
+    [Fact]
+    public void A_stopped_sheet_writes_no_page()
+    {
+        var photo = Photo("p");
+        using var stop = new CancellationTokenSource();
+        stop.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            ReviewSheet.Write(Page, [Entry(photo.Input, photo.Cutout, 0.3)], [], new ReviewSheetOptions(), null, stop.Token));
+        Assert.False(File.Exists(Page));
     }
 
     [Theory]
