@@ -23,13 +23,13 @@ Describe 'RmbgPS module' {
         }
 
         It 'exports the cmdlet <_>' -ForEach 'Remove-ImageBackground', 'Get-ImageMask', 'Set-RmbgDevice', 'Get-RmbgDevice',
-            'Install-RmbgModel', 'Get-RmbgModel', 'Uninstall-RmbgModel', 'Set-RmbgDefaultModel', 'Install-RmbgGpuRuntime', 'Uninstall-RmbgGpuRuntime' {
+            'Install-RmbgModel', 'Get-RmbgModel', 'Uninstall-RmbgModel', 'Set-RmbgDefaultModel', 'Install-RmbgGpuRuntime', 'Uninstall-RmbgGpuRuntime', 'Export-RmbgReport' {
             $module.ExportedCmdlets.Keys | Should -Contain $_
         }
 
-        It 'exports those ten cmdlets and nothing else' {
+        It 'exports those eleven cmdlets and nothing else' {
             ($module.ExportedCommands.Keys | Sort-Object) -join ',' |
-                Should -Be 'Get-ImageMask,Get-RmbgDevice,Get-RmbgModel,Install-RmbgGpuRuntime,Install-RmbgModel,Remove-ImageBackground,Set-RmbgDefaultModel,Set-RmbgDevice,Uninstall-RmbgGpuRuntime,Uninstall-RmbgModel'
+                Should -Be 'Export-RmbgReport,Get-ImageMask,Get-RmbgDevice,Get-RmbgModel,Install-RmbgGpuRuntime,Install-RmbgModel,Remove-ImageBackground,Set-RmbgDefaultModel,Set-RmbgDevice,Uninstall-RmbgGpuRuntime,Uninstall-RmbgModel'
             $module.ExportedFunctions.Count | Should -Be 0
             $module.ExportedAliases.Count | Should -Be 0
             $module.ExportedVariables.Count | Should -Be 0
