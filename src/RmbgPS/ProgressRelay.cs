@@ -6,8 +6,8 @@ using RmbgPS.Engine.Files;
 namespace RmbgPS;
 
 /// <summary>
-/// Runs long engine work (a download, a copy) off the pipeline thread while the pipeline thread writes
-/// its progress and verbose messages: PowerShell only accepts Write* calls from the pipeline thread.
+/// Runs long engine work (a download, a copy, a review sheet's thumbnails) off the pipeline thread while the pipeline
+/// thread writes its progress and verbose messages: PowerShell only accepts Write* calls from the pipeline thread.
 /// </summary>
 internal static class ProgressRelay
 {
@@ -21,11 +21,38 @@ internal static class ProgressRelay
 
     public static T Run<T>(Cmdlet cmdlet, string activity, Func<DownloadObserver, Task<T>> work)
     {
+        var result = Relay(post => work(new DownloadObserver(
+            progress => post(() => cmdlet.WriteProgress(ProgressFor(activity, progress))),
+            message => post(() => cmdlet.WriteVerbose(message)))));
+        cmdlet.WriteProgress(new ProgressRecord(2, activity, "Done") { RecordType = ProgressRecordType.Completed });
+        return result;
+    }
+
+    /// <summary>
+    /// Work over <paramref name="total"/> items that calls its argument once per item done, from any thread: the bar
+    /// shows "n of total &lt;items&gt;".
+    /// </summary>
+    public static T Count<T>(Cmdlet cmdlet, string activity, string items, int total, Func<Action, T> work)
+    {
+        var done = 0;
+        var result = Relay(post => Task.FromResult(work(() =>
+        {
+            var now = Interlocked.Increment(ref done);
+            post(() => cmdlet.WriteProgress(new ProgressRecord(1, activity, $"{now} of {total} {items}") { PercentComplete = 100 * now / Math.Max(1, total) }));
+        })));
+        cmdlet.WriteProgress(new ProgressRecord(1, activity, "Done") { RecordType = ProgressRecordType.Completed });
+        return result;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on another thread; what it posts runs here, on the pipeline thread, in order. When a
+    /// Write* call throws (the pipeline is stopping, and the command's token has been cancelled) the work is waited for,
+    /// so it has let go of its files before the command ends.
+    /// </summary>
+    private static T Relay<T>(Func<Action<Action>, Task<T>> work)
+    {
         using var pending = new BlockingCollection<Action>();
-        var observer = new DownloadObserver(
-            progress => TryAdd(pending, () => cmdlet.WriteProgress(ProgressFor(activity, progress))),
-            message => TryAdd(pending, () => cmdlet.WriteVerbose(message)));
-        var task = Task.Run(() => work(observer));
+        var task = Task.Run(() => work(write => TryAdd(pending, write)));
         _ = task.ContinueWith(_ =>
         {
             try { pending.CompleteAdding(); } catch (ObjectDisposedException) { }
@@ -37,12 +64,9 @@ internal static class ProgressRelay
         }
         catch
         {
-            // A Write* call throws when the pipeline is stopping: the work has been cancelled and must end
-            // (and let go of its files) before the command does.
             try { task.Wait(); } catch (AggregateException) { }
             throw;
         }
-        cmdlet.WriteProgress(new ProgressRecord(2, activity, "Done") { RecordType = ProgressRecordType.Completed });
         return task.GetAwaiter().GetResult();
     }
 

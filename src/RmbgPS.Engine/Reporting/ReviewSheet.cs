@@ -33,9 +33,9 @@ public static class ReviewSheet
     public static string FilesFolderFor(string pagePath) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(pagePath))!, Path.GetFileNameWithoutExtension(pagePath) + "_files");
 
-    /// <param name="progress">Called with the number of entries done, from the threads making thumbnails.</param>
+    /// <param name="imageDone">Called once per entry whose thumbnails are made, from the threads making them.</param>
     public static ReviewSheetResult Write(string pagePath, IReadOnlyList<ReviewEntry> entries, IReadOnlyList<ReviewFailure> failures,
-        ReviewSheetOptions options, Action<int>? progress, CancellationToken cancellationToken)
+        ReviewSheetOptions options, Action? imageDone, CancellationToken cancellationToken)
     {
         var page = Path.GetFullPath(pagePath);
         if (!options.Overwrite && File.Exists(page))
@@ -52,7 +52,6 @@ public static class ReviewSheet
 
         var clock = Stopwatch.StartNew();
         var thumbnails = new ThumbnailSet[entries.Count];
-        var done = 0;
         var next = -1;
         Exception? failure = null;
         // The engine's batch workers: a core each, at the workers' priority, so a sheet made beside a running batch
@@ -65,7 +64,7 @@ public static class ReviewSheet
                 for (int i; Volatile.Read(ref failure) is null && !cancellationToken.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < entries.Count;)
                 {
                     thumbnails[i] = ReviewThumbnails.Make(entries[i], i + 1, folder, options.ThumbnailSize);
-                    progress?.Invoke(Interlocked.Increment(ref done));
+                    imageDone?.Invoke();
                 }
             }
             catch (Exception e)

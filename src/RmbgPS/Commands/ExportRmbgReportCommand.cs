@@ -69,33 +69,11 @@ public sealed class ExportRmbgReportCommand : PSCmdlet, IDisposable
         if (!ShouldProcess(page, $"Write a review sheet of {entries.Count} images and {failures.Count} failed files, with thumbnails in '{folder}'"))
             return;
         var options = new ReviewSheetOptions { Title = Title ?? $"RmbgPS review: {System.IO.Path.GetFileNameWithoutExtension(page)}", Overwrite = Force };
-        var done = 0;
-        var work = Task.Run(() => ReviewSheet.Write(page, entries, failures, options, _ => Interlocked.Increment(ref done), cancellation.Token));
-        var progress = new ProgressRecord(1, "Export-RmbgReport", "Making thumbnails");
-        try
-        {
-            while (!((IAsyncResult)work).AsyncWaitHandle.WaitOne(250))
-            {
-                var now = Volatile.Read(ref done);
-                progress.StatusDescription = $"Making thumbnails: {now} of {entries.Count} images";
-                progress.PercentComplete = entries.Count == 0 ? 100 : 100 * now / entries.Count;
-                WriteProgress(progress);
-            }
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
-        }
-        catch
-        {
-            // Writing progress throws once the pipeline stops: the work must end, and let go of its files, before the command does.
-            cancellation.Cancel();
-            ((IAsyncResult)work).AsyncWaitHandle.WaitOne();
-            throw;
-        }
-
         ReviewSheetResult result;
         try
         {
-            result = work.GetAwaiter().GetResult();
+            result = ProgressRelay.Count(this, "Export-RmbgReport: making thumbnails", "images", entries.Count,
+                imageDone => ReviewSheet.Write(page, entries, failures, options, imageDone, cancellation.Token));
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {

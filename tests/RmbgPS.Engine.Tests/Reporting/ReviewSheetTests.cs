@@ -54,11 +54,11 @@ public sealed class ReviewSheetTests : IDisposable
             Entry(doubtful.Input, doubtful.Cutout, 0.005) with { Node = "node-2" },
         };
         var failures = new[] { new ReviewFailure("/photos/broken.png", "NotAnImage", "'broken.png' is not an image <really>.") };
-        var done = new List<int>();
-        var result = ReviewSheet.Write(Page, entries, failures, new ReviewSheetOptions(), n => { lock (done) done.Add(n); }, CancellationToken.None);
+        var done = 0;
+        var result = ReviewSheet.Write(Page, entries, failures, new ReviewSheetOptions(), () => Interlocked.Increment(ref done), CancellationToken.None);
 
         Assert.Equal((2, 1, 1), (result.Images, result.NeedingReview, result.Failed));
-        Assert.Equal([1, 2], done.Order());
+        Assert.Equal(2, done); // once an image
         var html = File.ReadAllText(Page);
         // The doubtful card first, with its badge and why; the clear one after.
         var doubtfulAt = html.IndexOf("a doubtful &amp; odd &lt;name&gt;.png", StringComparison.Ordinal);
