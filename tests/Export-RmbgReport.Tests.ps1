@@ -51,6 +51,21 @@ Describe 'Export-RmbgReport' {
         Test-Path -LiteralPath $page | Should -BeFalse
     }
 
+    Context "masks from Get-ImageMask$ModelSkipNote" -Skip:$SkipModelTests {
+        It 'shows a mask held only in the result, and one written to a file, without a cut-out' {
+            Initialize-TestAsset
+            $dir = New-TestFolder 'masks'
+            $in = Copy-Photo 'chelsea.png' $dir
+            $page = Join-Path $dir 'review.html'
+            @(Get-ImageMask -LiteralPath $in) + @(Get-ImageMask -LiteralPath $in -OutputPath (Join-Path $dir 'masks')) | Export-RmbgReport $page
+            $files = Get-ChildItem (Join-Path $dir 'review_files') -Name | Sort-Object
+            $files | Should -Be '00001m.webp', '00001o.webp', '00002m.webp', '00002o.webp'
+            $html = Get-Content -LiteralPath $page -Raw
+            $html | Should -BeLike '*href="masks/chelsea.mask.png"*' # the written mask opens its file
+            $html | Should -BeLike '*CPUExecutionProvider*'
+        }
+    }
+
     Context "a batch's sheet in a real browser$BrowserSkipNote" -Skip:$SkipBrowser {
         BeforeAll {
             Initialize-TestAsset

@@ -17,15 +17,10 @@ public static class Thumbnail
     /// <summary>A picture's alpha as an opaque grey picture (white is kept), the way a mask is shown.</summary>
     public static RgbaImage AlphaAsGrey(RgbaImage image)
     {
-        var pixels = new byte[image.Width * image.Height * 4];
-        var source = image.Pixels;
-        for (var i = 0; i < pixels.Length; i += 4)
-        {
-            var alpha = source[i + 3];
-            pixels[i] = pixels[i + 1] = pixels[i + 2] = alpha;
-            pixels[i + 3] = 255;
-        }
-        return new RgbaImage(image.Width, image.Height, pixels, hasTransparency: false);
+        var alpha = new byte[image.Width * image.Height];
+        for (var i = 0; i < alpha.Length; i++)
+            alpha[i] = image.Pixels[i * 4 + 3];
+        return Grey(alpha, image.Width, image.Height);
     }
 
     /// <summary>A grey mask of one byte a pixel reduced to <paramref name="longSide"/> (one already that small is returned as it is).</summary>
@@ -43,13 +38,18 @@ public static class Thumbnail
     public static RgbaImage OfMask(byte[] alpha, int width, int height, int longSide)
     {
         var (reduced, thumbWidth, thumbHeight) = ReduceGray(alpha, width, height, longSide);
-        var pixels = new byte[thumbWidth * thumbHeight * 4];
-        for (int i = 0, o = 0; i < thumbWidth * thumbHeight; i++, o += 4)
+        return Grey(reduced, thumbWidth, thumbHeight);
+    }
+
+    private static RgbaImage Grey(byte[] gray, int width, int height)
+    {
+        var pixels = new byte[width * height * 4];
+        for (int i = 0, o = 0; i < width * height; i++, o += 4)
         {
-            pixels[o] = pixels[o + 1] = pixels[o + 2] = reduced[i];
+            pixels[o] = pixels[o + 1] = pixels[o + 2] = gray[i];
             pixels[o + 3] = 255;
         }
-        return new RgbaImage(thumbWidth, thumbHeight, pixels, hasTransparency: false);
+        return new RgbaImage(width, height, pixels, hasTransparency: false);
     }
 
     /// <summary>A picture reduced to <paramref name="longSide"/>; one already that small is returned as it is.</summary>

@@ -14,10 +14,10 @@ public sealed record ReviewEntry
     public string? OutputPath { get; init; }
     /// <summary>The written mask (Get-ImageMask -OutputPath), if any.</summary>
     public string? MaskPath { get; init; }
-    /// <summary>The mask itself when no file holds it (Get-ImageMask without -OutputPath), reduced (<see cref="Imaging.Thumbnail.ReduceGray"/>): one byte a pixel.</summary>
-    public byte[]? Mask { get; init; }
-    public int MaskWidth { get; init; }
-    public int MaskHeight { get; init; }
+    /// <summary>The mask itself when no file holds it (<see cref="WithMask"/>), at the thumbnail's size: one byte a pixel.</summary>
+    public byte[]? Mask { get; private init; }
+    public int MaskWidth { get; private init; }
+    public int MaskHeight { get; private init; }
     public int Width { get; init; }
     public int Height { get; init; }
     /// <summary>The share of the picture kept as subject, 0..1.</summary>
@@ -41,6 +41,16 @@ public sealed record ReviewEntry
     }
 
     public string? ReviewReason => SubjectCoverage.Reason(ForegroundRatio, NeedsReview);
+
+    /// <summary>
+    /// This entry with a mask that only a result object holds (Get-ImageMask without -OutputPath), kept at the
+    /// thumbnail's size: a whole 12-MP mask is 12 MB, and a sheet may gather thousands.
+    /// </summary>
+    public ReviewEntry WithMask(byte[] alpha, int width, int height)
+    {
+        var (gray, reducedWidth, reducedHeight) = Imaging.Thumbnail.ReduceGray(alpha, width, height, ReviewSheet.ThumbnailSize);
+        return this with { Mask = gray, MaskWidth = reducedWidth, MaskHeight = reducedHeight };
+    }
 }
 
 /// <summary>A file an image command could not process: its stable ErrorId and message.</summary>
@@ -51,6 +61,4 @@ public sealed record ReviewSheetOptions
 {
     public string Title { get; init; } = "RmbgPS review";
     public bool Overwrite { get; init; }
-    /// <summary>The long side of every thumbnail, in pixels.</summary>
-    public int ThumbnailSize { get; init; } = 256;
 }

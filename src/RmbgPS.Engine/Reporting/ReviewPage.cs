@@ -62,8 +62,7 @@ internal static class ReviewPage
             .Append(HtmlEncode(title)).Append("</h1>\n");
         var review = entries.Count(e => e.NeedsReview);
         html.Append(c, $"<p class=\"counts\">{entries.Count} images · {review} to review · {failures.Count} failed</p>\n");
-        var total = TimeSpan.FromTicks(entries.Sum(e => e.Time?.Ticks ?? 0));
-        html.Append("<p>").Append(HtmlEncode(Facts(entries, total))).Append("</p>\n<p>Made ")
+        html.Append("<p>").Append(HtmlEncode(Facts(entries))).Append("</p>\n<p>Made ")
             .Append(HtmlEncode(made.ToString("yyyy-MM-dd HH:mm zzz", c))).Append(" by RmbgPS</p>\n</header>\n<main>\n");
 
         if (failures.Count > 0)
@@ -83,8 +82,9 @@ internal static class ReviewPage
         return html.ToString();
     }
 
-    private static string Facts(IReadOnlyList<ReviewEntry> entries, TimeSpan total)
+    private static string Facts(IReadOnlyList<ReviewEntry> entries)
     {
+        var total = TimeSpan.FromTicks(entries.Sum(e => e.Time?.Ticks ?? 0));
         static string Distinct(IEnumerable<string?> values) => string.Join(", ", values.Where(v => !string.IsNullOrEmpty(v)).Distinct().DefaultIfEmpty("unknown"));
         var nodes = entries.Select(e => e.Node).Where(n => n is not null).Distinct().ToList();
         return $"Model {Distinct(entries.Select(e => e.Model))} · device {Distinct(entries.Select(e => e.Device))}" +

@@ -15,6 +15,9 @@ public sealed record ReviewSheetResult(string PagePath, string FilesFolder, int 
 /// </summary>
 public static class ReviewSheet
 {
+    /// <summary>The long side of every thumbnail, in pixels.</summary>
+    public const int ThumbnailSize = 256;
+
     /// <summary>
     /// After the new page is written: the thumbnails of an earlier sheet that this one did not write over (it had more
     /// images). Until then the earlier page keeps all of its own. Anything else in the folder is left alone.
@@ -63,7 +66,7 @@ public static class ReviewSheet
             {
                 for (int i; Volatile.Read(ref failure) is null && !cancellationToken.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < entries.Count;)
                 {
-                    thumbnails[i] = ReviewThumbnails.Make(entries[i], i + 1, folder, options.ThumbnailSize);
+                    thumbnails[i] = ReviewThumbnails.Make(entries[i], i + 1, folder, ThumbnailSize);
                     imageDone?.Invoke();
                 }
             }

@@ -102,8 +102,9 @@ public sealed class ReviewSheetTests : IDisposable
         {
             Entry(photo.Input, folder.File("out/gone.png"), 0.3),
             Entry(photo.Input, photo.Cutout, 0.3),
-            Entry(photo.Input, null, 0.3) with { Mask = alpha, MaskWidth = 600, MaskHeight = 400 },
+            Entry(photo.Input, null, 0.3).WithMask(alpha, 600, 400),
         };
+        Assert.Equal((256, 171, 256 * 171), (entries[2].MaskWidth, entries[2].MaskHeight, entries[2].Mask!.Length)); // held small, not whole
         ReviewSheet.Write(Page, entries, [], new ReviewSheetOptions(), null, CancellationToken.None);
         var html = File.ReadAllText(Page);
         Assert.Contains("The cut-out could not be shown:", html);
