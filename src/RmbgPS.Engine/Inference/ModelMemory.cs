@@ -70,11 +70,11 @@ public static class ModelMemory
         if (RecordPath(modelPath, settings) is { } record && ReadRecord(record) is { } measured)
             return new ModelFootprint(measured, $"measured on its first run here, {File.GetLastWriteTime(record):yyyy-MM-dd}");
         descriptor ??= ModelDescriptor.TryReadFor(modelPath);
-        var facts = OnnxHeader.TryRead(modelPath) ?? new ModelFacts(modelPath, [], [], new Dictionary<string, string>(), descriptor);
+        var facts = (OnnxHeader.TryRead(modelPath) ?? new ModelFacts(modelPath, [], [], new Dictionary<string, string>(), null)) with { Descriptor = descriptor };
         ModelProfile? profile;
         try
         {
-            profile = ProfileDetector.Detect(facts with { Descriptor = descriptor }, settings.Profile).Profile;
+            profile = ProfileDetector.Detect(facts, settings.Profile).Profile;
         }
         catch (InvalidDataException)
         {
@@ -148,7 +148,6 @@ public static class ModelMemory
         settings.CacheOptimizedGraph
             ? $"{OptimizedGraphCache.Default.EntryFor(modelPath, ExecutionDevice.Cpu)}.r{settings.Resolution.ToString(CultureInfo.InvariantCulture)}.memory"
             : null;
-
 }
 
 /// <summary>A model the machine cannot hold beside an image: raised before its session is made.</summary>
@@ -156,7 +155,7 @@ public sealed class ModelDoesNotFitException(string modelPath, ModelFootprint fo
     $"The model '{modelPath}' needs about {ByteSize.Megabytes(footprint.Bytes)} of memory on the CPU ({footprint.Basis}), and one image " +
     $"beside it about {ByteSize.Megabytes(ModelMemory.OneImageBytes)} more, but only {ByteSize.Megabytes(available)} of the " +
     $"{ByteSize.Megabytes(total)} this process may use is available now. Choose a smaller model or variant (Get-RmbgModel shows each one's ExpectedMemoryMB), " +
-    "run it on a GPU (Set-RmbgDevice -Device Cuda), give a model with a free input size a smaller -Resolution, or close other programs. " +
+    "run it on an NVIDIA GPU (Install-RmbgGpuRuntime, then Set-RmbgDevice -Device Cuda), give a model with a free input size a smaller -Resolution, or close other programs. " +
     "To load it anyway: Set-RmbgDevice -MemoryCheck:$false.")
 {
     public string ModelPath { get; } = modelPath;

@@ -64,7 +64,7 @@ public static class OnnxHeader
             var real = inputs.Where(i => !initializers.Contains(i.Name)).ToList();
             if (real.Count == 0)
                 return null;
-            return new ModelFacts(path, real.Select(i => i.Name).ToArray(), outputs, metadata, ModelDescriptor.TryReadFor(path))
+            return new ModelFacts(path, real.Select(i => i.Name).ToArray(), outputs, metadata, Descriptor: null) // the file's own facts only
             {
                 InputDimensions = real[0].Dims,
             };

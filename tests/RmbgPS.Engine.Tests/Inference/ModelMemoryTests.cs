@@ -105,7 +105,7 @@ public sealed class ModelMemoryTests : IDisposable
         Assert.Contains($"about {Engine.Files.ByteSize.Megabytes(refused.Footprint.Bytes)}", refused.Message);
         Assert.Contains("estimated from its", refused.Message);
         Assert.Contains("only 2,000 MB", refused.Message);
-        foreach (var advice in new[] { "smaller model or variant", "ExpectedMemoryMB", "-Device Cuda", "-Resolution", "Set-RmbgDevice -MemoryCheck:$false" })
+        foreach (var advice in new[] { "smaller model or variant", "ExpectedMemoryMB", "Install-RmbgGpuRuntime", "-Device Cuda", "-Resolution", "Set-RmbgDevice -MemoryCheck:$false" })
             Assert.Contains(advice, refused.Message);
         Assert.False(Directory.Exists(GraphFolder), "nothing was loaded, so nothing was optimised or cached");
 
