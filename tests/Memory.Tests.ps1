@@ -53,6 +53,21 @@ Describe 'Get-RmbgModel ExpectedMemoryMB' {
             (Get-RmbgDevice).ModelMemoryMB | Should -Be $after.ExpectedMemoryMB
             (Get-RmbgDevice).ModelMemoryBasis | Should -BeLike 'measured on its first run*'
         }
+
+        It 'keeps the loaded model when the memory check is turned off and on, and says so' {
+            $null = Remove-ImageBackground -LiteralPath $in -Model isnet-memory -Force
+            $loaded = (Get-RmbgDevice).SessionId
+            try {
+                $said = Set-RmbgDevice -MemoryCheck:$false -Verbose 4>&1 | Out-String
+                $said | Should -BeLike '*The memory check is off for the next load; the loaded model stays loaded.*'
+                (Get-RmbgDevice).MemoryCheck | Should -BeFalse
+                (Get-RmbgDevice).SessionId | Should -Be $loaded
+            }
+            finally {
+                Set-RmbgDevice -MemoryCheck
+            }
+            (Get-RmbgDevice).SessionId | Should -Be $loaded
+        }
     }
 }
 

@@ -118,12 +118,21 @@ public sealed class SetRmbgDeviceCommand : PSCmdlet
         WriteVerbose(next.Device == ExecutionDevice.Auto
             ? $"Device Auto resolved to {effective.Device} ({effective.ProviderName}; providers in this build: {string.Join(", ", ExecutionProviders.Available)})."
             : $"Device set to {effective.Device} ({effective.ProviderName}).");
-        WriteVerbose(current.KeepsSessionsFor(next)
-            ? current != next ? $"The memory check is {(next.CheckMemory ? "on" : "off")} for the next load; the loaded model stays loaded."
-            : priorityChanged ? $"Batch workers will run at {priority} priority; the loaded model stays loaded." : "Nothing changed; the loaded model stays loaded."
-            : "Loaded models were released; the next inference loads the model with the new settings.");
+        WriteVerbose(WhatChanged(current, next, priorityChanged ? priority : null));
         if (PassThru)
             WriteObject(new DeviceInfo(engine.GetStatus()));
+    }
+
+    private static string WhatChanged(EngineSettings current, EngineSettings next, WorkerPriority? newPriority)
+    {
+        if (!current.KeepsSessionsFor(next))
+            return "Loaded models were released; the next inference loads the model with the new settings.";
+        var kept = new List<string>();
+        if (current.CheckMemory != next.CheckMemory)
+            kept.Add($"The memory check is {(next.CheckMemory ? "on" : "off")} for the next load");
+        if (newPriority is { } priority)
+            kept.Add($"Batch workers will run at {priority} priority");
+        return kept.Count == 0 ? "Nothing changed; the loaded model stays loaded." : $"{string.Join("; ", kept)}; the loaded model stays loaded.";
     }
 
     private bool Has(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
